@@ -1,0 +1,221 @@
+"""The `stridewell` command. Thin: it parses arguments and calls the service facade.
+
+Heavy imports (the web stack, SQLAlchemy, Rich rendering) happen inside the commands
+that need them, so `stridewell --help` and `stridewell assess --json` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from stridewell import __version__
+from stridewell.errors import exit_code_for, is_reportable
+
+app = typer.Typer(
+    name="stridewell",
+    help="Stridewell: foot-pain triage, recovery and training load for runners.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Set up and inspect the database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn domain errors into one line on stderr and the mapped exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if not is_reportable(exc):
+                raise
+            sys.stderr.write(f"error: {exc}\n")
+            raise typer.Exit(exit_code_for(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _service() -> Any:
+    from stridewell.service import Stridewell
+
+    return Stridewell()
+
+
+def _read_input(source: str) -> str:
+    from stridewell.errors import InvalidInput
+
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {source}: {exc}", field="(file)") from exc
+
+
+@app.command()
+@reports_errors
+def assess(
+    json_source: Annotated[
+        str | None,
+        typer.Option(
+            "--json",
+            metavar="FILE|-",
+            help="Read the assessment as JSON from FILE (or - for standard input) "
+            "and print the triage report as JSON.",
+        ),
+    ] = None,
+    save: Annotated[bool, typer.Option(help="Store the assessment and its report.")] = True,
+) -> None:
+    """Assess foot pain: an interactive questionnaire, or a JSON assessment with --json."""
+    if json_source is not None:
+        from stridewell.validation import parse_assessment_json
+
+        assessment = parse_assessment_json(_read_input(json_source))
+        service = _service()
+        if save:
+            try:
+                result = service.assess(assessment)
+                report = result.report
+            except Exception as exc:
+                if not is_reportable(exc) or exit_code_for(exc) == 2:
+                    raise
+                # The report matters more than the archive: print it, warn about storage.
+                report = service.triage(assessment)
+                sys.stderr.write(f"warning: the assessment was not saved: {exc}\n")
+        else:
+            report = service.triage(assessment)
+        sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
+    from stridewell.cli.interactive import run_questionnaire
+
+    run_questionnaire(_service(), save=save)
+
+
+@app.command()
+@reports_errors
+def history(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many to list.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List past assessments, newest first."""
+    records = _service().history(limit=limit)
+    if as_json:
+        rows = [
+            {
+                "id": r.id,
+                "created_at": r.created_at.isoformat(),
+                "level": r.level,
+                "top_condition": r.top_condition,
+                "kb_version": r.kb_version,
+            }
+            for r in records
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    from stridewell.cli.render import history_table
+
+    history_table(records)
+
+
+@app.command()
+@reports_errors
+def show(
+    assessment_id: Annotated[str, typer.Argument(help="The id from `stridewell history`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Show a stored assessment's triage report."""
+    record = _service().get_assessment(assessment_id)
+    if as_json:
+        sys.stdout.write(json.dumps(record.report, indent=2, ensure_ascii=False) + "\n")
+        return
+    from stridewell.cli.render import print_report
+    from stridewell.contract import TriageReport
+
+    print_report(TriageReport.model_validate(record.report))
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade() -> None:
+    """Create the database or migrate it to the newest schema."""
+    service = _service()
+    service.upgrade_database()
+    typer.echo(f"database ready: {_redacted(service.database_url)}")
+
+
+@db_app.command("current")
+@reports_errors
+def db_current() -> None:
+    """Print the database location and its schema revision."""
+    service = _service()
+    revision = service.store.current_revision()
+    typer.echo(f"{_redacted(service.database_url)} at revision {revision or '(none)'}")
+
+
+def _redacted(url: str) -> str:
+    """A database URL without its password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    return url
+
+
+@app.command()
+@reports_errors
+def demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only add demo data to an empty database.")
+    ] = False,
+) -> None:
+    """Add a few example assessments so there is something to look at."""
+    from stridewell.demo import load_demo
+
+    added = load_demo(_service(), only_if_empty=if_empty)
+    typer.echo(f"demo data: {added} assessment(s) added")
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app and REST API."""
+    import uvicorn
+
+    from stridewell.web.app import create_app
+
+    typer.echo(f"Stridewell on http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@app.command()
+def version() -> None:
+    """Print the versions of Stridewell and its knowledge base."""
+    from stridewell.knowledge import load_knowledge
+
+    typer.echo(f"stridewell {__version__}, knowledge base {load_knowledge().version}")
+
+
+def run() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,297 @@
+"""The assessment contract, version 1 (shared/contract/assessment.md) as pydantic models.
+
+The input side (`Assessment`) accepts exactly the fields of the contract and rejects
+unknown ones. The output side (`TriageReport`) carries the contract's fields plus
+Stridewell's extensions (knowledge-base version, rules fired, advice with sources).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
+
+CONTRACT_VERSION = 1
+
+
+def _integral_float_to_int(value: Any) -> Any:
+    # JSON Schema counts 46.0 as an integer; booleans and strings stay errors.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[StrictInt, BeforeValidator(_integral_float_to_int)]
+
+
+class Side(StrEnum):
+    left = "left"
+    right = "right"
+    both = "both"
+
+
+class Sex(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+
+
+class Region(StrEnum):
+    heel_bottom = "heel_bottom"
+    heel_pad = "heel_pad"
+    heel_back = "heel_back"
+    achilles = "achilles"
+    arch = "arch"
+    inner_midfoot = "inner_midfoot"
+    inner_ankle = "inner_ankle"
+    outer_ankle = "outer_ankle"
+    outer_midfoot = "outer_midfoot"
+    top_of_foot = "top_of_foot"
+    ball_of_foot = "ball_of_foot"
+    big_toe_ball = "big_toe_ball"
+    big_toe_joint = "big_toe_joint"
+    between_toes = "between_toes"
+    toes = "toes"
+
+
+class Onset(StrEnum):
+    sudden = "sudden"
+    gradual = "gradual"
+
+
+class Trend(StrEnum):
+    improving = "improving"
+    unchanged = "unchanged"
+    worsening = "worsening"
+
+
+class Timing(StrEnum):
+    first_steps_morning = "first_steps_morning"
+    after_rest = "after_rest"
+    during_run = "during_run"
+    after_run = "after_run"
+    eases_with_warmup = "eases_with_warmup"
+    worsens_with_activity = "worsens_with_activity"
+    at_rest = "at_rest"
+    at_night = "at_night"
+    with_tight_shoes = "with_tight_shoes"
+    barefoot_hard_floor = "barefoot_hard_floor"
+    weight_bearing = "weight_bearing"
+    uphill_or_toe_off = "uphill_or_toe_off"
+
+
+class Quality(StrEnum):
+    sharp = "sharp"
+    dull_ache = "dull_ache"
+    burning = "burning"
+    throbbing = "throbbing"
+    stabbing = "stabbing"
+    pinpoint = "pinpoint"
+    shooting = "shooting"
+    stiffness = "stiffness"
+
+
+class Swelling(StrEnum):
+    none = "none"
+    mild = "mild"
+    marked = "marked"
+
+
+class BonePoint(StrEnum):
+    navicular = "navicular"
+    fifth_metatarsal_base = "fifth_metatarsal_base"
+    metatarsal_shaft = "metatarsal_shaft"
+    calcaneus = "calcaneus"
+    medial_malleolus = "medial_malleolus"
+    lateral_malleolus = "lateral_malleolus"
+    sesamoid = "sesamoid"
+
+
+class Surface(StrEnum):
+    road = "road"
+    trail = "trail"
+    treadmill = "treadmill"
+    track = "track"
+    mixed = "mixed"
+
+
+class ArchType(StrEnum):
+    flat = "flat"
+    normal = "normal"
+    high = "high"
+
+
+class Level(StrEnum):
+    """Triage levels of the contract, from most to least urgent."""
+
+    emergency = "emergency"
+    urgent = "urgent"
+    soon = "soon"
+    self_care = "self_care"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more urgent; self_care is 0."""
+        return _LEVEL_RANK[self]
+
+
+class _Rank(IntEnum):
+    self_care = 0
+    soon = 1
+    urgent = 2
+    emergency = 3
+
+
+_LEVEL_RANK = {Level(name): int(rank) for name, rank in _Rank.__members__.items()}
+
+
+def most_urgent(levels: list[Level]) -> Level:
+    """The most urgent of `levels`, `self_care` for an empty list."""
+    return max(levels, key=lambda lvl: lvl.rank, default=Level.self_care)
+
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class History(BaseModel):
+    model_config = _STRICT
+
+    weekly_km_change_pct: float | None = Field(default=None, strict=True, ge=-100, le=1000)
+    longest_run_spike_pct: float | None = Field(default=None, strict=True, ge=-100, le=1000)
+    new_shoes: StrictBool | None = None
+    shoe_km: float | None = Field(default=None, strict=True, ge=0, le=10000)
+    surface: Surface | None = None
+    recent_treadmill: StrictBool | None = None
+    arch_type: ArchType | None = None
+    overpronation: StrictBool | None = None
+    calf_tightness: StrictBool | None = None
+    tight_laces: StrictBool | None = None
+    previous_stress_fracture: StrictBool | None = None
+    low_energy_risk: StrictBool | None = None
+
+
+class Assessment(BaseModel):
+    """What a runner tells Stridewell. A missing field means 'not known', never 'no'."""
+
+    model_config = _STRICT
+
+    side: Side | None = None
+    age: JsonInt | None = Field(default=None, ge=5, le=110)
+    sex: Sex | None = None
+    pain_score: JsonInt | None = Field(default=None, ge=0, le=10)
+    locations: list[Region] = Field(min_length=1)
+    onset: Onset | None = None
+    injury_event: StrictBool | None = None
+    felt_pop: StrictBool | None = None
+    duration_days: JsonInt | None = Field(default=None, ge=0)
+    trend: Trend | None = None
+    pain_timing: list[Timing] | None = None
+    pain_quality: list[Quality] | None = None
+    numbness_tingling: StrictBool | None = None
+    swelling: Swelling | None = None
+    bruising: StrictBool | None = None
+    redness_warmth: StrictBool | None = None
+    fever_or_unwell: StrictBool | None = None
+    open_wound: StrictBool | None = None
+    deformity: StrictBool | None = None
+    foot_cold_pale: StrictBool | None = None
+    calf_pain_swelling: StrictBool | None = None
+    can_bear_weight: StrictBool | None = None
+    bone_tenderness: list[BonePoint] | None = None
+    hop_test_painful: StrictBool | None = None
+    heel_squeeze_painful: StrictBool | None = None
+    forefoot_squeeze_click: StrictBool | None = None
+    relief_removing_shoe: StrictBool | None = None
+    tendon_thickening: StrictBool | None = None
+    push_off_weak: StrictBool | None = None
+    diabetes: StrictBool | None = None
+    history: History | None = None
+
+    @field_validator("locations", "pain_timing", "pain_quality", "bone_tenderness")
+    @classmethod
+    def _items_unique(cls, value: list[Any] | None) -> list[Any] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("items must be unique")
+        return value
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The assessment as the contract's JSON object, without unknown (missing) fields."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class Triage(BaseModel):
+    level: Level
+    reasons: list[str]
+
+
+class RedFlagHit(BaseModel):
+    id: str
+    level: Level
+    because: list[str]
+    advice: str
+    sources: list[str]
+
+
+class RankedCondition(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str
+    name: str
+    likelihood: float = Field(ge=0, le=1)
+    for_: list[str] = Field(alias="for")
+    against: list[str]
+    sources: list[str]
+    summary: str = ""
+
+
+class AdviceItem(BaseModel):
+    """One piece of advice with where it came from (an extension of the contract)."""
+
+    kind: str  # self_care, shoe_feature, exercise, prevention
+    id: str
+    text: str
+    sources: list[str]
+    because: str = ""
+
+
+class KnowledgeRef(BaseModel):
+    version: str
+    rules_fired: list[str]
+
+
+class SourceRef(BaseModel):
+    id: str
+    title: str
+    url: str | None = None
+
+
+class TriageReport(BaseModel):
+    """The triage report of the contract plus extensions; dump with `by_alias=True`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    contract: int = CONTRACT_VERSION
+    triage: Triage
+    summary: str
+    red_flags: list[RedFlagHit]
+    conditions: list[RankedCondition]
+    self_care: list[str]
+    shoe_features: list[str]
+    exercises: list[str]
+    prevention: list[str]
+    advice: list[AdviceItem]
+    disclaimer: str
+    knowledge_base: KnowledgeRef
+    sources: list[SourceRef]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)

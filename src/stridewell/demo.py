@@ -1,0 +1,53 @@
+"""Demo data for a first look at the app (`make run` loads it into an empty database)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stridewell.service import Stridewell
+
+# Three made-up runners' assessments, written for the demo.
+DEMO_ASSESSMENTS: list[dict[str, Any]] = [
+    {
+        "age": 42,
+        "pain_score": 5,
+        "locations": ["heel_bottom"],
+        "onset": "gradual",
+        "duration_days": 9,
+        "trend": "unchanged",
+        "pain_timing": ["first_steps_morning", "eases_with_warmup"],
+        "history": {"weekly_km_change_pct": 35, "shoe_km": 760, "calf_tightness": True},
+    },
+    {
+        "age": 31,
+        "pain_score": 2,
+        "locations": ["arch"],
+        "onset": "gradual",
+        "duration_days": 2,
+        "trend": "improving",
+        "pain_timing": ["after_run"],
+        "history": {"new_shoes": True},
+    },
+    {
+        "age": 24,
+        "sex": "female",
+        "pain_score": 6,
+        "locations": ["top_of_foot"],
+        "onset": "gradual",
+        "duration_days": 11,
+        "trend": "worsening",
+        "pain_quality": ["pinpoint"],
+        "bone_tenderness": ["metatarsal_shaft"],
+        "hop_test_painful": True,
+        "history": {"longest_run_spike_pct": 45, "low_energy_risk": True},
+    },
+]
+
+
+def load_demo(service: Stridewell, *, only_if_empty: bool = False) -> int:
+    """Store the demo assessments; returns how many were added."""
+    if only_if_empty and service.history(limit=1):
+        return 0
+    for data in DEMO_ASSESSMENTS:
+        service.assess(data)
+    return len(DEMO_ASSESSMENTS)

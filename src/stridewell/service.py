@@ -1,0 +1,143 @@
+"""The Stridewell service: the one facade the CLI, the web app and library users share.
+
+It validates input, runs the pure domain code and stores results. The storage layer
+(and so SQLAlchemy) is only imported when something is read or written, which keeps
+`stridewell assess --json` quick to start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from stridewell.contract import Assessment, TriageReport
+from stridewell.errors import NotFound
+from stridewell.storage.config import resolve_database_url
+from stridewell.storage.errors import DatabaseNotInitialised
+from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
+from stridewell.triage.engine import assess as run_triage
+from stridewell.validation import parse_assessment
+
+if TYPE_CHECKING:
+    from stridewell.storage.repository import Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult:
+    """A triage report, and where it was stored (id is None when not saved)."""
+
+    report: TriageReport
+    id: str | None
+    created_at: datetime
+
+
+class Stridewell:
+    """Stridewell as a library: `Stridewell().assess({...})`."""
+
+    def __init__(
+        self,
+        database_url: str | None = None,
+        *,
+        clock: Clock = utc_now,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.database_url = database_url or resolve_database_url(env)
+        self.clock = clock
+        self._store: Store | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from stridewell.storage.repository import Store
+
+            self._store = Store(self.database_url)
+        return self._store
+
+    def upgrade_database(self) -> None:
+        self.store.upgrade()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Stridewell:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _with_schema(self, action: Callable[[], Any]) -> Any:
+        """Run a storage action; a brand-new local SQLite file is set up on first use."""
+        try:
+            return action()
+        except DatabaseNotInitialised as exc:
+            if exc.current_revision is not None or not self.database_url.startswith("sqlite"):
+                raise
+            self.store.upgrade()
+            return action()
+
+    # -- triage -------------------------------------------------------------------------
+
+    def triage(self, data: Mapping[str, Any] | Assessment) -> TriageReport:
+        """Validate and triage without storing anything."""
+        assessment = data if isinstance(data, Assessment) else parse_assessment(dict(data))
+        return run_triage(assessment)
+
+    def assess(
+        self,
+        data: Mapping[str, Any] | Assessment,
+        *,
+        save: bool = True,
+        runner_id: str = LOCAL_RUNNER_ID,
+    ) -> AssessmentResult:
+        """Validate, triage and (by default) store an assessment with its report."""
+        assessment = data if isinstance(data, Assessment) else parse_assessment(dict(data))
+        report = run_triage(assessment)
+        now = self.clock()
+        if not save:
+            return AssessmentResult(report=report, id=None, created_at=now)
+        top = next((c.id for c in report.conditions if c.id != "training_soreness"), None)
+
+        def save_it() -> StoredAssessment:
+            return self.store.save_assessment(
+                assessment=assessment.to_json_dict(),
+                report=report.to_json_dict(),
+                level=report.triage.level.value,
+                top_condition=top,
+                kb_version=report.knowledge_base.version,
+                rules_fired=report.knowledge_base.rules_fired,
+                created_at=now,
+                runner_id=runner_id,
+            )
+
+        stored: StoredAssessment = self._with_schema(save_it)
+        return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
+
+    def get_assessment(
+        self, assessment_id: str, runner_id: str = LOCAL_RUNNER_ID
+    ) -> StoredAssessment:
+        found: StoredAssessment | None = self._with_schema(
+            lambda: self.store.get_assessment(assessment_id, runner_id)
+        )
+        if found is None:
+            raise NotFound(f"no assessment with id '{assessment_id}'")
+        return found
+
+    def history(
+        self, runner_id: str = LOCAL_RUNNER_ID, limit: int = 50, offset: int = 0
+    ) -> list[StoredAssessment]:
+        result: list[StoredAssessment] = self._with_schema(
+            lambda: self.store.list_assessments(runner_id=runner_id, limit=limit, offset=offset)
+        )
+        return result

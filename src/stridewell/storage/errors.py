@@ -1,0 +1,52 @@
+"""Errors raised by the storage package.
+
+Kept free of SQLAlchemy so that domain code and the CLI can catch storage failures
+without paying for (or depending on) the database libraries.
+"""
+
+from __future__ import annotations
+
+UPGRADE_HINT = "run `stridewell db upgrade`"
+
+
+class StorageError(Exception):
+    """Base class for every error the storage package raises on purpose."""
+
+
+class DatabaseNotInitialised(StorageError):
+    """The database has no schema yet, or an older one than this code expects."""
+
+    def __init__(self, current_revision: str | None, expected_revision: str) -> None:
+        self.current_revision = current_revision
+        self.expected_revision = expected_revision
+        if current_revision is None:
+            state = "has not been initialised"
+        else:
+            state = f"is at schema revision {current_revision}, expected {expected_revision}"
+        super().__init__(f"The Stridewell database {state}; {UPGRADE_HINT} first.")
+
+
+class UnknownSchemaRevision(StorageError):
+    """The database was migrated by a newer Stridewell than the one running now."""
+
+    def __init__(self, current_revision: str) -> None:
+        self.current_revision = current_revision
+        super().__init__(
+            f"The Stridewell database is at schema revision {current_revision}, which this "
+            "version of Stridewell does not know; upgrade Stridewell."
+        )
+
+
+class UnknownRunner(StorageError):
+    """A write referred to a runner that does not exist."""
+
+    def __init__(self, runner_id: str) -> None:
+        self.runner_id = runner_id
+        super().__init__(f"No runner with id {runner_id!r}.")
+
+
+class DatabaseError(StorageError):
+    """The database failed in a way the caller cannot fix by changing its input.
+
+    The original driver error is chained as ``__cause__`` for logs and debugging.
+    """

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Stridewell database (run through ``stridewell.storage.migrate``)."""

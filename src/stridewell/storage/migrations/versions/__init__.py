@@ -1,0 +1,1 @@
+"""Numbered migration scripts: one per schema change, never edited once released."""

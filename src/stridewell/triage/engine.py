@@ -1,0 +1,285 @@
+"""The triage engine: `assess(assessment) -> TriageReport`. Pure: no I/O, no clock.
+
+Order of reasoning, safety first:
+1. red flags are evaluated before anything else; the level starts at the most urgent one;
+2. conditions are scored and ranked with the findings for and against each;
+3. a leading condition that needs a clinician may raise the level (never lower it);
+4. advice is chosen for the level: at `emergency` and `urgent` only what is safe while
+   waiting to be seen; exercises wait for a clinician.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stridewell.contract import Assessment, Level, TriageReport
+from stridewell.knowledge.loader import load_knowledge
+from stridewell.knowledge.rules import evidence, facts_of
+from stridewell.knowledge.schema import Condition, KnowledgeBase
+from stridewell.triage.scoring import CompiledKnowledge, ConditionScore, RedFlagHit, level_of
+
+# Report parts are built as plain dicts and validated once at the end: one pass of
+# pydantic's core is several times cheaper than constructing each nested model.
+Json = dict[str, Any]
+
+MAX_CONDITIONS = 5
+MIN_LIKELIHOOD = 0.02
+# The second condition's self-care joins the leading one's when it is this likely.
+SECOND_CONDITION_ADVICE = 0.2
+# Below this likelihood a leading condition cannot raise the level on its own.
+FLOOR_MIN_LIKELIHOOD = 0.35
+SORENESS_ID = "training_soreness"
+BONE_FLAGS = {"suspected_bone_stress_injury", "high_risk_stress_fracture_site"}
+# Advice that is safe while a runner waits to be seen at `urgent`.
+SAFE_WHILE_WAITING = {
+    "stop_running_bone",
+    "relative_rest",
+    "ice",
+    "compression_elevation",
+    "seek_care_today",
+    "diabetic_foot_care",
+    "wound_care",
+    "energy_availability",
+    "sprain_early_care",
+}
+
+
+_COMPILED: dict[int, CompiledKnowledge] = {}
+
+
+def compiled(kb: KnowledgeBase) -> CompiledKnowledge:
+    """The compiled form of `kb`, built once (the entry keeps `kb` alive, so ids stay unique)."""
+    found = _COMPILED.get(id(kb))
+    if found is None or found.kb is not kb:
+        found = _COMPILED[id(kb)] = CompiledKnowledge(kb)
+    return found
+
+
+def assess(assessment: Assessment, kb: KnowledgeBase | None = None) -> TriageReport:
+    """Triage one assessment against the knowledge base (the packaged one by default)."""
+    return _Assessor(compiled(kb or load_knowledge()), assessment).report()
+
+
+class _Assessor:
+    def __init__(self, ck: CompiledKnowledge, assessment: Assessment) -> None:
+        self.ck = ck
+        self.kb = ck.kb
+        self.facts = facts_of(assessment)
+        self.rules: list[str] = []
+        self.cited: list[str] = []
+
+    def _cite(self, sources: tuple[str, ...] | list[str]) -> list[str]:
+        for s in sources:
+            if s not in self.cited:
+                self.cited.append(s)
+        return list(sources)
+
+    def report(self) -> TriageReport:
+        hits = self.ck.red_flag_hits(self.facts)
+        scores = self.ck.score(self.facts)
+        leading = scores[0]
+        soreness = not hits and self._is_soreness(leading)
+        level, reasons = self._level(hits, leading, soreness)
+        conditions = self._conditions(scores, soreness)
+        advice = self._advice(level, hits, scores)
+        return TriageReport.model_validate(
+            dict(
+                triage=dict(level=level, reasons=reasons),
+                summary=self._summary(level, hits, leading, soreness),
+                red_flags=[
+                    dict(
+                        id=h.flag.id,
+                        level=h.flag.level,
+                        because=list(h.because),
+                        advice=h.flag.advice,
+                        sources=self._cite(h.flag.sources),
+                    )
+                    for h in hits
+                ],
+                conditions=conditions,
+                self_care=[a["text"] for a in advice if a["kind"] == "self_care"],
+                shoe_features=[a["text"] for a in advice if a["kind"] == "shoe_feature"],
+                exercises=[a["text"] for a in advice if a["kind"] == "exercise"],
+                prevention=[a["text"] for a in advice if a["kind"] == "prevention"],
+                advice=advice,
+                disclaimer=self.kb.meta.disclaimer,
+                knowledge_base=dict(version=self.kb.version, rules_fired=self.rules),
+                sources=self._sources(),
+            )
+        )
+
+    def _is_soreness(self, leading: ConditionScore) -> bool:
+        meta = self.kb.meta.soreness
+        return self.ck.soreness(self.facts) and leading.likelihood <= meta.max_leading_likelihood
+
+    def _level(
+        self, hits: list[RedFlagHit], leading: ConditionScore, soreness: bool
+    ) -> tuple[Level, list[str]]:
+        level = level_of(hits)
+        reasons: list[str] = []
+        for hit in hits:
+            self.rules.append(f"red_flag:{hit.flag.id}")
+            because = "; ".join(hit.because)
+            reasons.append(f"{hit.flag.name} ({because})" if because else hit.flag.name)
+        cond = leading.condition
+        floor = cond.level_floor
+        if (
+            floor is not None
+            and leading.region_match
+            and leading.likelihood >= FLOOR_MIN_LIKELIHOOD
+            and floor.rank > level.rank
+        ):
+            level = floor
+            self.rules.append(f"level_floor:{cond.id}")
+            self._cite(cond.sources)
+            reasons.append(f"{cond.name} is the most likely cause: {cond.floor_reason}")
+        if not reasons:
+            reasons.append(self.kb.meta.no_flag_reason)
+            self._cite(self.kb.meta.sources)
+        if soreness:
+            self.rules.append("soreness")
+        return level, reasons
+
+    def _conditions(self, scores: list[ConditionScore], soreness: bool) -> list[Json]:
+        shown = [s for s in scores if s.likelihood >= MIN_LIKELIHOOD][:MAX_CONDITIONS]
+        if len(shown) < 3:
+            shown = [s for s in scores if s.region_match][:3] or scores[:3]
+        scale = 0.5 if soreness else 1.0
+        ranked = [self._ranked(s, scale) for s in shown]
+        if soreness:
+            meta = self.kb.meta.soreness
+            ranked.insert(
+                0,
+                dict(
+                    id=SORENESS_ID,
+                    name="Ordinary training soreness",
+                    likelihood=0.5,
+                    for_=evidence(meta.rule, self.facts),
+                    against=[],
+                    sources=self._cite(meta.sources),
+                    summary=meta["text"],
+                ),
+            )
+        return ranked
+
+    def _ranked(self, s: ConditionScore, scale: float) -> Json:
+        cond = s.condition
+        for f in s.supporting + s.opposing:
+            self.rules.append(f"finding:{f.id}")
+        against = [f.text for f in s.opposing]
+        if not s.region_match:
+            against.insert(0, "the pain is not where this condition usually hurts")
+        sources = list(cond.sources)
+        for f in s.supporting + s.opposing:
+            sources += [x for x in f.sources if x not in sources]
+        return dict(
+            id=cond.id,
+            name=cond.name,
+            likelihood=round(s.likelihood * scale, 4),
+            for_=[f.text for f in s.supporting],
+            against=against,
+            sources=self._cite(sources),
+            summary=cond.summary,
+        )
+
+    def _advice(
+        self, level: Level, hits: list[RedFlagHit], scores: list[ConditionScore]
+    ) -> list[Json]:
+        leading = scores[0].condition
+        advisers: list[Condition] = [leading]
+        if len(scores) > 1 and scores[1].likelihood >= SECOND_CONDITION_ADVICE:
+            advisers.append(scores[1].condition)
+        self_care_ids: list[str] = []
+        if level is Level.emergency:
+            # Nothing else matters until a clinician has seen the foot today.
+            return [self._self_care("seek_care_today", leading), *self._prevention()]
+        if any(h.flag.id in BONE_FLAGS for h in hits):
+            self_care_ids.append("stop_running_bone")
+        for cond in advisers:
+            self_care_ids += cond.cautions + cond.self_care
+        if level.rank >= Level.urgent.rank:
+            self_care_ids = [i for i in self_care_ids if i in SAFE_WHILE_WAITING]
+        items = [self._self_care(i, leading) for i in dict.fromkeys(self_care_ids)]
+        items += self._shoes(advisers)
+        if level.rank < Level.urgent.rank:
+            items += self._exercises(leading)
+        items += self._prevention()
+        return items
+
+    def _self_care(self, advice_id: str, cond: Condition) -> Json:
+        advice = self.ck.self_care_by_id[advice_id]
+        self.rules.append(f"advice:{advice_id}")
+        return dict(
+            kind="self_care",
+            id=advice_id,
+            text=advice.text,
+            sources=self._cite(advice.sources),
+            because=cond.id,
+        )
+
+    def _shoes(self, advisers: list[Condition]) -> list[Json]:
+        wanted = dict.fromkeys(i for c in advisers for i in c.shoe_features)
+        items = []
+        for feature in self.kb.shoe_features:
+            if feature.id in wanted:
+                self.rules.append(f"shoe:{feature.id}")
+                items.append(
+                    dict(
+                        kind="shoe_feature",
+                        id=feature.id,
+                        text=f"{feature.pain_type}: {feature.features} ({feature.shoe_style})",
+                        sources=self._cite(feature.sources),
+                    )
+                )
+        return items
+
+    def _exercises(self, cond: Condition) -> list[Json]:
+        items = []
+        for ex_id in cond.exercises:
+            ex = self.ck.exercises_by_id[ex_id]
+            self.rules.append(f"exercise:{ex_id}")
+            items.append(
+                dict(
+                    kind="exercise",
+                    id=ex_id,
+                    text=f"{ex.name}: {ex.dose}",
+                    sources=self._cite(ex.sources),
+                    because=cond.id,
+                )
+            )
+        return items
+
+    def _prevention(self) -> list[Json]:
+        items = []
+        for prevention, holds in self.ck.prevention:
+            if holds is None or holds(self.facts):
+                self.rules.append(f"prevention:{prevention.id}")
+                because = "; ".join(evidence(prevention.rule, self.facts)) if holds else ""
+                items.append(
+                    dict(
+                        kind="prevention",
+                        id=prevention.id,
+                        text=prevention.text,
+                        sources=self._cite(prevention.sources),
+                        because=because,
+                    )
+                )
+        return items
+
+    def _summary(
+        self, level: Level, hits: list[RedFlagHit], leading: ConditionScore, soreness: bool
+    ) -> str:
+        text = self.kb.meta.levels[level]
+        parts = [f"{text.headline}."]
+        if hits:
+            parts.append(f"Warning sign: {hits[0].flag.name.lower()}.")
+        if soreness:
+            parts.append(self.kb.meta.soreness.text)
+        elif leading.region_match and leading.likelihood >= FLOOR_MIN_LIKELIHOOD:
+            parts.append(f"Most likely cause: {leading.condition.name}.")
+        parts.append(text.action)
+        return " ".join(parts)
+
+    def _sources(self) -> list[Json]:
+        by_id = self.ck.citations_by_id
+        return [dict(id=i, title=by_id[i].title, url=by_id[i].url) for i in self.cited]

@@ -1,0 +1,210 @@
+"""Score conditions and evaluate red flags over an assessment's facts.
+
+The knowledge base is compiled once into predicates (no eval: closures built from the
+declarative rules). Scores are log-odds: a condition's prior, plus the weight of the best
+matching pain region (a penalty when none matches), plus the weights of its findings that
+hold. A softmax turns scores into likelihoods that sum to one across conditions.
+
+Speed matters (a clinic re-triages thousands of stored assessments when the knowledge
+base changes), so findings are indexed: a finding that only asks "does this answer have
+this value" is found by a dictionary lookup on the answer; the rest are evaluated only
+when every field they need was answered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from stridewell.contract import Level
+from stridewell.knowledge.rules import (
+    FIELDS,
+    Facts,
+    Leaf,
+    Predicate,
+    compile_rule,
+    evidence,
+    required_fields,
+)
+from stridewell.knowledge.schema import Condition, KnowledgeBase, RedFlag
+
+# Each further painful region a condition explains adds a little: spreading pain fits
+# some conditions (tarsal tunnel), but one region must carry the weight.
+EXTRA_REGION_WEIGHT = 0.3
+# Softmax temperature: scores are summed log-odds of findings that are not independent,
+# so they are flattened a little before turning them into likelihoods.
+TEMPERATURE = 1.6
+# Only the best-ranked conditions get their full explanation built.
+DETAILED = 8
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFinding:
+    id: str
+    weight: float
+    text: str
+    sources: tuple[str, ...]
+    holds: Predicate
+    needs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCondition:
+    model: Condition
+    regions: dict[str, float]
+    findings: tuple[CompiledFinding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRedFlag:
+    model: RedFlag
+    holds: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionScore:
+    condition: Condition
+    score: float
+    likelihood: float
+    supporting: tuple[CompiledFinding, ...]
+    opposing: tuple[CompiledFinding, ...]
+    region_match: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagHit:
+    flag: RedFlag
+    because: tuple[str, ...]
+
+
+# (condition index, position of the finding in its condition, the finding)
+_Entry = tuple[int, int, CompiledFinding]
+
+
+class CompiledKnowledge:
+    """The knowledge base turned into predicates and indexes, built once."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.conditions = tuple(_compile_condition(c) for c in kb.conditions)
+        self.red_flags = tuple(CompiledRedFlag(f, compile_rule(f.rule)) for f in kb.red_flags)
+        self.prevention = tuple(
+            (p, compile_rule(p.rule) if p.rule is not None else None) for p in kb.prevention
+        )
+        self.soreness = compile_rule(kb.meta.soreness.rule)
+        self.self_care_by_id = {a.id: a for a in kb.self_care}
+        self.exercises_by_id = {e.id: e for e in kb.exercises}
+        self.citations_by_id = {c.id: c for c in kb.citations}
+        self._base = [c.model.prior + c.model.off_site_penalty for c in self.conditions]
+        self._by_region: dict[str, list[tuple[int, float]]] = {}
+        for ci, cond in enumerate(self.conditions):
+            for region, weight in cond.regions.items():
+                self._by_region.setdefault(region, []).append((ci, weight))
+        self._by_value: dict[tuple[str, Hashable], list[_Entry]] = {}
+        self._by_field: dict[str, list[_Entry]] = {}
+        self._always: list[_Entry] = []
+        for ci, cond in enumerate(self.conditions):
+            for pos, finding in enumerate(cond.findings):
+                self._index(ci, pos, finding)
+
+    def _index(self, ci: int, pos: int, finding: CompiledFinding) -> None:
+        entry = (ci, pos, finding)
+        rule = self.conditions[ci].model.findings[pos].rule
+        if isinstance(rule, Leaf) and rule.op in ("has", "has_any", "eq", "in"):
+            values = rule.value if isinstance(rule.value, frozenset) else [rule.value]
+            for value in values:
+                self._by_value.setdefault((rule.field, value), []).append(entry)
+        elif finding.needs:
+            self._by_field.setdefault(min(finding.needs), []).append(entry)
+        else:
+            self._always.append(entry)
+
+    def red_flag_hits(self, facts: Facts) -> list[RedFlagHit]:
+        """Red flags that fire, most urgent first (knowledge-base order breaks ties)."""
+        hits = [
+            RedFlagHit(f.model, tuple(evidence(f.model.rule, facts)))
+            for f in self.red_flags
+            if f.holds(facts)
+        ]
+        hits.sort(key=lambda h: -h.flag.level.rank)
+        return hits
+
+    def _matching(self, facts: Facts) -> list[_Entry]:
+        """Every finding that holds for these facts (in no particular order)."""
+        by_value, by_field = self._by_value, self._by_field
+        seen: set[int] = set()
+        matched: list[_Entry] = []
+        for field, value in facts.items():
+            items = value if FIELDS[field].kind == "list" else (value,)
+            for item in items:
+                for entry in by_value.get((field, item), ()):
+                    if id(entry) not in seen:  # has_any: two answers, one finding
+                        seen.add(id(entry))
+                        matched.append(entry)
+        present = frozenset(facts)
+        for field in facts:
+            for entry in by_field.get(field, ()):
+                if entry[2].needs <= present and entry[2].holds(facts):
+                    matched.append(entry)
+        matched += [e for e in self._always if e[2].holds(facts)]
+        return matched
+
+    def score(self, facts: Facts) -> list[ConditionScore]:
+        """The best-ranked conditions with scores, likelihoods and explanations."""
+        scores = list(self._base)
+        best = [0.0] * len(scores)
+        count = [0] * len(scores)
+        for region in facts["locations"]:
+            for ci, weight in self._by_region.get(region, ()):
+                count[ci] += 1
+                best[ci] = max(best[ci], weight) if count[ci] > 1 else weight
+        for ci, n in enumerate(count):
+            if n:
+                cond = self.conditions[ci].model
+                scores[ci] += best[ci] + EXTRA_REGION_WEIGHT * (n - 1) - cond.off_site_penalty
+        matched = self._matching(facts)
+        for ci, _, finding in matched:
+            scores[ci] += finding.weight
+        top = max(scores)
+        weights = [math.exp((s - top) / TEMPERATURE) for s in scores]
+        total = sum(weights)
+        # Stable sort: equal scores keep knowledge-base order, so reports are deterministic.
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:DETAILED]
+        held: dict[int, list[tuple[int, CompiledFinding]]] = {ci: [] for ci in order}
+        for ci, pos, finding in matched:
+            if ci in held:
+                held[ci].append((pos, finding))
+        result = []
+        for ci in order:
+            found = [f for _, f in sorted(held[ci], key=lambda pf: pf[0])]
+            result.append(
+                ConditionScore(
+                    condition=self.conditions[ci].model,
+                    score=scores[ci],
+                    likelihood=weights[ci] / total,
+                    supporting=tuple(f for f in found if f.weight > 0),
+                    opposing=tuple(f for f in found if f.weight < 0),
+                    region_match=count[ci] > 0,
+                )
+            )
+        return result
+
+
+def _compile_condition(cond: Condition) -> CompiledCondition:
+    findings = tuple(
+        CompiledFinding(
+            id=f"{cond.id}.{f.id}",
+            weight=f.weight,
+            text=f.text,
+            sources=tuple(f.sources or cond.sources),
+            holds=compile_rule(f.rule),
+            needs=required_fields(f.rule),
+        )
+        for f in cond.findings
+    )
+    return CompiledCondition(cond, {r.value: w for r, w in cond.regions.items()}, findings)
+
+
+def level_of(hits: list[RedFlagHit]) -> Level:
+    return hits[0].flag.level if hits else Level.self_care

@@ -1,0 +1,182 @@
+"""Fixtures for the storage tests: a migrated ``store`` on SQLite and on PostgreSQL.
+
+PostgreSQL comes from ``STRIDEWELL_TEST_POSTGRES_URL`` (default: a local trust-auth
+server). Every test gets its own schema, so tests can run in parallel under xdist
+against one database. Without a reachable server the PostgreSQL variants are skipped,
+except under CI (``CI`` set), where a missing database must not pass silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool
+
+from stridewell.storage.config import normalise_database_url
+from stridewell.storage.db import make_engine
+from stridewell.storage.records import StoredAssessment
+from stridewell.storage.repository import Store
+
+POSTGRES_URL_VARIABLE = "STRIDEWELL_TEST_POSTGRES_URL"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+# A session time zone far from UTC, and not a whole hour away, so that a missing
+# conversion back to UTC shows up in the datetime tests.
+POSTGRES_SESSION_TIME_ZONE = "Asia/Kathmandu"
+
+# Type of the save_assessment fixture (tests spell it out: conftest is not importable).
+SaveAssessment = Callable[..., StoredAssessment]
+
+
+def _postgres_unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so PostgreSQL tests may not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL server URL, once it is known to accept connections."""
+    url = normalise_database_url(os.environ.get(POSTGRES_URL_VARIABLE) or DEFAULT_POSTGRES_URL)
+    shown_url = make_url(url).render_as_string(hide_password=True)
+    engine = create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as error:
+        _postgres_unavailable(
+            f"PostgreSQL at {shown_url} is not reachable ({' '.join(str(error.orig).split())}); "
+            f"start it or point {POSTGRES_URL_VARIABLE} at one"
+        )
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A URL whose connections live in a fresh schema, dropped (with CASCADE) afterwards."""
+    schema = f"sw_{uuid4().hex}"
+    admin = create_engine(postgres_server_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    options = f"-csearch_path={schema} -ctimezone={POSTGRES_SESSION_TIME_ZONE}"
+    url = make_url(postgres_server_url).update_query_dict({"options": options})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'stridewell.db'}"
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend."""
+    fixture_name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture_name)
+    return url
+
+
+@pytest.fixture
+def unmigrated_store(database_url: str) -> Iterator[Store]:
+    with Store(database_url) as store:
+        yield store
+
+
+@pytest.fixture
+def store(unmigrated_store: Store) -> Store:
+    """A store on a database migrated to the newest schema."""
+    unmigrated_store.upgrade()
+    return unmigrated_store
+
+
+@pytest.fixture
+def direct_engine(database_url: str) -> Iterator[Engine]:
+    """A second engine on the same database, to look (or meddle) behind the Store's back."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def assessment_json() -> dict[str, Any]:
+    """An assessment as the contract's JSON object (a fresh copy per test)."""
+    return _sample_assessment()
+
+
+@pytest.fixture
+def report_json() -> dict[str, Any]:
+    """A triage report as the contract's JSON object (a fresh copy per test)."""
+    return _sample_report()
+
+
+def _sample_assessment() -> dict[str, Any]:
+    return {
+        "side": "left",
+        "age": 38,
+        "pain_score": 6,
+        "locations": ["heel_bottom", "arch"],
+        "onset": "gradual",
+        "pain_timing": ["first_steps_morning"],
+        "can_bear_weight": True,
+        "history": {"weekly_km_change_pct": 35.0, "new_shoes": False, "surface": "road"},
+    }
+
+
+def _sample_report() -> dict[str, Any]:
+    return {
+        "contract": 1,
+        "triage": {"level": "self_care", "reasons": ["no red flags"]},
+        "summary": "Most likely plantar fasciitis.",
+        "red_flags": [],
+        "conditions": [
+            {
+                "id": "plantar_fasciitis",
+                "name": "Plantar fasciitis",
+                "likelihood": 0.72,
+                "for": ["first_steps_morning", "heel_bottom"],
+                "against": [],
+                "sources": ["aafp-2011"],
+            }
+        ],
+        "knowledge_base": {"version": "2026.11", "rules_fired": ["pf.morning", "load.spike"]},
+        "disclaimer": "Not a diagnosis. Ünïcödé survives too: ✓",
+    }
+
+
+@pytest.fixture
+def save_assessment(store: Store) -> SaveAssessment:
+    """Saves a realistic assessment; keyword arguments override any field."""
+
+    def save(**overrides: Any) -> StoredAssessment:
+        fields: dict[str, Any] = {
+            "assessment": _sample_assessment(),
+            "report": _sample_report(),
+            "level": "self_care",
+            "top_condition": "plantar_fasciitis",
+            "kb_version": "2026.11",
+            "rules_fired": ["pf.morning", "load.spike"],
+            "created_at": datetime(2026, 11, 20, 7, 30, tzinfo=UTC),
+        }
+        return store.save_assessment(**(fields | overrides))
+
+    return save
