@@ -162,6 +162,13 @@ def most_urgent(levels: list[Level]) -> Level:
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+def _no_null(value: Any) -> Any:
+    # The JSON Schema has no nulls: an unknown answer is left out, never sent as null.
+    if value is None:
+        raise ValueError("null is not allowed; leave the field out when it is not known")
+    return value
+
+
 class History(BaseModel):
     model_config = _STRICT
 
@@ -177,6 +184,8 @@ class History(BaseModel):
     tight_laces: StrictBool | None = None
     previous_stress_fracture: StrictBool | None = None
     low_energy_risk: StrictBool | None = None
+
+    _reject_null = field_validator("*", mode="before")(_no_null)
 
 
 class Assessment(BaseModel):
@@ -215,6 +224,8 @@ class Assessment(BaseModel):
     push_off_weak: StrictBool | None = None
     diabetes: StrictBool | None = None
     history: History | None = None
+
+    _reject_null = field_validator("*", mode="before")(_no_null)
 
     @field_validator("locations", "pain_timing", "pain_quality", "bone_tenderness")
     @classmethod
@@ -256,6 +267,8 @@ class RankedCondition(BaseModel):
 class AdviceItem(BaseModel):
     """One piece of advice with where it came from (an extension of the contract)."""
 
+    model_config = ConfigDict(frozen=True)  # shared between reports
+
     kind: str  # self_care, shoe_feature, exercise, prevention
     id: str
     text: str
@@ -269,6 +282,8 @@ class KnowledgeRef(BaseModel):
 
 
 class SourceRef(BaseModel):
+    model_config = ConfigDict(frozen=True)  # shared between reports
+
     id: str
     title: str
     url: str | None = None

@@ -215,8 +215,6 @@ def build_activity(source_format: str, track: Track, totals: Totals) -> Activity
         return None if values is None else values[order]
 
     d = pick(distance)
-    if d is not None and bool(np.any(~np.isnan(d))):
-        d = d - np.nanmin(d)  # a later leg of a multisport file starts at 0 on its chart
     if totals.distance_m is not None:
         total_distance = totals.distance_m
     elif distance is not None and bool(np.any(~np.isnan(distance))):
@@ -237,6 +235,8 @@ def build_activity(source_format: str, track: Track, totals: Totals) -> Activity
     )
     hr, cad = pick(track.heart_rate), pick(track.cadence)
     sport, sub, indoor = normalise(totals.raw_sport, totals.raw_sub_sport)
+    if sport == "cycling" and track.lat is None and total_distance == 0:
+        indoor = True  # a ride that went nowhere, without a single position: a trainer
     samples = Samples(
         time_s=(t - start).astype(np.float32),
         distance_m=_f32(d),

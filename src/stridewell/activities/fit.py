@@ -85,11 +85,17 @@ def _parse(buf: bytes, check_crc: bool) -> list[Activity]:
     activities: list[Activity] = []
     problems: list[str] = []
     for segment in segments:
+        if not segment.tables and not segment.warnings:
+            continue  # a chained file with nothing we read (device data): nothing to say
         try:
             activities.extend(_segment_activities(segment))
         except ImportProblem as exc:
             problems.append(exc.reason)
     if activities:
+        if problems:
+            # A broken or non-activity file chained after the activity: say it was skipped.
+            extra = tuple(f"a chained FIT file was skipped: {p}" for p in problems)
+            activities = [replace(a, warnings=a.warnings + extra) for a in activities]
         return activities
     if problems:
         raise ImportProblem(problems[0])
@@ -205,9 +211,12 @@ def _cut(track: Track, start: float, stop: float) -> Track | None:
     def sub(values: F64 | None) -> F64 | None:
         return None if values is None else values[keep]
 
+    distance = sub(track.distance)
+    if distance is not None and bool(np.any(~np.isnan(distance))):
+        distance = distance - np.nanmin(distance)  # a later leg starts at 0 on its chart
     return Track(
         time=track.time[keep],
-        distance=sub(track.distance),
+        distance=distance,
         heart_rate=sub(track.heart_rate),
         cadence=sub(track.cadence),
         altitude=sub(track.altitude),

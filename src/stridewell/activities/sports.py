@@ -168,6 +168,8 @@ def normalise(raw_sport: str | None, raw_sub: str | None = None) -> tuple[str, s
     elif key in _SUB:
         # "VirtualRun", "TrailRun", "Treadmill": the sport name carries the sub-sport.
         sub = _SUB[key]
+    if key == "transition":
+        sub = "transition"  # between multisport legs; "generic" would hide what it is
     if key == "fitnessequipment" and raw_sub and raw_sub.lower() == "treadmill":
         sport = "running"
     if sport == "other" and raw_sub in ("elliptical", "stair_climbing"):

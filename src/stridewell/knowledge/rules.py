@@ -21,6 +21,7 @@ the contract models, so a typo in the knowledge base fails loudly instead of nev
 
 from __future__ import annotations
 
+import functools
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -205,8 +206,9 @@ def required_fields(rule: Rule) -> frozenset[str]:
     return frozenset.intersection(*parts)
 
 
+@functools.cache
 def compile_rule(rule: Rule) -> Predicate:
-    """Turn a rule tree into a fast predicate over a facts mapping."""
+    """Turn a rule tree into a fast predicate over a facts mapping (built once per rule)."""
     if isinstance(rule, AllOf | AnyOf):
         preds = [compile_rule(p) for p in rule.parts]
         return _all_of(preds) if isinstance(rule, AllOf) else _any_of(preds)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from stridewell.contract import Assessment, Level, TriageReport
+from stridewell.contract import AdviceItem, Assessment, Level, SourceRef, TriageReport
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.rules import evidence, facts_of
 from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.triage.scoring import CompiledKnowledge, ConditionScore, RedFlagHit, level_of
 
 # Report parts are built as plain dicts and validated once at the end: one pass of
-# pydantic's core is several times cheaper than constructing each nested model.
+# pydantic's core is several times cheaper than constructing each nested model. Static
+# parts (advice, sources) are prebuilt models, which validation passes through as-is.
 Json = dict[str, Any]
 
 MAX_CONDITIONS = 5
@@ -66,12 +67,10 @@ class _Assessor:
         self.kb = ck.kb
         self.facts = facts_of(assessment)
         self.rules: list[str] = []
-        self.cited: list[str] = []
+        self.cited: dict[str, None] = {}  # ordered set of citation ids
 
     def _cite(self, sources: tuple[str, ...] | list[str]) -> list[str]:
-        for s in sources:
-            if s not in self.cited:
-                self.cited.append(s)
+        self.cited.update(dict.fromkeys(sources))
         return list(sources)
 
     def report(self) -> TriageReport:
@@ -97,10 +96,10 @@ class _Assessor:
                     for h in hits
                 ],
                 conditions=conditions,
-                self_care=[a["text"] for a in advice if a["kind"] == "self_care"],
-                shoe_features=[a["text"] for a in advice if a["kind"] == "shoe_feature"],
-                exercises=[a["text"] for a in advice if a["kind"] == "exercise"],
-                prevention=[a["text"] for a in advice if a["kind"] == "prevention"],
+                self_care=[a.text for a in advice if a.kind == "self_care"],
+                shoe_features=[a.text for a in advice if a.kind == "shoe_feature"],
+                exercises=[a.text for a in advice if a.kind == "exercise"],
+                prevention=[a.text for a in advice if a.kind == "prevention"],
                 advice=advice,
                 disclaimer=self.kb.meta.disclaimer,
                 knowledge_base=dict(version=self.kb.version, rules_fired=self.rules),
@@ -142,8 +141,8 @@ class _Assessor:
 
     def _conditions(self, scores: list[ConditionScore], soreness: bool) -> list[Json]:
         shown = [s for s in scores if s.likelihood >= MIN_LIKELIHOOD][:MAX_CONDITIONS]
-        if len(shown) < 3:
-            shown = [s for s in scores if s.region_match][:3] or scores[:3]
+        if len(shown) < 3:  # always offer three to weigh against each other
+            shown = scores[:3]
         scale = 0.5 if soreness else 1.0
         ranked = [self._ranked(s, scale) for s in shown]
         if soreness:
@@ -157,7 +156,7 @@ class _Assessor:
                     for_=evidence(meta.rule, self.facts),
                     against=[],
                     sources=self._cite(meta.sources),
-                    summary=meta["text"],
+                    summary=meta.text,
                 ),
             )
         return ranked
@@ -184,7 +183,7 @@ class _Assessor:
 
     def _advice(
         self, level: Level, hits: list[RedFlagHit], scores: list[ConditionScore]
-    ) -> list[Json]:
+    ) -> list[AdviceItem]:
         leading = scores[0].condition
         advisers: list[Condition] = [leading]
         if len(scores) > 1 and scores[1].likelihood >= SECOND_CONDITION_ADVICE:
@@ -206,64 +205,39 @@ class _Assessor:
         items += self._prevention()
         return items
 
-    def _self_care(self, advice_id: str, cond: Condition) -> Json:
-        advice = self.ck.self_care_by_id[advice_id]
+    def _self_care(self, advice_id: str, cond: Condition) -> AdviceItem:
         self.rules.append(f"advice:{advice_id}")
-        return dict(
-            kind="self_care",
-            id=advice_id,
-            text=advice.text,
-            sources=self._cite(advice.sources),
-            because=cond.id,
-        )
+        item = self.ck.advice_item("self_care", advice_id, cond.id)
+        self._cite(item.sources)
+        return item
 
-    def _shoes(self, advisers: list[Condition]) -> list[Json]:
-        wanted = dict.fromkeys(i for c in advisers for i in c.shoe_features)
+    def _shoes(self, advisers: list[Condition]) -> list[AdviceItem]:
+        wanted = {i for c in advisers for i in c.shoe_features}
         items = []
         for feature in self.kb.shoe_features:
             if feature.id in wanted:
                 self.rules.append(f"shoe:{feature.id}")
-                items.append(
-                    dict(
-                        kind="shoe_feature",
-                        id=feature.id,
-                        text=f"{feature.pain_type}: {feature.features} ({feature.shoe_style})",
-                        sources=self._cite(feature.sources),
-                    )
-                )
+                items.append(self.ck.advice_item("shoe_feature", feature.id, ""))
+                self._cite(feature.sources)
         return items
 
-    def _exercises(self, cond: Condition) -> list[Json]:
+    def _exercises(self, cond: Condition) -> list[AdviceItem]:
         items = []
         for ex_id in cond.exercises:
-            ex = self.ck.exercises_by_id[ex_id]
             self.rules.append(f"exercise:{ex_id}")
-            items.append(
-                dict(
-                    kind="exercise",
-                    id=ex_id,
-                    text=f"{ex.name}: {ex.dose}",
-                    sources=self._cite(ex.sources),
-                    because=cond.id,
-                )
-            )
+            item = self.ck.advice_item("exercise", ex_id, cond.id)
+            self._cite(item.sources)
+            items.append(item)
         return items
 
-    def _prevention(self) -> list[Json]:
+    def _prevention(self) -> list[AdviceItem]:
         items = []
         for prevention, holds in self.ck.prevention:
             if holds is None or holds(self.facts):
                 self.rules.append(f"prevention:{prevention.id}")
                 because = "; ".join(evidence(prevention.rule, self.facts)) if holds else ""
-                items.append(
-                    dict(
-                        kind="prevention",
-                        id=prevention.id,
-                        text=prevention.text,
-                        sources=self._cite(prevention.sources),
-                        because=because,
-                    )
-                )
+                items.append(self.ck.advice_item("prevention", prevention.id, because))
+                self._cite(prevention.sources)
         return items
 
     def _summary(
@@ -280,6 +254,5 @@ class _Assessor:
         parts.append(text.action)
         return " ".join(parts)
 
-    def _sources(self) -> list[Json]:
-        by_id = self.ck.citations_by_id
-        return [dict(id=i, title=by_id[i].title, url=by_id[i].url) for i in self.cited]
+    def _sources(self) -> list[SourceRef]:
+        return [self.ck.source_refs[i] for i in self.cited]

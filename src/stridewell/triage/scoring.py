@@ -17,7 +17,7 @@ import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from stridewell.contract import Level
+from stridewell.contract import AdviceItem, Level, SourceRef
 from stridewell.knowledge.rules import (
     FIELDS,
     Facts,
@@ -36,7 +36,7 @@ EXTRA_REGION_WEIGHT = 0.3
 # so they are flattened a little before turning them into likelihoods.
 TEMPERATURE = 1.6
 # Only the best-ranked conditions get their full explanation built.
-DETAILED = 8
+DETAILED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ class CompiledRedFlag:
     holds: Predicate
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class ConditionScore:
     condition: Condition
     score: float
@@ -93,9 +93,22 @@ class CompiledKnowledge:
             (p, compile_rule(p.rule) if p.rule is not None else None) for p in kb.prevention
         )
         self.soreness = compile_rule(kb.meta.soreness.rule)
-        self.self_care_by_id = {a.id: a for a in kb.self_care}
-        self.exercises_by_id = {e.id: e for e in kb.exercises}
-        self.citations_by_id = {c.id: c for c in kb.citations}
+        self.source_refs = {
+            c.id: SourceRef(id=c.id, title=c.title, url=c.url) for c in kb.citations
+        }
+        self._advice_texts = {
+            **{("self_care", a.id): (a.text, a.sources) for a in kb.self_care},
+            **{("exercise", e.id): (f"{e.name}: {e.dose}", e.sources) for e in kb.exercises},
+            **{
+                ("shoe_feature", f.id): (
+                    f"{f.pain_type}: {f.features} ({f.shoe_style})",
+                    f.sources,
+                )
+                for f in kb.shoe_features
+            },
+            **{("prevention", p.id): (p.text, p.sources) for p in kb.prevention},
+        }
+        self._advice_items: dict[tuple[str, str, str], AdviceItem] = {}
         self._base = [c.model.prior + c.model.off_site_penalty for c in self.conditions]
         self._by_region: dict[str, list[tuple[int, float]]] = {}
         for ci, cond in enumerate(self.conditions):
@@ -120,6 +133,17 @@ class CompiledKnowledge:
         else:
             self._always.append(entry)
 
+    def advice_item(self, kind: str, item_id: str, because: str) -> AdviceItem:
+        """The (immutable, shared) advice item; reports reuse them instead of rebuilding."""
+        key = (kind, item_id, because)
+        item = self._advice_items.get(key)
+        if item is None:
+            text, sources = self._advice_texts[(kind, item_id)]
+            item = AdviceItem(kind=kind, id=item_id, text=text, sources=sources, because=because)
+            if len(self._advice_items) < 10_000:  # `because` can carry numbers: stay bounded
+                self._advice_items[key] = item
+        return item
+
     def red_flag_hits(self, facts: Facts) -> list[RedFlagHit]:
         """Red flags that fire, most urgent first (knowledge-base order breaks ties)."""
         hits = [
@@ -133,62 +157,74 @@ class CompiledKnowledge:
     def _matching(self, facts: Facts) -> list[_Entry]:
         """Every finding that holds for these facts (in no particular order)."""
         by_value, by_field = self._by_value, self._by_field
-        seen: set[int] = set()
-        matched: list[_Entry] = []
+        # Keyed by (condition, position): a has_any finding met by two answers counts once.
+        matched: dict[tuple[int, int], _Entry] = {}
         for field, value in facts.items():
-            items = value if FIELDS[field].kind == "list" else (value,)
-            for item in items:
-                for entry in by_value.get((field, item), ()):
-                    if id(entry) not in seen:  # has_any: two answers, one finding
-                        seen.add(id(entry))
-                        matched.append(entry)
+            if FIELDS[field].kind == "list":
+                for item in value:
+                    for entry in by_value.get((field, item), ()):
+                        matched[entry[0], entry[1]] = entry
+            else:
+                for entry in by_value.get((field, value), ()):
+                    matched[entry[0], entry[1]] = entry
         present = frozenset(facts)
         for field in facts:
             for entry in by_field.get(field, ()):
                 if entry[2].needs <= present and entry[2].holds(facts):
-                    matched.append(entry)
-        matched += [e for e in self._always if e[2].holds(facts)]
-        return matched
+                    matched[entry[0], entry[1]] = entry
+        for entry in self._always:
+            if entry[2].holds(facts):
+                matched[entry[0], entry[1]] = entry
+        return list(matched.values())
 
     def score(self, facts: Facts) -> list[ConditionScore]:
         """The best-ranked conditions with scores, likelihoods and explanations."""
         scores = list(self._base)
-        best = [0.0] * len(scores)
-        count = [0] * len(scores)
+        best: dict[int, float] = {}
+        count: dict[int, int] = {}
         for region in facts["locations"]:
             for ci, weight in self._by_region.get(region, ()):
-                count[ci] += 1
-                best[ci] = max(best[ci], weight) if count[ci] > 1 else weight
-        for ci, n in enumerate(count):
-            if n:
-                cond = self.conditions[ci].model
-                scores[ci] += best[ci] + EXTRA_REGION_WEIGHT * (n - 1) - cond.off_site_penalty
+                if ci in count:
+                    count[ci] += 1
+                    best[ci] = max(best[ci], weight)
+                else:
+                    count[ci] = 1
+                    best[ci] = weight
+        for ci, n in count.items():
+            off_site = self.conditions[ci].model.off_site_penalty
+            scores[ci] += best[ci] + EXTRA_REGION_WEIGHT * (n - 1) - off_site
         matched = self._matching(facts)
         for ci, _, finding in matched:
             scores[ci] += finding.weight
         top = max(scores)
-        weights = [math.exp((s - top) / TEMPERATURE) for s in scores]
+        exp = math.exp
+        weights = [exp((s - top) / TEMPERATURE) for s in scores]
         total = sum(weights)
-        # Stable sort: equal scores keep knowledge-base order, so reports are deterministic.
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:DETAILED]
+        # Stable sort (reverse keeps it stable): equal scores keep knowledge-base order.
+        order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:DETAILED]
         held: dict[int, list[tuple[int, CompiledFinding]]] = {ci: [] for ci in order}
         for ci, pos, finding in matched:
             if ci in held:
                 held[ci].append((pos, finding))
         result = []
         for ci in order:
-            found = [f for _, f in sorted(held[ci], key=lambda pf: pf[0])]
+            found = held[ci]
+            found.sort(key=_position)
             result.append(
                 ConditionScore(
-                    condition=self.conditions[ci].model,
-                    score=scores[ci],
-                    likelihood=weights[ci] / total,
-                    supporting=tuple(f for f in found if f.weight > 0),
-                    opposing=tuple(f for f in found if f.weight < 0),
-                    region_match=count[ci] > 0,
+                    self.conditions[ci].model,
+                    scores[ci],
+                    weights[ci] / total,
+                    tuple(f for _, f in found if f.weight > 0),
+                    tuple(f for _, f in found if f.weight < 0),
+                    ci in count,
                 )
             )
         return result
+
+
+def _position(entry: tuple[int, CompiledFinding]) -> int:
+    return entry[0]
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:

@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from stridewell import __version__
-from stridewell.errors import http_status_for, is_reportable
+from stridewell.errors import StridewellError, http_status_for
+from stridewell.storage.errors import StorageError
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
 
@@ -61,15 +62,15 @@ def _install_error_handlers(app: FastAPI) -> None:
             content={"error": {"field": field, "message": message}, "detail": _plain(errors)},
         )
 
-    @app.exception_handler(Exception)
     async def domain_error(_: Request, exc: Exception) -> JSONResponse:
-        if not is_reportable(exc):
-            raise exc
         field = getattr(exc, "field", None)
         return JSONResponse(
             status_code=http_status_for(exc),
             content={"error": {"message": str(exc), **({"field": field} if field else {})}},
         )
+
+    app.add_exception_handler(StridewellError, domain_error)
+    app.add_exception_handler(StorageError, domain_error)
 
 
 def _plain(errors: Any) -> list[dict[str, Any]]:

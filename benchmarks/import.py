@@ -1,0 +1,132 @@
+"""Decode the same activity files with Stridewell and with the libraries a user would pick.
+
+    .venv/bin/python benchmarks/make_history.py --runs 30 --out /tmp/stridewell-history
+    .venv/bin/python benchmarks/import.py --synthetic /tmp/stridewell-history
+
+FIT: Stridewell vs fitdecode and garmin-fit-sdk; GPX: vs gpxpy; TCX: vs tcxreader (all
+benchmark-only dependencies). Every decoder reads the same bytes from memory, one file after
+another on one core; the best of ``--repeat`` passes counts. Records are the samples
+(FIT record messages, GPX track points, TCX trackpoints) as Stridewell counts them, so the
+rates compare like with like. The lead will add ``--history`` (import into a database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from stridewell.activities import ImportProblem, read_activities
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "activity-files"
+
+
+def ours(data: bytes) -> int:
+    try:
+        return sum(len(a.samples) for a in read_activities(io.BytesIO(data)))
+    except ImportProblem:
+        return 0
+
+
+def fitdecode_read(data: bytes) -> None:
+    import fitdecode
+
+    with fitdecode.FitReader(
+        io.BytesIO(data),
+        check_crc=fitdecode.CrcCheck.WARN,
+        error_handling=fitdecode.ErrorHandling.WARN,
+    ) as reader:
+        for _frame in reader:
+            pass
+
+
+def garmin_read(data: bytes) -> None:
+    from garmin_fit_sdk import Decoder, Stream
+
+    Decoder(Stream.from_byte_array(bytearray(data))).read()
+
+
+def gpxpy_read(data: bytes) -> None:
+    import gpxpy
+
+    gpxpy.parse(data.decode("utf-8-sig"))
+
+
+def tcxreader_read(data: bytes) -> None:
+    from tcxreader.tcxreader import TCXReader
+
+    # tcxreader only reads from a path.
+    with tempfile.NamedTemporaryFile(suffix=".tcx") as handle:
+        handle.write(data)
+        handle.flush()
+        TCXReader().read(handle.name)
+
+
+def best_time(fn: Callable[[bytes], object], files: list[bytes], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.perf_counter()
+        for data in files:
+            try:
+                fn(data)
+            except Exception:  # noqa: BLE001 - a library failing on a file still took its time
+                pass
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def bench(title: str, files: list[bytes], rivals: dict[str, Callable[[bytes], object]],
+          repeat: int) -> None:  # fmt: skip
+    if not files:
+        return
+    records = sum(ours(d) for d in files)
+    size = sum(len(d) for d in files) / 1e6
+    ours_s = best_time(ours, files, repeat)
+    print(f"\n{title}: {len(files)} files, {size:.1f} MB, {records:,} records")
+    print(f"  {'decoder':<16}{'seconds':>9}{'records/s':>13}{'MB/s':>8}{'Stridewell is':>16}")
+    rows = [("stridewell", ours_s)]
+    rows += [(name, best_time(fn, files, repeat)) for name, fn in rivals.items()]
+    for name, seconds in rows:
+        ratio = "" if name == "stridewell" else f"{seconds / ours_s:.1f}x faster"
+        print(f"  {name:<16}{seconds:>9.3f}{records / seconds:>13,.0f}{size / seconds:>8.1f}"
+              f"{ratio:>16}")  # fmt: skip
+
+
+def load(paths: list[Path], suffix: str) -> list[bytes]:
+    return [p.read_bytes() for p in sorted(paths) if p.name.lower().endswith(suffix)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synthetic", type=Path, help="folder written by make_history.py")
+    parser.add_argument("--limit", type=int, default=30, help="synthetic files per format")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    fit_rivals = {"fitdecode": fitdecode_read, "garmin-fit-sdk": garmin_read}
+    if args.synthetic:
+        files = sorted(args.synthetic.iterdir())
+        bench("FIT, synthetic 1 Hz runs", load(files, ".fit")[: args.limit], fit_rivals,
+              args.repeat)  # fmt: skip
+        bench("GPX, synthetic 1 Hz runs", load(files, ".gpx")[: args.limit],
+              {"gpxpy": gpxpy_read}, args.repeat)  # fmt: skip
+    if SHARED.is_dir():
+        real_fit = [
+            p for p in (SHARED / "fit").iterdir() if p.suffix.lower() == ".fit"
+        ]
+        bench("FIT, real files (shared/activity-files)", load(real_fit, ".fit"), fit_rivals,
+              args.repeat)  # fmt: skip
+        bench("GPX, real files", load(list((SHARED / "gpx").iterdir()), ".gpx"),
+              {"gpxpy": gpxpy_read}, args.repeat)  # fmt: skip
+        bench("TCX, real files", load(list((SHARED / "tcx").iterdir()), ".tcx"),
+              {"tcxreader": tcxreader_read}, args.repeat)  # fmt: skip
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
