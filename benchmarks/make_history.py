@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "activities"))
 
-from synthetic import synthetic_run, write_fit, write_gpx  # noqa: E402
+from synthetic import synthetic_run, write_fit, write_gpx
 
 
 def make_history(out: Path, runs: int, seconds: int, formats: list[str]) -> int:

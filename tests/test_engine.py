@@ -155,7 +155,9 @@ def test_history_from_training_shows_as_findings_and_prevention() -> None:
     )  # fmt: skip
     prevention_ids = {a.id for a in report.advice if a.kind == "prevention"}
     assert {"single_run_spike", "shoe_replacement", "treadmill_incline"} <= prevention_ids
-    assert any(r.startswith("prevention:single_run_spike") for r in report.knowledge_base.rules_fired)
+    assert any(
+        r.startswith("prevention:single_run_spike") for r in report.knowledge_base.rules_fired
+    )
 
 
 def test_emergency_advice_is_to_seek_care_not_exercises() -> None:

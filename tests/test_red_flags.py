@@ -33,12 +33,25 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"locations": ["achilles"], "felt_pop": True, "push_off_weak": False},
     ),
     "ottawa_rules": (
-        {"locations": ["outer_ankle"], "injury_event": True, "bone_tenderness": ["lateral_malleolus"]},
-        {"locations": ["outer_ankle"], "injury_event": True, "bone_tenderness": [], "can_bear_weight": True},
+        {
+            "locations": ["outer_ankle"],
+            "injury_event": True,
+            "bone_tenderness": ["lateral_malleolus"],
+        },
+        {
+            "locations": ["outer_ankle"],
+            "injury_event": True,
+            "bone_tenderness": [],
+            "can_bear_weight": True,
+        },
     ),
     "high_risk_stress_fracture_site": (
         {"locations": ["inner_midfoot"], "injury_event": False, "bone_tenderness": ["navicular"]},
-        {"locations": ["inner_midfoot"], "injury_event": False, "bone_tenderness": ["metatarsal_shaft"]},
+        {
+            "locations": ["inner_midfoot"],
+            "injury_event": False,
+            "bone_tenderness": ["metatarsal_shaft"],
+        },
     ),
     "suspected_bone_stress_injury": (
         {"locations": ["heel_pad"], "injury_event": False, "heel_squeeze_painful": True},
@@ -160,7 +173,9 @@ def test_infection_fires_for_a_wound_with_redness_even_without_fever() -> None:
 
 
 def test_worsening_pain_counts_as_not_improving_at_any_duration() -> None:
-    assert "not_improving" in _flags({"locations": ["arch"], "duration_days": 2, "trend": "worsening"})
+    assert "not_improving" in _flags(
+        {"locations": ["arch"], "duration_days": 2, "trend": "worsening"}
+    )
 
 
 def test_ten_days_without_a_trend_counts_as_not_improving() -> None:

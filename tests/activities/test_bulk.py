@@ -71,8 +71,9 @@ def test_fingerprint_tolerates_a_few_seconds_and_per_cent_between_sources() -> N
     run = synthetic_run(3, START + timedelta(seconds=59), 1800)
     shifted = synthetic_run(3, START + timedelta(seconds=61), 1800)
     shifted.distance = shifted.distance * 1.03
-    from stridewell.activities import read_activities
     import io
+
+    from stridewell.activities import read_activities
 
     (a,) = read_activities(io.BytesIO(write_fit(run)))
     (b,) = read_activities(io.BytesIO(write_fit(shifted)))

@@ -43,7 +43,11 @@ def test_fit_variants_decode_to_the_same_run(options: dict[str, bool]) -> None:
 
 def test_treadmill_sub_sport_is_indoor() -> None:
     (activity,) = parse_fit_bytes(write_fit(RUN, sport=1, sub_sport=1))
-    assert (activity.sport, activity.sub_sport, activity.is_indoor) == ("running", "treadmill", True)
+    assert (activity.sport, activity.sub_sport, activity.is_indoor) == (
+        "running",
+        "treadmill",
+        True,
+    )
 
 
 def test_vectorised_crc_matches_the_byte_by_byte_definition() -> None:
@@ -84,7 +88,7 @@ def _check(data: bytes) -> None:
 def test_fit_decoder_never_raises_anything_but_import_problem_on_truncation(
     name: str, cut: float
 ) -> None:
-    data = (Path(__file__).resolve().parents[2].parent / "shared" / "activity-files" / "fit" / name)
+    data = Path(__file__).resolve().parents[2].parent / "shared" / "activity-files" / "fit" / name
     if not data.is_file():
         pytest.skip("real files missing")
     raw = data.read_bytes()

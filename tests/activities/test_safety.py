@@ -84,12 +84,16 @@ def test_zip_member_with_a_traversal_name_is_refused_and_the_rest_imports(tmp_pa
     archive = _zip(tmp_path / "x.zip", {"../../evil.gpx": GOOD_GPX, "ok/run.gpx": GOOD_GPX})
     activities, report = import_all(list(iter_sources([archive])))
     assert len(activities) == 1
-    assert report.set_aside == [(f"{archive}!../../evil.gpx", "unsafe member name (path traversal): refused")]
+    assert report.set_aside == [
+        (f"{archive}!../../evil.gpx", "unsafe member name (path traversal): refused")
+    ]
     assert not (tmp_path.parent / "evil.gpx").exists()
 
 
 def test_zip_bomb_member_is_refused_and_the_rest_imports(tmp_path: Path) -> None:
-    archive = _zip(tmp_path / "bomb.zip", {"activities/bomb.fit": b"\0" * (8 << 20), "a.gpx": GOOD_GPX})
+    archive = _zip(
+        tmp_path / "bomb.zip", {"activities/bomb.fit": b"\0" * (8 << 20), "a.gpx": GOOD_GPX}
+    )
     limits = Limits(max_decompressed_bytes=1 << 20)
     activities, report = import_all(list(iter_sources([archive], limits)), limits=limits)
     assert len(activities) == 1

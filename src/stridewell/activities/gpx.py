@@ -11,16 +11,18 @@ activity.
 
 from __future__ import annotations
 
+import io
 from typing import BinaryIO
 
 import numpy as np
 
 from .derive import Totals, Track, build_activity
 from .errors import ImportProblem
+from .gpx_fast import Columns, extract
 from .model import FOOT_SPORTS, Activity
 from .sports import normalise
 from .timestamps import parse_times
-from .xmlsafe import parse_xml
+from .xmlsafe import check_xml, parse_xml
 
 _TEXT = frozenset({"ele", "time", "hr", "heartrate", "cad", "cadence", "type", "name"})
 
@@ -121,11 +123,19 @@ def parse_gpx(stream: BinaryIO) -> list[Activity]:
 
 
 def _parse(stream: BinaryIO) -> list[Activity]:
-    doc = _Gpx()
-    parse_xml(stream, doc.start, doc.end, doc.text, "GPX")
+    data = stream.read()
+    check_xml(data, "GPX")
+    doc: _Gpx | Columns | None = extract(data)
+    if doc is None:  # not the plain shape the column extractor models: stream it
+        doc = _Gpx()
+        parse_xml(io.BytesIO(data), doc.start, doc.end, doc.text, "GPX")
+    return _build(doc)
+
+
+def _build(doc: _Gpx | Columns) -> list[Activity]:
     if doc.root != "gpx":
         raise ImportProblem(f"not a GPX document (root element is '{doc.root}')")
-    if not doc.lat:
+    if not len(doc.lat):
         if doc.routes or doc.waypoints:
             raise ImportProblem("GPX has routes/waypoints but no track: not an activity")
         raise ImportProblem("GPX has no track points")

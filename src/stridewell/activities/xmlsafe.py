@@ -31,6 +31,30 @@ def _refuse_external(*_args: object) -> int:
     raise _Refused("XML refers to an external entity (refused for safety)")
 
 
+def _hardened() -> expat.XMLParserType:
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_entity
+    parser.ExternalEntityRefHandler = _refuse_external
+    return parser
+
+
+def check_xml(data: bytes, kind: str) -> None:
+    """Check that ``data`` is well-formed and free of entity declarations, at C speed (no
+    element callbacks). Raises ImportProblem otherwise."""
+    parser = _hardened()
+    try:
+        parser.Parse(data, True)
+    except _Refused as exc:
+        raise ImportProblem(exc.reason) from None
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) if exc.code else str(exc)
+        raise ImportProblem(
+            f"{kind} is not well-formed XML: {message} at line {exc.lineno}"
+        ) from None
+
+
 StartHandler = Callable[[str, dict[str, str]], None]
 EndHandler = Callable[[str], None]
 TextHandler = Callable[[str], None]
@@ -45,13 +69,9 @@ def parse_xml(
 ) -> None:
     """Parse ``stream`` with the handlers; element names arrive without namespace prefix
     ("gpxtpx:hr" -> "hr"). Raises ImportProblem for malformed or refused XML."""
-    parser = expat.ParserCreate()
+    parser = _hardened()
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.EntityDeclHandler = _refuse_entity
-    parser.UnparsedEntityDeclHandler = _refuse_entity
-    parser.ExternalEntityRefHandler = _refuse_external
 
     def on_start(name: str, attrs: dict[str, str]) -> None:
         start(name.rpartition(":")[2], attrs)

@@ -1,1 +1,1 @@
-"""journal."""
+"""The pain journal: check-ins, their history and the pain trend."""

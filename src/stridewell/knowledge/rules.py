@@ -239,7 +239,7 @@ def _any_of(preds: list[Predicate]) -> Predicate:
     return lambda facts: head(facts) or rest(facts)
 
 
-def _compile_leaf(leaf: Leaf) -> Predicate:  # noqa: C901 - one branch per operator
+def _compile_leaf(leaf: Leaf) -> Predicate:
     f, v = leaf.field, leaf.value
     match leaf.op:
         case "eq":

@@ -122,7 +122,8 @@ class Prevention(_Strict):
 
     @property
     def rule(self) -> Rule | None:
-        return self.when  # type: ignore[no-any-return]
+        rule: Rule | None = self.when
+        return rule
 
 
 class LevelText(_Strict):

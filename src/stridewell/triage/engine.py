@@ -235,7 +235,8 @@ class _Assessor:
         for prevention, holds in self.ck.prevention:
             if holds is None or holds(self.facts):
                 self.rules.append(f"prevention:{prevention.id}")
-                because = "; ".join(evidence(prevention.rule, self.facts)) if holds else ""
+                rule = prevention.rule
+                because = "; ".join(evidence(rule, self.facts)) if rule is not None else ""
                 items.append(self.ck.advice_item("prevention", prevention.id, because))
                 self._cite(prevention.sources)
         return items

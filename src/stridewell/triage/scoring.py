@@ -215,8 +215,9 @@ class CompiledKnowledge:
                     self.conditions[ci].model,
                     scores[ci],
                     weights[ci] / total,
-                    tuple(f for _, f in found if f.weight > 0),
-                    tuple(f for _, f in found if f.weight < 0),
+                    # strongest evidence first; knowledge-base order breaks ties
+                    tuple(sorted((f for _, f in found if f.weight > 0), key=_strength)),
+                    tuple(sorted((f for _, f in found if f.weight < 0), key=_strength)),
                     ci in count,
                 )
             )
@@ -225,6 +226,10 @@ class CompiledKnowledge:
 
 def _position(entry: tuple[int, CompiledFinding]) -> int:
     return entry[0]
+
+
+def _strength(finding: CompiledFinding) -> float:
+    return -abs(finding.weight)
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:

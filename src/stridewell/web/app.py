@@ -17,8 +17,8 @@ from fastapi.templating import Jinja2Templates
 
 from stridewell import __version__
 from stridewell.errors import StridewellError, http_status_for
-from stridewell.storage.errors import StorageError
 from stridewell.service import Stridewell
+from stridewell.storage.errors import StorageError
 from stridewell.web.api import router as api_router
 
 WEB_DIR = Path(__file__).parent

@@ -1,0 +1,1 @@
+"""Exports: calendar files and charts, made from domain data."""

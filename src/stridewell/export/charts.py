@@ -1,0 +1,94 @@
+"""Charts as PNG or SVG files, drawn with matplotlib's non-interactive backend.
+
+matplotlib is imported inside the functions: it is slow to import, and only the chart
+commands need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from stridewell.errors import InvalidInput
+
+FORMATS = {".png": "png", ".svg": "svg"}
+PHASE_COLOURS = {
+    "protect": "#fde2e2",
+    "mobilise": "#fff1c9",
+    "test_jog": "#e0f0ff",
+    "return_to_run": "#dff5e3",
+    "continuous_running": "#c8ecd0",
+    "see_clinician": "#eadcf7",
+}
+
+
+@dataclass(frozen=True)
+class PainPoint:
+    day: date
+    worst: int
+
+
+@dataclass(frozen=True)
+class PhaseSpan:
+    phase: str
+    first: date
+    last: date
+
+
+def chart_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidInput(
+            f"cannot draw a chart as '{path.suffix or path.name}': use a .png or .svg file",
+            field="chart",
+        )
+    return fmt
+
+
+def _figure() -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=120)
+    return fig, ax
+
+
+def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: Path) -> Path:
+    """Worst pain per day (0-10) against days, with the plan's phases shaded behind."""
+    fmt = chart_format(path)
+    if not points:
+        raise InvalidInput("no pain scores recorded yet: log a check-in first", field="journal")
+    fig, ax = _figure()
+    try:
+        for span in phases:
+            ax.axvspan(
+                span.first - timedelta(hours=12),
+                span.last + timedelta(hours=12),
+                color=PHASE_COLOURS.get(span.phase, "#eeeeee"),
+                label=span.phase.replace("_", " "),
+                zorder=0,
+            )
+        days = [p.day for p in points]
+        ax.plot(days, [p.worst for p in points], marker="o", color="#1f5f8b", zorder=2,
+                label="worst pain")  # fmt: skip
+        ax.set_ylim(0, 10)
+        ax.set_ylabel("pain (0-10)")
+        ax.set_title("Pain over time, with the plan's phases")
+        ax.grid(axis="y", alpha=0.3)
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles, strict=True))
+        ax.legend(unique.values(), unique.keys(), loc="upper right", fontsize="small")
+        fig.autofmt_xdate()
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format=fmt)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return path

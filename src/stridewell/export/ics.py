@@ -1,0 +1,48 @@
+"""iCalendar export of a recovery plan: one all-day event per plan day.
+
+Built with the maintained `icalendar` library. Event UIDs are stable (plan id + date), so
+importing an updated plan again updates the days in a calendar app instead of adding
+copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+PRODUCT_ID = "-//Stridewell//Recovery plan//EN"
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+
+def plan_calendar(
+    plan_id: str, days: Iterable[CalendarDay], *, stamp: datetime, name: str = "Stridewell plan"
+) -> bytes:
+    """The plan as an RFC 5545 calendar (bytes, CRLF line endings)."""
+    if stamp.tzinfo is None:
+        raise ValueError("stamp must be timezone-aware")
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for item in days:
+        event = Event()
+        event.add("uid", f"{plan_id}-{item.day.isoformat()}@stridewell")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("summary", item.title)
+        event.add("description", "\n".join(f"- {line}" for line in item.lines))
+        event.add("transp", "TRANSPARENT")  # a plan day does not block the calendar
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
