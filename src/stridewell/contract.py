@@ -239,74 +239,40 @@ class Assessment(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class Triage(BaseModel):
-    level: Level
-    reasons: list[str]
+# The report side lives in `stridewell.report` (plain dataclasses: they are built for
+# every assessment, and fast to build matters); re-exported here as part of the contract.
+from stridewell.report import (  # noqa: E402
+    AdviceItem,
+    KnowledgeRef,
+    RankedCondition,
+    RedFlagHit,
+    SourceRef,
+    Triage,
+    TriageReport,
+)
 
-
-class RedFlagHit(BaseModel):
-    id: str
-    level: Level
-    because: list[str]
-    advice: str
-    sources: list[str]
-
-
-class RankedCondition(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    id: str
-    name: str
-    likelihood: float = Field(ge=0, le=1)
-    for_: list[str] = Field(alias="for")
-    against: list[str]
-    sources: list[str]
-    summary: str = ""
-
-
-class AdviceItem(BaseModel):
-    """One piece of advice with where it came from (an extension of the contract)."""
-
-    model_config = ConfigDict(frozen=True)  # shared between reports
-
-    kind: str  # self_care, shoe_feature, exercise, prevention
-    id: str
-    text: str
-    sources: list[str]
-    because: str = ""
-
-
-class KnowledgeRef(BaseModel):
-    version: str
-    rules_fired: list[str]
-
-
-class SourceRef(BaseModel):
-    model_config = ConfigDict(frozen=True)  # shared between reports
-
-    id: str
-    title: str
-    url: str | None = None
-
-
-class TriageReport(BaseModel):
-    """The triage report of the contract plus extensions; dump with `by_alias=True`."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    contract: int = CONTRACT_VERSION
-    triage: Triage
-    summary: str
-    red_flags: list[RedFlagHit]
-    conditions: list[RankedCondition]
-    self_care: list[str]
-    shoe_features: list[str]
-    exercises: list[str]
-    prevention: list[str]
-    advice: list[AdviceItem]
-    disclaimer: str
-    knowledge_base: KnowledgeRef
-    sources: list[SourceRef]
-
-    def to_json_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+__all__ = [
+    "CONTRACT_VERSION",
+    "AdviceItem",
+    "ArchType",
+    "Assessment",
+    "BonePoint",
+    "History",
+    "KnowledgeRef",
+    "Level",
+    "Onset",
+    "Quality",
+    "RankedCondition",
+    "RedFlagHit",
+    "Region",
+    "Sex",
+    "Side",
+    "SourceRef",
+    "Surface",
+    "Swelling",
+    "Timing",
+    "Trend",
+    "Triage",
+    "TriageReport",
+    "most_urgent",
+]

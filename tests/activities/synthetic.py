@@ -110,7 +110,7 @@ def write_fit(
     body += _definition(3, 18, session, big_endian)
     body += struct.pack(
         e + "BIIIIIBBB", 3, start + elapsed, start, elapsed * 1000, elapsed * 1000,
-        int(round(run.distance_m * 100)), sport, sub_sport, int(np.mean(run.hr)),
+        round(run.distance_m * 100), sport, sub_sport, int(np.mean(run.hr)),
     )  # fmt: skip
     header = struct.pack("<BBHI4s", 14, 0x20, 2140, len(body), b".FIT")
     header += struct.pack("<H", crc16(header))

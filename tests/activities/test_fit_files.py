@@ -203,7 +203,7 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 def _number(text: str | None) -> float:
     try:
-        return float(text) if text not in (None, "", "null") else np.nan  # type: ignore[arg-type]
+        return float(text) if text not in (None, "", "null") else np.nan
     except ValueError:
         return np.nan
 

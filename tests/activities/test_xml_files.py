@@ -101,3 +101,47 @@ def test_gpx_korita_counts_untimed_points_for_distance_and_warns(shared: Path) -
     (activity,) = _read(shared / "gpx" / "korita-zbevnica.gpx")
     assert any("358 of 871" in w for w in activity.warnings)
     assert len(activity.samples) == 871 - 358
+
+
+def _both_paths(data: bytes) -> tuple[object, object]:
+    """The GPX result through the column extractor and through the streaming parser."""
+    import io
+
+    from stridewell.activities import gpx as gpx_module
+
+    def run() -> object:
+        try:
+            (a,) = gpx_module.parse_gpx(io.BytesIO(data))
+        except ImportProblem as exc:
+            return exc.reason
+        return (a.sport, a.start_time, a.duration_s, round(a.distance_m, 3), a.avg_hr,
+                a.avg_cadence, a.elevation_gain_m, len(a.samples), a.name, a.warnings)  # fmt: skip
+
+    fast = run()
+    original = getattr(gpx_module, "extract")  # noqa: B009 - patched below, on purpose
+    setattr(gpx_module, "extract", lambda _data: None)  # noqa: B010
+    try:
+        slow = run()
+    finally:
+        setattr(gpx_module, "extract", original)  # noqa: B010
+    return fast, slow
+
+
+@pytest.mark.parametrize("name", sorted(GPX) + sorted(GPX_SET_ASIDE))
+def test_gpx_column_extractor_agrees_with_the_streaming_parser(shared: Path, name: str) -> None:
+    fast, slow = _both_paths((shared / "gpx" / name).read_bytes())
+    assert fast == slow
+
+
+def test_gpx_extractor_handles_prefixes_comments_and_self_closing_points() -> None:
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<g:gpx xmlns:g="http://www.topografix.com/GPX/1/1" creator="A &amp; B"><g:trk>
+<g:name>Tom &amp; Jerry</g:name><g:type>running</g:type><g:trkseg>
+<!-- <g:trkpt lat="0" lon="0"><g:time>1999-01-01T00:00:00Z</g:time></g:trkpt> -->
+<g:trkpt lon="14.0" lat="46.0"><g:ele>300</g:ele><g:time>2021-06-01T06:00:00Z</g:time></g:trkpt>
+<g:trkpt lat='46.001' lon='14.0'/>
+<g:trkpt lat="46.002" lon="14.0" ><g:time>2021-06-01T06:01:00Z</g:time></g:trkpt >
+</g:trkseg></g:trk></g:gpx>"""
+    fast, slow = _both_paths(data)
+    assert fast == slow
+    assert isinstance(fast, tuple) and fast[0] == "running" and fast[7] == 2

@@ -89,7 +89,12 @@ def iter_sources(
 
 def _folder(root: Path, limits: Limits) -> Iterator[Source | ImportProblem]:
     index = _strava_index_file(root / STRAVA_INDEX)
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    try:
+        paths = sorted(p for p in root.rglob("*") if p.is_file())
+    except OSError as exc:
+        yield ImportProblem(f"folder cannot be listed ({exc.strerror or exc})", str(root))
+        return
+    for path in paths:
         relative = path.relative_to(root).as_posix()
         yield from _file(path, limits, index, relative)
 

@@ -86,8 +86,6 @@ def extract(data: bytes) -> Columns | None:
     creator = _CREATOR.search(root.group(2))
     if creator:
         out.creator = html.unescape(creator.group(1) or creator.group(2) or "") or None
-    out.routes = len(re.findall(_P + r"rte\b", text))
-    out.waypoints = len(re.findall(_P + r"wpt\b", text))
     lat_lon: list[str] = []
     columns: dict[str, list[str | None]] = {"ele": [], "time": [], "hr": [], "cad": []}
     ele, time, hr, cad = columns["ele"], columns["time"], columns["hr"], columns["cad"]
@@ -122,14 +120,17 @@ def extract(data: bytes) -> Columns | None:
         return None
     n = len(lat_lon)
     out.segments = sorted({i for i in out.segments if 0 < i < n})
-    out.lat = _floats([_first(_LAT, a) for a in lat_lon])
-    out.lon = _floats([_first(_LON, a) for a in lat_lon])
+    out.lat = _attribute(_LAT, lat_lon)
+    out.lon = _attribute(_LON, lat_lon)
     out.bad_points = int(np.count_nonzero(np.isnan(out.lat) | np.isnan(out.lon)))
     out.time = [v.strip() if v else None for v in time]
     out.ele = _floats(ele)
     out.hr = _floats(hr)
     out.cad = _floats(cad)
     if not n:
+        # Only needed to say why a file is not an activity.
+        out.routes = len(re.findall(_P + r"rte\b", text))
+        out.waypoints = len(re.findall(_P + r"wpt\b", text))
         return out
     begin = text.find("<trkpt") if "<trkpt" in text else text.find(":trkpt")
     track = _TRK.search(text)
@@ -140,6 +141,16 @@ def extract(data: bytes) -> Columns | None:
             if match:
                 setattr(out, f"track_{name}", html.unescape(match.group(1)).strip() or None)
     return out
+
+
+def _attribute(pattern: re.Pattern[str], tags: list[str]) -> F64:
+    """One attribute of every tag. XML forbids a repeated attribute in a tag (and the
+    document was validated), so when the count of matches over all tags equals the number of
+    tags, the matches are aligned; otherwise look tag by tag."""
+    found = pattern.findall("\n".join(tags))
+    if len(found) == len(tags):
+        return _floats(found)
+    return _floats([_first(pattern, t) for t in tags])
 
 
 def _first(pattern: re.Pattern[str], text: str) -> str | None:

@@ -25,7 +25,8 @@ SPORTS = (
 )
 
 # Sports whose cadence is counted in steps. FIT stores their cadence as strides (one foot)
-# per minute; the FIT parser doubles it (see fit_build._cadence_factor).
+# per minute; the parsers double it
+# (fit._cadence_factor; likewise for Garmin extension cadence in GPX and TCX).
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 
 # Fingerprint families: a watch may call a run "trail running" and a phone "running", or a

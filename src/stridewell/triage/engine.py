@@ -10,18 +10,20 @@ Order of reasoning, safety first:
 
 from __future__ import annotations
 
-from typing import Any
-
-from stridewell.contract import AdviceItem, Assessment, Level, SourceRef, TriageReport
+from stridewell.contract import Assessment, Level
+from stridewell.report import (
+    AdviceItem,
+    KnowledgeRef,
+    RankedCondition,
+    SourceRef,
+    Triage,
+    TriageReport,
+)
+from stridewell.report import RedFlagHit as RedFlagOut
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.rules import evidence, facts_of
 from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.triage.scoring import CompiledKnowledge, ConditionScore, RedFlagHit, level_of
-
-# Report parts are built as plain dicts and validated once at the end: one pass of
-# pydantic's core is several times cheaper than constructing each nested model. Static
-# parts (advice, sources) are prebuilt models, which validation passes through as-is.
-Json = dict[str, Any]
 
 MAX_CONDITIONS = 5
 MIN_LIKELIHOOD = 0.02
@@ -81,30 +83,28 @@ class _Assessor:
         level, reasons = self._level(hits, leading, soreness)
         conditions = self._conditions(scores, soreness)
         advice = self._advice(level, hits, scores)
-        return TriageReport.model_validate(
-            dict(
-                triage=dict(level=level, reasons=reasons),
-                summary=self._summary(level, hits, leading, soreness),
-                red_flags=[
-                    dict(
-                        id=h.flag.id,
-                        level=h.flag.level,
-                        because=list(h.because),
-                        advice=h.flag.advice,
-                        sources=self._cite(h.flag.sources),
-                    )
-                    for h in hits
-                ],
-                conditions=conditions,
-                self_care=[a.text for a in advice if a.kind == "self_care"],
-                shoe_features=[a.text for a in advice if a.kind == "shoe_feature"],
-                exercises=[a.text for a in advice if a.kind == "exercise"],
-                prevention=[a.text for a in advice if a.kind == "prevention"],
-                advice=advice,
-                disclaimer=self.kb.meta.disclaimer,
-                knowledge_base=dict(version=self.kb.version, rules_fired=self.rules),
-                sources=self._sources(),
-            )
+        return TriageReport(
+            triage=Triage(level=level, reasons=reasons),
+            summary=self._summary(level, hits, leading, soreness),
+            red_flags=[
+                RedFlagOut(
+                    id=h.flag.id,
+                    level=h.flag.level,
+                    because=list(h.because),
+                    advice=h.flag.advice,
+                    sources=self._cite(h.flag.sources),
+                )
+                for h in hits
+            ],
+            conditions=conditions,
+            self_care=[a.text for a in advice if a.kind == "self_care"],
+            shoe_features=[a.text for a in advice if a.kind == "shoe_feature"],
+            exercises=[a.text for a in advice if a.kind == "exercise"],
+            prevention=[a.text for a in advice if a.kind == "prevention"],
+            advice=advice,
+            disclaimer=self.kb.meta.disclaimer,
+            knowledge_base=KnowledgeRef(version=self.kb.version, rules_fired=self.rules),
+            sources=self._sources(),
         )
 
     def _is_soreness(self, leading: ConditionScore) -> bool:
@@ -139,7 +139,7 @@ class _Assessor:
             self.rules.append("soreness")
         return level, reasons
 
-    def _conditions(self, scores: list[ConditionScore], soreness: bool) -> list[Json]:
+    def _conditions(self, scores: list[ConditionScore], soreness: bool) -> list[RankedCondition]:
         shown = [s for s in scores if s.likelihood >= MIN_LIKELIHOOD][:MAX_CONDITIONS]
         if len(shown) < 3:  # always offer three to weigh against each other
             shown = scores[:3]
@@ -149,7 +149,7 @@ class _Assessor:
             meta = self.kb.meta.soreness
             ranked.insert(
                 0,
-                dict(
+                RankedCondition(
                     id=SORENESS_ID,
                     name="Ordinary training soreness",
                     likelihood=0.5,
@@ -161,7 +161,7 @@ class _Assessor:
             )
         return ranked
 
-    def _ranked(self, s: ConditionScore, scale: float) -> Json:
+    def _ranked(self, s: ConditionScore, scale: float) -> RankedCondition:
         cond = s.condition
         for f in s.supporting + s.opposing:
             self.rules.append(f"finding:{f.id}")
@@ -171,7 +171,7 @@ class _Assessor:
         sources = list(cond.sources)
         for f in s.supporting + s.opposing:
             sources += [x for x in f.sources if x not in sources]
-        return dict(
+        return RankedCondition(
             id=cond.id,
             name=cond.name,
             likelihood=round(s.likelihood * scale, 4),
@@ -185,60 +185,33 @@ class _Assessor:
         self, level: Level, hits: list[RedFlagHit], scores: list[ConditionScore]
     ) -> list[AdviceItem]:
         leading = scores[0].condition
-        advisers: list[Condition] = [leading]
+        second = None
         if len(scores) > 1 and scores[1].likelihood >= SECOND_CONDITION_ADVICE:
-            advisers.append(scores[1].condition)
-        self_care_ids: list[str] = []
-        if level is Level.emergency:
-            # Nothing else matters until a clinician has seen the foot today.
-            return [self._self_care("seek_care_today", leading), *self._prevention()]
-        if any(h.flag.id in BONE_FLAGS for h in hits):
-            self_care_ids.append("stop_running_bone")
-        for cond in advisers:
-            self_care_ids += cond.cautions + cond.self_care
-        if level.rank >= Level.urgent.rank:
-            self_care_ids = [i for i in self_care_ids if i in SAFE_WHILE_WAITING]
-        items = [self._self_care(i, leading) for i in dict.fromkeys(self_care_ids)]
-        items += self._shoes(advisers)
-        if level.rank < Level.urgent.rank:
-            items += self._exercises(leading)
-        items += self._prevention()
-        return items
-
-    def _self_care(self, advice_id: str, cond: Condition) -> AdviceItem:
-        self.rules.append(f"advice:{advice_id}")
-        item = self.ck.advice_item("self_care", advice_id, cond.id)
-        self._cite(item.sources)
-        return item
-
-    def _shoes(self, advisers: list[Condition]) -> list[AdviceItem]:
-        wanted = {i for c in advisers for i in c.shoe_features}
-        items = []
-        for feature in self.kb.shoe_features:
-            if feature.id in wanted:
-                self.rules.append(f"shoe:{feature.id}")
-                items.append(self.ck.advice_item("shoe_feature", feature.id, ""))
-                self._cite(feature.sources)
-        return items
-
-    def _exercises(self, cond: Condition) -> list[AdviceItem]:
-        items = []
-        for ex_id in cond.exercises:
-            self.rules.append(f"exercise:{ex_id}")
-            item = self.ck.advice_item("exercise", ex_id, cond.id)
+            second = scores[1].condition
+        bone = any(h.flag.id in BONE_FLAGS for h in hits)
+        # Care advice depends on these four things only, so it is worked out once per
+        # combination and shared (the items are immutable).
+        key = (level, leading.id, second.id if second else None, bone)
+        care = self.ck.care_cache.get(key)
+        if care is None:
+            care = self.ck.care_cache[key] = _care_items(self.ck, level, leading, second, bone)
+        for item in care:
+            self.rules.append(f"{_RULE_PREFIX[item.kind]}:{item.id}")
             self._cite(item.sources)
-            items.append(item)
-        return items
+        return [*care, *self._prevention()]
 
     def _prevention(self) -> list[AdviceItem]:
         items = []
-        for prevention, holds in self.ck.prevention:
-            if holds is None or holds(self.facts):
-                self.rules.append(f"prevention:{prevention.id}")
-                rule = prevention.rule
-                because = "; ".join(evidence(rule, self.facts)) if rule is not None else ""
-                items.append(self.ck.advice_item("prevention", prevention.id, because))
-                self._cite(prevention.sources)
+        facts = self.facts
+        present = frozenset(facts)
+        for prevention, holds, needs in self.ck.prevention:
+            if holds is not None and not (needs <= present and holds(facts)):
+                continue
+            self.rules.append(f"prevention:{prevention.id}")
+            rule = prevention.rule
+            because = "; ".join(evidence(rule, facts)) if rule is not None else ""
+            items.append(self.ck.advice_item("prevention", prevention.id, because))
+            self._cite(prevention.sources)
         return items
 
     def _summary(
@@ -257,3 +230,33 @@ class _Assessor:
 
     def _sources(self) -> list[SourceRef]:
         return [self.ck.source_refs[i] for i in self.cited]
+
+
+_RULE_PREFIX = {"self_care": "advice", "shoe_feature": "shoe", "exercise": "exercise"}
+
+
+def _care_items(
+    ck: CompiledKnowledge,
+    level: Level,
+    leading: Condition,
+    second: Condition | None,
+    bone: bool,
+) -> tuple[AdviceItem, ...]:
+    """Self-care, shoe features and exercises for a level and the leading conditions."""
+    if level is Level.emergency:
+        # Nothing else matters until a clinician has seen the foot today.
+        return (ck.advice_item("self_care", "seek_care_today", leading.id),)
+    advisers = [leading] if second is None else [leading, second]
+    self_care_ids = ["stop_running_bone"] if bone else []
+    for cond in advisers:
+        self_care_ids += cond.cautions + cond.self_care
+    if level.rank >= Level.urgent.rank:
+        self_care_ids = [i for i in self_care_ids if i in SAFE_WHILE_WAITING]
+    items = [ck.advice_item("self_care", i, leading.id) for i in dict.fromkeys(self_care_ids)]
+    wanted = {i for c in advisers for i in c.shoe_features}
+    items += [
+        ck.advice_item("shoe_feature", f.id, "") for f in ck.kb.shoe_features if f.id in wanted
+    ]
+    if level.rank < Level.urgent.rank:  # exercises wait for a clinician at urgent and above
+        items += [ck.advice_item("exercise", e, leading.id) for e in leading.exercises]
+    return tuple(items)

@@ -17,7 +17,8 @@ import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from stridewell.contract import AdviceItem, Level, SourceRef
+from stridewell.contract import Level
+from stridewell.report import AdviceItem, SourceRef
 from stridewell.knowledge.rules import (
     FIELDS,
     Facts,
@@ -36,7 +37,7 @@ EXTRA_REGION_WEIGHT = 0.3
 # so they are flattened a little before turning them into likelihoods.
 TEMPERATURE = 1.6
 # Only the best-ranked conditions get their full explanation built.
-DETAILED = 6
+DETAILED = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class CompiledCondition:
 class CompiledRedFlag:
     model: RedFlag
     holds: Predicate
+    needs: frozenset[str]
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
@@ -78,7 +80,7 @@ class RedFlagHit:
     because: tuple[str, ...]
 
 
-# (condition index, position of the finding in its condition, the finding)
+# (condition index, the finding's rank within its condition, the finding)
 _Entry = tuple[int, int, CompiledFinding]
 
 
@@ -88,9 +90,14 @@ class CompiledKnowledge:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.conditions = tuple(_compile_condition(c) for c in kb.conditions)
-        self.red_flags = tuple(CompiledRedFlag(f, compile_rule(f.rule)) for f in kb.red_flags)
+        self.red_flags = tuple(
+            CompiledRedFlag(f, compile_rule(f.rule), required_fields(f.rule)) for f in kb.red_flags
+        )
         self.prevention = tuple(
-            (p, compile_rule(p.rule) if p.rule is not None else None) for p in kb.prevention
+            (p, compile_rule(p.rule), required_fields(p.rule))
+            if p.rule is not None
+            else (p, None, frozenset[str]())
+            for p in kb.prevention
         )
         self.soreness = compile_rule(kb.meta.soreness.rule)
         self.source_refs = {
@@ -109,6 +116,7 @@ class CompiledKnowledge:
             **{("prevention", p.id): (p.text, p.sources) for p in kb.prevention},
         }
         self._advice_items: dict[tuple[str, str, str], AdviceItem] = {}
+        self.care_cache: dict[tuple[Level, str, str | None, bool], tuple[AdviceItem, ...]] = {}
         self._base = [c.model.prior + c.model.off_site_penalty for c in self.conditions]
         self._by_region: dict[str, list[tuple[int, float]]] = {}
         for ci, cond in enumerate(self.conditions):
@@ -118,11 +126,14 @@ class CompiledKnowledge:
         self._by_field: dict[str, list[_Entry]] = {}
         self._always: list[_Entry] = []
         for ci, cond in enumerate(self.conditions):
-            for pos, finding in enumerate(cond.findings):
-                self._index(ci, pos, finding)
+            # Rank = where the finding is listed in a report: strongest evidence first,
+            # knowledge-base order breaking ties. Sorting by it later is one int compare.
+            ranked = sorted(enumerate(cond.findings), key=lambda pf: (-abs(pf[1].weight), pf[0]))
+            for rank, (pos, finding) in enumerate(ranked):
+                self._index(ci, pos, rank, finding)
 
-    def _index(self, ci: int, pos: int, finding: CompiledFinding) -> None:
-        entry = (ci, pos, finding)
+    def _index(self, ci: int, pos: int, rank: int, finding: CompiledFinding) -> None:
+        entry = (ci, rank, finding)
         rule = self.conditions[ci].model.findings[pos].rule
         if isinstance(rule, Leaf) and rule.op in ("has", "has_any", "eq", "in"):
             values = rule.value if isinstance(rule.value, frozenset) else [rule.value]
@@ -139,17 +150,18 @@ class CompiledKnowledge:
         item = self._advice_items.get(key)
         if item is None:
             text, sources = self._advice_texts[(kind, item_id)]
-            item = AdviceItem(kind=kind, id=item_id, text=text, sources=sources, because=because)
+            item = AdviceItem(kind, item_id, text, tuple(sources), because)
             if len(self._advice_items) < 10_000:  # `because` can carry numbers: stay bounded
                 self._advice_items[key] = item
         return item
 
     def red_flag_hits(self, facts: Facts) -> list[RedFlagHit]:
         """Red flags that fire, most urgent first (knowledge-base order breaks ties)."""
+        present = frozenset(facts)
         hits = [
             RedFlagHit(f.model, tuple(evidence(f.model.rule, facts)))
             for f in self.red_flags
-            if f.holds(facts)
+            if f.needs <= present and f.holds(facts)
         ]
         hits.sort(key=lambda h: -h.flag.level.rank)
         return hits
@@ -209,15 +221,14 @@ class CompiledKnowledge:
         result = []
         for ci in order:
             found = held[ci]
-            found.sort(key=_position)
+            found.sort(key=_position)  # by rank
             result.append(
                 ConditionScore(
                     self.conditions[ci].model,
                     scores[ci],
                     weights[ci] / total,
-                    # strongest evidence first; knowledge-base order breaks ties
-                    tuple(sorted((f for _, f in found if f.weight > 0), key=_strength)),
-                    tuple(sorted((f for _, f in found if f.weight < 0), key=_strength)),
+                    tuple(f for _, f in found if f.weight > 0),
+                    tuple(f for _, f in found if f.weight < 0),
                     ci in count,
                 )
             )
@@ -227,9 +238,6 @@ class CompiledKnowledge:
 def _position(entry: tuple[int, CompiledFinding]) -> int:
     return entry[0]
 
-
-def _strength(finding: CompiledFinding) -> float:
-    return -abs(finding.weight)
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:
