@@ -107,7 +107,7 @@ class Stridewell:
         now = self.clock()
         if not save:
             return AssessmentResult(report=report, id=None, created_at=now)
-        top = next((c.id for c in report.conditions if c.id != "training_soreness"), None)
+        top = report.conditions[0].id if report.conditions else None
 
         def save_it() -> StoredAssessment:
             return self.store.save_assessment(

@@ -45,6 +45,18 @@ class UnknownRunner(StorageError):
         super().__init__(f"No runner with id {runner_id!r}.")
 
 
+class UnknownAssessment(StorageError):
+    """A write referred to an assessment that does not exist or is another runner's.
+
+    The two cases read the same on purpose: the message must not reveal that another
+    runner has an assessment with that id.
+    """
+
+    def __init__(self, assessment_id: str) -> None:
+        self.assessment_id = assessment_id
+        super().__init__(f"No assessment with id {assessment_id!r}.")
+
+
 class DatabaseError(StorageError):
     """The database failed in a way the caller cannot fix by changing its input.
 

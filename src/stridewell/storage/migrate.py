@@ -88,6 +88,11 @@ def ensure_at_head(connection: Connection) -> None:
 
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every pending migration in one transaction; a no-op when already at head."""
+    upgrade_to(engine, "head")
+
+
+def upgrade_to(engine: Engine, revision: str) -> None:
+    """Apply the migrations up to ``revision`` in one transaction (tests start from old ones)."""
     with engine.connect() as connection:
         sqlite = is_sqlite(connection)
         if sqlite:
@@ -104,7 +109,7 @@ def upgrade_to_head(engine: Engine) -> None:
                         text("SELECT pg_advisory_xact_lock(:key)"),
                         {"key": POSTGRES_MIGRATION_LOCK_KEY},
                     )
-                command.upgrade(alembic_config(connection), "head")
+                command.upgrade(alembic_config(connection), revision)
                 if sqlite:
                     _check_sqlite_foreign_keys(connection)
         finally:

@@ -1,0 +1,143 @@
+"""The part of ``Store`` every table needs: engine, sessions, schema check, error mapping.
+
+``Store`` (in ``repository``) combines this with one mixin per feature (``journal_repo``,
+``plan_repo``, ``exercise_repo``); each mixin subclasses ``StoreCore`` so that it can use
+the sessions, and none of them knows about the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from stridewell.storage import migrate
+from stridewell.storage.config import normalise_database_url, resolve_database_url
+from stridewell.storage.db import WRITE_TRANSACTION, make_engine
+from stridewell.storage.errors import DatabaseError, UnknownRunner
+from stridewell.storage.models import RunnerRow, utc_now
+from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
+
+
+class StoreCore:
+    """Connection handling shared by every part of the ``Store``.
+
+    Use as a context manager, or call ``close()``, to release the connection pool.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._url = normalise_database_url(url)
+        self._engine = make_engine(self._url)
+        self._read_sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self._engine.execution_options(**{WRITE_TRANSACTION: True}), expire_on_commit=False
+        )
+        # Checked once per Store: the schema does not go backwards under a running app.
+        self._schema_verified = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """A store for the database configured in the environment (see ``config``)."""
+        return cls(resolve_database_url(env))
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- schema -------------------------------------------------------------------------
+
+    def upgrade(self) -> None:
+        """Migrate the database to the newest schema; safe to run any number of times."""
+        with translated_errors():
+            migrate.upgrade_to_head(self._engine)
+        self._schema_verified = True
+
+    def current_revision(self) -> str | None:
+        """The schema revision of the database, or None if it was never migrated."""
+        with translated_errors(), self._engine.connect() as connection:
+            return migrate.current_revision(connection)
+
+    # -- sessions -----------------------------------------------------------------------
+
+    @contextmanager
+    def _read_session(self) -> Iterator[Session]:
+        with translated_errors():
+            self._verify_schema()
+            with self._read_sessions() as session:
+                yield session
+
+    @contextmanager
+    def _write_session(self) -> Iterator[Session]:
+        """A session whose work commits on success and rolls back entirely on any error."""
+        with translated_errors():
+            self._verify_schema()
+            with self._write_sessions() as session, session.begin():
+                yield session
+
+    def _verify_schema(self) -> None:
+        if self._schema_verified:
+            return
+        with self._engine.connect() as connection:
+            migrate.ensure_at_head(connection)
+        self._schema_verified = True
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    # Callers outside storage cannot import SQLAlchemy, so they could not catch its errors.
+    try:
+        yield
+    except SQLAlchemyError as error:
+        raise DatabaseError(f"Database error: {error}") from error
+
+
+def ensure_runner_exists(session: Session, runner_id: str) -> None:
+    """Raise ``UnknownRunner`` unless the runner exists; the local runner is created."""
+    if runner_id == LOCAL_RUNNER_ID:
+        # Created on first use. "Insert unless present" in one statement, so two
+        # processes saving their first record at once cannot collide.
+        dialect = session.get_bind().dialect.name
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        session.execute(
+            insert(RunnerRow)
+            .values(id=LOCAL_RUNNER_ID, name=LOCAL_RUNNER_NAME, created_at=utc_now())
+            .on_conflict_do_nothing(index_elements=[RunnerRow.id])
+        )
+        return
+    if not session.scalar(select(exists().where(RunnerRow.id == runner_id))):
+        raise UnknownRunner(runner_id)
+
+
+def lock_runner(session: Session, runner_id: str) -> None:
+    """Like ``ensure_runner_exists``, and serialise this transaction with others that lock
+    the same runner until it ends.
+
+    For writes whose correctness depends on what the runner already has (one active plan).
+    PostgreSQL takes a row lock (FOR NO KEY UPDATE: inserts of the runner's other rows,
+    which only need FOR KEY SHARE, are not blocked); on SQLite, write transactions
+    already hold the database's write lock from BEGIN IMMEDIATE and FOR UPDATE is omitted.
+    """
+    ensure_runner_exists(session, runner_id)
+    session.execute(
+        select(RunnerRow.id).where(RunnerRow.id == runner_id).with_for_update(key_share=True)
+    )
