@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 DEV = SHARED / "vignettes" / "dev.yaml"
-EXTRA = REPO / "tests" / "vignettes" / "extra.yaml"
+BLIND = [REPO / "tests" / "vignettes" / name for name in ("extra.yaml", "sparse.yaml")]
 
 
 def _load(path: Path) -> list[dict[str, Any]]:
@@ -62,9 +62,10 @@ def test_dev_vignettes_meet_the_acceptance_thresholds() -> None:
     assert all(o["top3"] for o in outcomes), misses
 
 
-def test_blind_vignettes_are_never_under_triaged_and_mostly_ranked_right() -> None:
+@pytest.mark.parametrize("path", BLIND, ids=[p.name for p in BLIND])
+def test_blind_vignettes_are_never_under_triaged_and_mostly_ranked_right(path: Path) -> None:
     """Cases written without looking at the knowledge base: a check on generalisation."""
-    outcomes = [_outcome(c) for c in _load(EXTRA)]
+    outcomes = [_outcome(c) for c in _load(path)]
     under = [(o["id"], o["got"]) for o in outcomes if o["under"] or o["missing_flags"]]
     assert not under
     top3 = sum(o["top3"] for o in outcomes) / len(outcomes)

@@ -9,14 +9,17 @@ except under CI (``CI`` set), where a missing database must not pass silently.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -32,8 +35,13 @@ DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 # conversion back to UTC shows up in the datetime tests.
 POSTGRES_SESSION_TIME_ZONE = "Asia/Kathmandu"
 
-# Type of the save_assessment fixture (tests spell it out: conftest is not importable).
+# Types of the fixtures below (tests spell them out: conftest is not importable).
 SaveAssessment = Callable[..., StoredAssessment]
+RowCount = Callable[[str], int]
+FailingStatement = Callable[[str], AbstractContextManager[None]]
+PausedStatement = Callable[[str], AbstractContextManager["Pause"]]
+
+OTHER_RUNNER_ID = "ana"
 
 
 def _postgres_unavailable(reason: str) -> None:
@@ -180,3 +188,83 @@ def save_assessment(store: Store) -> SaveAssessment:
         return store.save_assessment(**(fields | overrides))
 
     return save
+
+
+@pytest.fixture
+def row_count(direct_engine: Engine) -> Callable[[str], int]:
+    """How many rows a table holds, counted behind the Store's back."""
+
+    def count(table: str) -> int:
+        with direct_engine.connect() as connection:
+            return int(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+    return count
+
+
+@pytest.fixture
+def other_runner(store: Store, direct_engine: Engine) -> str:
+    """A second runner besides the local one; returns its id."""
+    with direct_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO runners (id, name, created_at) VALUES (:id, :name, :at)"),
+            {"id": OTHER_RUNNER_ID, "name": "Ana", "at": datetime(2026, 11, 1, 6, 0)},
+        )
+    return OTHER_RUNNER_ID
+
+
+@pytest.fixture
+def failing_statement(store: Store) -> FailingStatement:
+    """``with failing_statement("INSERT INTO x"):`` makes the store's statements that start
+    so raise RuntimeError("injected failure"), halfway through their transaction."""
+
+    @contextmanager
+    def failing(statement_start: str) -> Iterator[None]:
+        def fail(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if statement.lstrip().startswith(statement_start):
+                raise RuntimeError("injected failure")
+
+        event.listen(store._engine, "before_cursor_execute", fail)
+        try:
+            yield
+        finally:
+            event.remove(store._engine, "before_cursor_execute", fail)
+
+    return failing
+
+
+@dataclass
+class Pause:
+    """Set ``reached`` when the held statement is about to run; it runs after ``release``."""
+
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def paused_statement(store: Store) -> PausedStatement:
+    """``with paused_statement("INSERT INTO x") as pause:`` holds the first such statement
+    of the store (in whichever thread runs it) until ``pause.release`` is set, so that a
+    test can run a second writer while the first one is inside its transaction."""
+
+    @contextmanager
+    def paused(statement_start: str) -> Iterator[Pause]:
+        pause = Pause()
+        lock = threading.Lock()
+
+        def hold(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if not statement.lstrip().startswith(statement_start):
+                return
+            with lock:
+                first = not pause.reached.is_set()
+                pause.reached.set()
+            if first:
+                pause.release.wait(10)
+
+        event.listen(store._engine, "before_cursor_execute", hold)
+        try:
+            yield pause
+        finally:
+            pause.release.set()
+            event.remove(store._engine, "before_cursor_execute", hold)
+
+    return paused

@@ -6,11 +6,12 @@ import re
 import shutil
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Engine, MetaData, String, text
+from alembic import command
+from sqlalchemy import Column, Engine, MetaData, String, insert, inspect, text
 
 from stridewell.storage import (
     DatabaseNotInitialised,
@@ -65,7 +66,7 @@ def test_upgrade_is_idempotent_and_keeps_data(
     store.upgrade()
     store.upgrade()
 
-    assert store.current_revision() == migrate.head_revision() == "0001"
+    assert store.current_revision() == migrate.head_revision() == "0002"
     assert store.list_assessments() == [saved]
 
 
@@ -177,8 +178,82 @@ def test_new_revision_gets_the_next_number_and_finds_no_drift(
         monkeypatch.undo()
         migrate._script_directory.cache_clear()
 
-    script = (migrations_copy / "versions" / "0002_add_nothing.py").read_text()
-    assert revision_id == "0002"
-    assert re.search(r"^down_revision: str \| None = '0001'$", script, re.MULTILINE)
+    head = migrate.head_revision()
+    expected_id = f"{int(head) + 1:04d}"
+    script = (migrations_copy / "versions" / f"{expected_id}_add_nothing.py").read_text()
+    assert revision_id == expected_id
+    assert re.search(rf"^down_revision: str \| None = '{head}'$", script, re.MULTILINE)
     upgrade_body = script.split("def upgrade() -> None:")[1].split("def downgrade")[0]
     assert "op." not in upgrade_body
+
+
+def test_upgrade_from_0001_keeps_the_assessments_already_stored(
+    database_url: str, direct_engine: Engine
+) -> None:
+    migrate.upgrade_to(direct_engine, "0001")
+    created_at = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
+    report = {"triage": {"level": "self_care"}, "note": "Ünïcödé ✓"}
+    with direct_engine.begin() as connection:
+        # The assessments table is unchanged since 0001, so the model can write it.
+        connection.execute(
+            insert(Base.metadata.tables["runners"]),
+            {"id": "local", "name": "Local runner", "created_at": created_at},
+        )
+        connection.execute(
+            insert(Base.metadata.tables["assessments"]),
+            {
+                "id": "a" * 32,
+                "runner_id": "local",
+                "created_at": created_at,
+                "input_json": {"pain_score": 6},
+                "report_json": report,
+                "level": "self_care",
+                "top_condition": "plantar_fasciitis",
+                "kb_version": "2026.11",
+                "rules_fired": ["pf.morning"],
+            },
+        )
+
+    with Store(database_url) as store:
+        with pytest.raises(DatabaseNotInitialised, match="revision 0001, expected 0002"):
+            store.list_assessments()
+        store.upgrade()
+
+        assert store.current_revision() == "0002"
+        [kept] = store.list_assessments()
+        assert (kept.id, kept.created_at, kept.report) == ("a" * 32, created_at, report)
+        assert (kept.assessment, kept.rules_fired) == ({"pain_score": 6}, ["pf.morning"])
+        # The new tables work with the old data.
+        plan = store.create_plan(
+            runner_id="local",
+            assessment_id=kept.id,
+            start_date=date(2026, 11, 21),
+            created_at=created_at,
+            kb_version="2026.11",
+            report=kept.report,
+        )
+        assert store.active_plan("local") == plan
+    with direct_engine.connect() as connection:
+        assert migrate.schema_differences(connection) == []
+
+
+def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
+    store: Store, save_assessment: SaveAssessment, direct_engine: Engine
+) -> None:
+    saved = save_assessment()
+    store.add_journal_entry(
+        runner_id="local", day=date(2026, 11, 2), data={}, recorded_at=saved.created_at
+    )
+
+    with direct_engine.begin() as connection:
+        command.downgrade(migrate.alembic_config(connection), "0001")
+
+    assert set(inspect(direct_engine).get_table_names()) == {
+        "alembic_version",
+        "runners",
+        "assessments",
+    }
+    with Store(store.url) as reopened:
+        reopened.upgrade()
+        assert reopened.list_assessments() == [saved]
+        assert reopened.list_journal_entries("local") == []

@@ -14,10 +14,21 @@ from stridewell.storage.errors import (
     DatabaseError,
     DatabaseNotInitialised,
     StorageError,
+    UnknownAssessment,
     UnknownRunner,
     UnknownSchemaRevision,
 )
-from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, StoredAssessment
+from stridewell.storage.records import (
+    LOCAL_RUNNER_ID,
+    LOCAL_RUNNER_NAME,
+    PLAN_ACTIVE,
+    PLAN_ENDED,
+    StoredAssessment,
+    StoredExerciseLog,
+    StoredJournalEntry,
+    StoredPlan,
+    StoredPlanDay,
+)
 
 if TYPE_CHECKING:
     from stridewell.storage.repository import Store
@@ -25,11 +36,18 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCAL_RUNNER_ID",
     "LOCAL_RUNNER_NAME",
+    "PLAN_ACTIVE",
+    "PLAN_ENDED",
     "DatabaseError",
     "DatabaseNotInitialised",
     "StorageError",
     "Store",
     "StoredAssessment",
+    "StoredExerciseLog",
+    "StoredJournalEntry",
+    "StoredPlan",
+    "StoredPlanDay",
+    "UnknownAssessment",
     "UnknownRunner",
     "UnknownSchemaRevision",
     "resolve_database_url",

@@ -17,6 +17,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Tex
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from stridewell.storage.db import JSONType, UTCDateTime
+from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED
 
 ID_LENGTH = 32  # uuid4().hex
 RUNNER_NAME_LENGTH = 120
@@ -27,10 +28,6 @@ PLAN_STATUS_LENGTH = 16
 PHASE_LENGTH = 32
 RULE_ID_LENGTH = 64
 EXERCISE_ID_LENGTH = 64
-
-# Plan statuses; the same values are exported (free of SQLAlchemy) from ``records``.
-PLAN_ACTIVE = "active"
-PLAN_ENDED = "ended"
 
 # Deterministic constraint names: SQLite's batch migrations (copy the table, swap it in)
 # can only drop or alter a constraint that has a name, and names must match across

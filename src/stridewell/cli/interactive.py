@@ -1,0 +1,243 @@
+"""`stridewell assess` with no arguments: the questionnaire in the terminal, then the report.
+
+The questions, their order and when each is asked live in `knowledge/data/questions.yaml`
+and `triage/questionnaire.py`; this module only shows them and reads the replies. Reading
+a reply goes through an injectable `ask` function, so tests script the answers without a
+terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from stridewell.cli.render import print_report
+from stridewell.errors import exit_code_for, is_reportable
+from stridewell.knowledge.questions import Question, Questionnaire, load_questionnaire
+from stridewell.triage.questionnaire import (
+    AnswerError,
+    apply_answer,
+    describe_range,
+    next_question,
+    progress,
+    to_assessment,
+)
+
+if TYPE_CHECKING:
+    from stridewell.service import AssessmentResult, Stridewell
+
+AskFn = Callable[[Question, str], str]
+"""Reads one reply: gets the question and the short input prompt, returns the typed text."""
+
+EXIT_INTERRUPTED = 130
+EXIT_INPUT_ENDED = 1
+
+_NOT_SURE = {"?", "not sure", "notsure", "unsure", "don't know", "dont know", "dk", "skip"}
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+_NONE = {"0", "none", "nothing", "-"}
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class ReplyError(ValueError):
+    """A reply that cannot be read; the message says what to type instead."""
+
+
+def _hint(question: Question) -> str:
+    maybe = "" if question.required else ", or ? if not sure"
+    match question.kind:
+        case "bool":
+            return "Type y for yes, n for no, or ? if you are not sure."
+        case "choice":
+            return f"Type the number of your answer{maybe}."
+        case "multi":
+            none = "" if question.required else ", 0 for none of these"
+            return f"Type the numbers that apply, separated by commas (like 1,3){none}{maybe}."
+        case _:
+            whole = "a whole number" if question.bounds.integer else "a number"
+            return f"Type {whole} {describe_range(question)}{maybe}."
+
+
+def _input_prompt(question: Question) -> str:
+    match question.kind:
+        case "bool":
+            return "[y/n/?] > "
+        case "number" if question.unit:
+            return f"({question.unit}) > "
+        case _:
+            return "> "
+
+
+def parse_reply(question: Question, reply: str) -> Any:
+    """Read a typed reply as an answer value (None: not sure); ReplyError if unreadable."""
+    text = " ".join(reply.strip().lower().split())
+    if not text:
+        raise ReplyError("Please type an answer" + ("." if question.required else ", or ?."))
+    if text in _NOT_SURE:
+        if question.required:
+            raise ReplyError("This one needs an answer: choose at least one spot.")
+        return None
+    match question.kind:
+        case "bool":
+            if text in _YES:
+                return True
+            if text in _NO:
+                return False
+            raise ReplyError("Please type y (yes), n (no) or ? (not sure).")
+        case "choice":
+            return question.option_values[_choice_number(question, text) - 1]
+        case "multi":
+            if text in _NONE:
+                return []
+            numbers = [
+                _choice_number(question, part) for part in re.split(r"[,;\s]+", text) if part
+            ]
+            return [question.option_values[n - 1] for n in dict.fromkeys(numbers)]
+        case _:
+            return _parse_number(question, text)
+
+
+def _choice_number(question: Question, text: str) -> int:
+    count = len(question.option_values)
+    if text.isdigit() and 1 <= int(text) <= count:
+        return int(text)
+    for index, choice in enumerate(question.choices, start=1):
+        if text in (choice.value, choice.label.lower()):
+            return index
+    raise ReplyError(f"'{text}' is not one of the choices: type a number from 1 to {count}.")
+
+
+def _parse_number(question: Question, text: str) -> int | float:
+    for unit in filter(None, (question.unit, "%", "km", "days", "years")):
+        text = text.removesuffix(unit.lower()).strip()
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise ReplyError(f"'{text}' is not a number. {_hint(question)}") from None
+    return int(number) if number.is_integer() else number
+
+
+def _show_question(console: Console, question: Question, number: int, total: int) -> None:
+    console.print(Text(f"Question {number} of about {max(total, number)}", style="dim"))
+    console.print(Text(question.prompt, style="bold"))
+    if question.help:
+        console.print(Text(f"Tip: {question.help}", style="italic dim"))
+    if question.kind in ("choice", "multi"):
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        for index, choice in enumerate(question.choices, start=1):
+            grid.add_row(f"  {index}.", Text(choice.label))
+        if question.kind == "multi" and not question.required:
+            grid.add_row("  0.", Text(question.none_label or "None of these"))
+        console.print(grid)
+    console.print(Text(_hint(question), style="dim"))
+
+
+def ask_question(
+    console: Console, ask: AskFn, question: Question, answers: dict[str, Any]
+) -> dict[str, Any]:
+    """Ask until the reply fits the question; return the answers with it recorded."""
+    while True:
+        reply = ask(question, _input_prompt(question))
+        try:
+            return apply_answer(answers, question, parse_reply(question, reply))
+        except (ReplyError, AnswerError) as exc:
+            message = str(exc).removeprefix(f"{question.field}: ")
+            console.print(Text(f"Sorry, that does not fit. {message}", style="bold red"))
+
+
+def collect_answers(
+    console: Console, ask: AskFn, questionnaire: Questionnaire | None = None
+) -> dict[str, Any]:
+    """Walk the questionnaire, asking only what applies given the earlier answers."""
+    questionnaire = questionnaire or load_questionnaire()
+    answers: dict[str, Any] = {}
+    section: str | None = None
+    number = 0
+    while (question := next_question(answers, questionnaire)) is not None:
+        if question.section != section:
+            section = question.section
+            console.print()
+            console.rule(Text(questionnaire.section_title(section), style="bold cyan"))
+        number += 1
+        _, total = progress(answers, questionnaire)
+        _show_question(console, question, number, total)
+        answers = ask_question(console, ask, question, answers)
+        console.print()
+    return answers
+
+
+def _terminal_ask(console: Console) -> AskFn:
+    def ask(question: Question, prompt: str) -> str:
+        return console.input(Text(prompt))
+
+    return ask
+
+
+def _intro(console: Console) -> None:
+    console.print(Text("Stridewell foot-pain check", style="bold"))
+    console.print(
+        Text(
+            "A few questions about your foot; the later ones depend on your answers. "
+            "Type ? whenever you are not sure, and press Ctrl-C to stop at any time "
+            "(nothing is saved then).",
+            style="dim",
+        )
+    )
+
+
+def run_questionnaire(
+    service: Stridewell,
+    *,
+    save: bool,
+    console: Console | None = None,
+    ask: AskFn | None = None,
+    questionnaire: Questionnaire | None = None,
+) -> AssessmentResult:
+    """Ask the questions, triage the answers, print the report (and store it if `save`).
+
+    Ctrl-C ends with exit code 130 and EOF on the input with exit code 1, both raised as
+    `typer.Exit` after a one-line note, with nothing stored.
+    """
+    from stridewell.service import AssessmentResult
+
+    console = console or Console()
+    ask = ask or _terminal_ask(console)
+    _intro(console)
+    try:
+        answers = collect_answers(console, ask, questionnaire)
+    except KeyboardInterrupt:
+        console.print()
+        console.print("Stopped. Nothing was saved.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except EOFError:
+        console.print()
+        console.print("The input ended before the last question. Nothing was saved.")
+        raise typer.Exit(EXIT_INPUT_ENDED) from None
+    assessment = to_assessment(answers, questionnaire)
+    result: AssessmentResult | None = None
+    if save:
+        try:
+            result = service.assess(assessment)
+        except Exception as exc:
+            if not is_reportable(exc) or exit_code_for(exc) == 2:
+                raise
+            # The report matters more than the archive: show it, and say it was not kept.
+            console.print(Text(f"Warning: the assessment was not saved: {exc}", style="yellow"))
+    if result is None:
+        result = AssessmentResult(service.triage(assessment), None, service.clock())
+    console.rule(Text("Your report", style="bold"))
+    print_report(result.report, console)
+    if result.id is not None:
+        console.print(f"Saved as {result.id}.")
+        console.print(f"See it again with: stridewell show {result.id}", soft_wrap=True)
+    return result
