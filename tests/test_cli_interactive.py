@@ -196,5 +196,14 @@ def test_replies_are_read_as_answers(field: str, reply: str, value: Any) -> None
     [("injury_event", "maybe"), ("trend", "4"), ("pain_timing", "1,x"), ("age", "old")],
 )
 def test_unreadable_replies_say_what_to_type(field: str, reply: str) -> None:
-    with pytest.raises(ReplyError, match="type|Type"):
+    with pytest.raises(ReplyError, match=r"(?i)type"):
         parse_reply(_question(field), reply)
+
+
+def test_when_storage_fails_the_report_is_still_shown_with_a_warning(tmp_path: Path) -> None:
+    broken = Stridewell(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'x.db'}")
+    con, out = console()
+    result = run_questionnaire(broken, save=True, console=con, ask=Script({"locations": ["arch"]}))
+    assert result.id is None
+    assert "Warning: the assessment was not saved" in out.getvalue()
+    assert "Please note" in out.getvalue()

@@ -40,10 +40,12 @@ class RedFlagHit:
     because: list[str]
     advice: str
     sources: list[str]
+    name: str = ""  # extension: the plain name, as the knowledge base had it
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "name": self.name,
             "level": self.level.value,
             "because": list(self.because),
             "advice": self.advice,
@@ -161,6 +163,7 @@ class TriageReport:
                         list(f["because"]),
                         f["advice"],
                         list(f["sources"]),
+                        f.get("name", ""),
                     )
                     for f in data["red_flags"]
                 ],  # fmt: skip

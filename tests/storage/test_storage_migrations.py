@@ -215,11 +215,11 @@ def test_upgrade_from_0001_keeps_the_assessments_already_stored(
         )
 
     with Store(database_url) as store:
-        with pytest.raises(DatabaseNotInitialised, match="revision 0001, expected 0002"):
+        with pytest.raises(DatabaseNotInitialised, match="at schema revision 0001, expected"):
             store.list_assessments()
         store.upgrade()
 
-        assert store.current_revision() == "0002"
+        assert store.current_revision() == migrate.head_revision()
         [kept] = store.list_assessments()
         assert (kept.id, kept.created_at, kept.report) == ("a" * 32, created_at, report)
         assert (kept.assessment, kept.rules_fired) == ({"pain_score": 6}, ["pf.morning"])
@@ -257,3 +257,10 @@ def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
         reopened.upgrade()
         assert reopened.list_assessments() == [saved]
         assert reopened.list_journal_entries("local") == []
+
+
+def test_the_schema_version_constant_is_the_head_of_the_migrations() -> None:
+    from stridewell.storage.migrate import head_revision
+    from stridewell.storage.schema_version import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION

@@ -30,6 +30,7 @@ from stridewell.triage.questionnaire import (
 )
 
 if TYPE_CHECKING:
+    from stridewell.contract import Assessment
     from stridewell.service import AssessmentResult, Stridewell
 
 AskFn = Callable[[Question, str], str]
@@ -195,6 +196,22 @@ def _intro(console: Console) -> None:
     )
 
 
+def _triage(
+    service: Stridewell, assessment: Assessment, *, save: bool, console: Console
+) -> AssessmentResult:
+    from stridewell.service import AssessmentResult
+
+    if save:
+        try:
+            return service.assess(assessment)
+        except Exception as exc:
+            if not is_reportable(exc) or exit_code_for(exc) == 2:
+                raise
+            # The report matters more than the archive: show it, and say it was not kept.
+            console.print(Text(f"Warning: the assessment was not saved: {exc}", style="yellow"))
+    return AssessmentResult(service.triage(assessment), None, service.clock())
+
+
 def run_questionnaire(
     service: Stridewell,
     *,
@@ -208,8 +225,6 @@ def run_questionnaire(
     Ctrl-C ends with exit code 130 and EOF on the input with exit code 1, both raised as
     `typer.Exit` after a one-line note, with nothing stored.
     """
-    from stridewell.service import AssessmentResult
-
     console = console or Console()
     ask = ask or _terminal_ask(console)
     _intro(console)
@@ -224,17 +239,12 @@ def run_questionnaire(
         console.print("The input ended before the last question. Nothing was saved.")
         raise typer.Exit(EXIT_INPUT_ENDED) from None
     assessment = to_assessment(answers, questionnaire)
-    result: AssessmentResult | None = None
-    if save:
-        try:
-            result = service.assess(assessment)
-        except Exception as exc:
-            if not is_reportable(exc) or exit_code_for(exc) == 2:
-                raise
-            # The report matters more than the archive: show it, and say it was not kept.
-            console.print(Text(f"Warning: the assessment was not saved: {exc}", style="yellow"))
-    if result is None:
-        result = AssessmentResult(service.triage(assessment), None, service.clock())
+    try:
+        result = _triage(service, assessment, save=save, console=console)
+    except KeyboardInterrupt:
+        console.print()
+        console.print("Stopped.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     console.rule(Text("Your report", style="bold"))
     print_report(result.report, console)
     if result.id is not None:

@@ -107,7 +107,7 @@ def _print_red_flags(console: Console, flags: Sequence[RedFlagHit]) -> None:
     _heading(console, "Warning signs")
     for flag in flags:
         line = Text("  ! ", style=LEVEL_STYLE[flag.level])
-        line.append(_red_flag_name(flag.id), style="bold")
+        line.append(flag.name or _red_flag_name(flag.id), style="bold")
         line.append(f"  ({LEVEL_WORD[flag.level].lower()})", style=LEVEL_STYLE[flag.level])
         console.print(line)
         if flag.because:

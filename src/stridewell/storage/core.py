@@ -12,17 +12,18 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from stridewell.storage import migrate
 from stridewell.storage.config import normalise_database_url, resolve_database_url
 from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.errors import DatabaseError, UnknownRunner
 from stridewell.storage.models import RunnerRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
+from stridewell.storage.schema_version import HEAD_REVISION
 
 
 class StoreCore:
@@ -69,12 +70,16 @@ class StoreCore:
     def upgrade(self) -> None:
         """Migrate the database to the newest schema; safe to run any number of times."""
         with translated_errors():
+            from stridewell.storage import migrate
+
             migrate.upgrade_to_head(self._engine)
         self._schema_verified = True
 
     def current_revision(self) -> str | None:
         """The schema revision of the database, or None if it was never migrated."""
         with translated_errors(), self._engine.connect() as connection:
+            from stridewell.storage import migrate
+
             return migrate.current_revision(connection)
 
     # -- sessions -----------------------------------------------------------------------
@@ -98,8 +103,21 @@ class StoreCore:
         if self._schema_verified:
             return
         with self._engine.connect() as connection:
-            migrate.ensure_at_head(connection)
+            if _stamped_revision(connection) != HEAD_REVISION:
+                from stridewell.storage import migrate  # slow import: only off the happy path
+
+                migrate.ensure_at_head(connection)
         self._schema_verified = True
+
+
+def _stamped_revision(connection: Connection) -> str | None:
+    """The revision in Alembic's version table, or None if there is no such table."""
+    try:
+        with connection.begin_nested() if connection.in_transaction() else connection.begin():
+            row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    except SQLAlchemyError:
+        return None
+    return str(row[0]) if row else None
 
 
 @contextmanager

@@ -89,6 +89,7 @@ class _Assessor:
             red_flags=[
                 RedFlagOut(
                     id=h.flag.id,
+                    name=h.flag.name,
                     level=h.flag.level,
                     because=list(h.because),
                     advice=h.flag.advice,
