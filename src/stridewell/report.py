@@ -166,7 +166,7 @@ class TriageReport:
                         f.get("name", ""),
                     )
                     for f in data["red_flags"]
-                ],  # fmt: skip
+                ],
                 conditions=[
                     RankedCondition(
                         c["id"],
@@ -178,7 +178,7 @@ class TriageReport:
                         c.get("summary", ""),
                     )
                     for c in data["conditions"]
-                ],  # fmt: skip
+                ],
                 self_care=list(data["self_care"]),
                 shoe_features=list(data["shoe_features"]),
                 exercises=list(data["exercises"]),

@@ -11,6 +11,9 @@ Order of reasoning, safety first:
 from __future__ import annotations
 
 from stridewell.contract import Assessment, Level
+from stridewell.knowledge.loader import load_knowledge
+from stridewell.knowledge.rules import evidence, facts_of
+from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.report import (
     AdviceItem,
     KnowledgeRef,
@@ -20,9 +23,6 @@ from stridewell.report import (
     TriageReport,
 )
 from stridewell.report import RedFlagHit as RedFlagOut
-from stridewell.knowledge.loader import load_knowledge
-from stridewell.knowledge.rules import evidence, facts_of
-from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.triage.scoring import CompiledKnowledge, ConditionScore, RedFlagHit, level_of
 
 MAX_CONDITIONS = 5

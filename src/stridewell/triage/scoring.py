@@ -18,7 +18,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from stridewell.contract import Level
-from stridewell.report import AdviceItem, SourceRef
 from stridewell.knowledge.rules import (
     FIELDS,
     Facts,
@@ -29,6 +28,7 @@ from stridewell.knowledge.rules import (
     required_fields,
 )
 from stridewell.knowledge.schema import Condition, KnowledgeBase, RedFlag
+from stridewell.report import AdviceItem, SourceRef
 
 # Each further painful region a condition explains adds a little: spreading pain fits
 # some conditions (tarsal tunnel), but one region must carry the weight.
@@ -237,7 +237,6 @@ class CompiledKnowledge:
 
 def _position(entry: tuple[int, CompiledFinding]) -> int:
     return entry[0]
-
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:
