@@ -6,16 +6,16 @@ that need them, so `stridewell --help` and `stridewell assess --json` start fast
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
 from stridewell import __version__
+from stridewell.cli import recovery
+from stridewell.cli.errors import reports_errors
 from stridewell.errors import exit_code_for, is_reportable
 
 app = typer.Typer(
@@ -27,26 +27,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Set up and inspect the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def reports_errors(func: F) -> F:
-    """Turn domain errors into one line on stderr and the mapped exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if not is_reportable(exc):
-                raise
-            sys.stderr.write(f"error: {exc}\n")
-            raise typer.Exit(exit_code_for(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _service() -> Any:
@@ -211,6 +191,9 @@ def version() -> None:
     from stridewell.knowledge import load_knowledge
 
     typer.echo(f"stridewell {__version__}, knowledge base {load_knowledge().version}")
+
+
+recovery.register(app)
 
 
 def run() -> None:

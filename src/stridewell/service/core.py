@@ -1,4 +1,4 @@
-"""The Stridewell service: the one facade the CLI, the web app and library users share.
+"""The Stridewell service core: storage, clock and assessments; other areas are mixins.
 
 It validates input, runs the pure domain code and stores results. The storage layer
 (and so SQLAlchemy) is only imported when something is read or written, which keeps
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from stridewell.contract import Assessment, TriageReport
@@ -18,6 +18,7 @@ from stridewell.storage.config import resolve_database_url
 from stridewell.storage.errors import DatabaseNotInitialised
 from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
 from stridewell.triage.engine import assess as run_triage
+from stridewell.service.recovery import RecoveryMixin
 from stridewell.validation import parse_assessment
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class AssessmentResult:
     created_at: datetime
 
 
-class Stridewell:
+class Stridewell(RecoveryMixin):
     """Stridewell as a library: `Stridewell().assess({...})`."""
 
     def __init__(
@@ -76,6 +77,10 @@ class Stridewell:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def today(self) -> date:
+        """Today's date where the runner is (the machine's local time zone)."""
+        return self.clock().astimezone().date()
 
     def _with_schema(self, action: Callable[[], Any]) -> Any:
         """Run a storage action; a brand-new local SQLite file is set up on first use."""

@@ -1,0 +1,139 @@
+"""CLI commands for recovery: `log`, `journal`, `exercises` and `plan`.
+
+Registered on the main app by `register(app)`; heavy imports stay inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stridewell.cli.errors import reports_errors
+from stridewell.errors import InvalidInput
+
+ACTIVITY_HELP = "What you did: rest, walk:MIN, cross_training:MIN or run:MIN (e.g. run:20)."
+
+
+def _service() -> Any:
+    from stridewell.service import Stridewell
+
+    return Stridewell()
+
+
+def parse_activity(value: str) -> tuple[str, int | None]:
+    """'run:20' -> ('run', 20); 'rest' -> ('rest', None). Errors name the option."""
+    kind, _, minutes = value.partition(":")
+    kind = kind.strip().replace("-", "_")
+    if kind == "cross":
+        kind = "cross_training"
+    if not minutes:
+        return kind, None
+    try:
+        return kind, int(minutes)
+    except ValueError:
+        raise InvalidInput(
+            f"--activity: minutes must be a whole number, got '{minutes}'", field="activity"
+        ) from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.command("journal")(journal)
+
+
+@reports_errors
+def log(
+    rest: Annotated[int | None, typer.Option(help="Pain at rest, 0-10.")] = None,
+    morning: Annotated[
+        int | None, typer.Option(help="Pain with the first steps in the morning, 0-10.")
+    ] = None,
+    during: Annotated[int | None, typer.Option(help="Pain during activity, 0-10.")] = None,
+    after: Annotated[int | None, typer.Option(help="Pain after activity, 0-10.")] = None,
+    activity: Annotated[str | None, typer.Option(help=ACTIVITY_HELP)] = None,
+    swelling: Annotated[str | None, typer.Option(help="none, mild or marked.")] = None,
+    exercise: Annotated[
+        list[str] | None, typer.Option("--exercise", help="An exercise you did (repeatable).")
+    ] = None,
+    note: Annotated[str, typer.Option(help="Anything else worth noting.")] = "",
+    day: Annotated[
+        str | None, typer.Option(help="The day (YYYY-MM-DD) if not today.", metavar="DATE")
+    ] = None,
+    numb: Annotated[
+        bool | None, typer.Option("--numb/--not-numb", help="New numbness or tingling?")
+    ] = None,
+) -> None:
+    """Record today's pain check-in (interactive when no scores are given)."""
+    service = _service()
+    values: dict[str, Any] = {"day": day or service.today().isoformat(), "notes": note}
+    for key, value in (
+        ("pain_rest", rest),
+        ("pain_morning", morning),
+        ("pain_during", during),
+        ("pain_after", after),
+        ("swelling", swelling),
+    ):
+        if value is not None:
+            values[key] = value
+    if activity:
+        kind, minutes = parse_activity(activity)
+        values["activity"] = kind
+        if minutes is not None:
+            values["activity_minutes"] = minutes
+    if exercise:
+        values["exercises_done"] = list(exercise)
+    if numb is not None:
+        values["checkin"] = {"numbness_tingling": numb}
+    if not any(k.startswith("pain_") for k in values) and sys.stdin.isatty():
+        values.update(_ask_scores())
+    stored = service.log_entry(values)
+    typer.echo(f"logged check-in for {stored.entry.day.isoformat()} (id {stored.id})")
+    _print_plan_hint(service)
+
+
+def _ask_scores() -> dict[str, Any]:
+    from rich.prompt import IntPrompt
+
+    answers: dict[str, Any] = {}
+    for key, text in (
+        ("pain_rest", "Pain at rest (0-10)"),
+        ("pain_morning", "First steps this morning (0-10)"),
+        ("pain_during", "During activity today (0-10)"),
+        ("pain_after", "After activity (0-10)"),
+    ):
+        answers[key] = IntPrompt.ask(text, choices=[str(i) for i in range(11)], show_choices=False)
+    return answers
+
+
+def _print_plan_hint(service: Any) -> None:
+    plan_today = getattr(service, "plan_today", None)
+    if plan_today is None:
+        return
+    today = plan_today()
+    if today is not None:
+        typer.echo(f"today's plan: {today}")
+
+
+@reports_errors
+def journal(
+    days: Annotated[int, typer.Option(min=1, max=3650, help="How many days back.")] = 28,
+    chart: Annotated[
+        Path | None, typer.Option(help="Draw pain against days into a .png or .svg file.")
+    ] = None,
+) -> None:
+    """Show the pain journal with the trend; optionally draw a chart."""
+    from datetime import timedelta
+
+    from stridewell.cli.recovery_render import print_journal
+
+    service = _service()
+    since: date = service.today() - timedelta(days=days - 1)
+    entries = service.journal(since=since)
+    trend = service.pain_trend() if hasattr(service, "pain_trend") else None
+    print_journal(entries, trend)
+    if chart is not None:
+        path = service.pain_chart(chart, since=since)
+        typer.echo(f"chart written to {path}")

@@ -1,0 +1,65 @@
+"""Validate journal input from people: clear errors that name the field, nothing saved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from stridewell.errors import InvalidInput
+from stridewell.journal.model import ExerciseLog, JournalEntry
+from stridewell.validation import describe_validation_error
+
+
+def _check_day(day: date, today: date) -> None:
+    if day > today:
+        raise InvalidInput(
+            f"field 'day': {day.isoformat()} is in the future (today is {today.isoformat()})",
+            field="day",
+        )
+
+
+def _known_exercises(ids: list[str], known: set[str], field: str) -> None:
+    unknown = sorted(set(ids) - known)
+    if unknown:
+        raise InvalidInput(
+            f"field '{field}': unknown exercise {', '.join(unknown)}"
+            " (see `stridewell exercises --all` for the ids)",
+            field=field,
+        )
+
+
+def parse_entry(
+    data: Mapping[str, Any] | JournalEntry, *, today: date, exercises: set[str]
+) -> JournalEntry:
+    """A journal entry from untrusted input: 0-10 scores, a day not in the future,
+    known activity types and exercise ids."""
+    if isinstance(data, JournalEntry):
+        entry = data
+    else:
+        try:
+            entry = JournalEntry.model_validate(dict(data))
+        except ValidationError as exc:
+            field, message = describe_validation_error(exc)
+            raise InvalidInput(message, field=field) from exc
+    _check_day(entry.day, today)
+    _known_exercises(entry.exercises_done, exercises, "exercises_done")
+    return entry
+
+
+def parse_exercise_log(
+    data: Mapping[str, Any] | ExerciseLog, *, today: date, exercises: set[str]
+) -> ExerciseLog:
+    if isinstance(data, ExerciseLog):
+        log = data
+    else:
+        try:
+            log = ExerciseLog.model_validate(dict(data))
+        except ValidationError as exc:
+            field, message = describe_validation_error(exc)
+            raise InvalidInput(message, field=field) from exc
+    _check_day(log.day, today)
+    _known_exercises([log.exercise_id], exercises, "exercise_id")
+    return log
