@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from stridewell.contract import Assessment, TriageReport
 from stridewell.errors import NotFound
+from stridewell.service.recovery import RecoveryMixin
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.errors import DatabaseNotInitialised
 from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
 from stridewell.triage.engine import assess as run_triage
-from stridewell.service.recovery import RecoveryMixin
 from stridewell.validation import parse_assessment
 
 if TYPE_CHECKING:

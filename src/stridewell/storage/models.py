@@ -13,7 +13,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, String, Text, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from stridewell.storage.db import JSONType, UTCDateTime
@@ -28,6 +36,16 @@ PLAN_STATUS_LENGTH = 16
 PHASE_LENGTH = 32
 RULE_ID_LENGTH = 64
 EXERCISE_ID_LENGTH = 64
+SOURCE_FORMAT_LENGTH = 16
+SPORT_LENGTH = 32
+DEVICE_LENGTH = 120
+GEAR_LENGTH = 120
+EXTERNAL_ID_LENGTH = 64
+FINGERPRINT_LENGTH = 64
+SHOE_BRAND_LENGTH = 80
+SHOE_MODEL_LENGTH = 120
+SHOE_TYPE_LENGTH = 32
+SHOE_NICKNAME_LENGTH = 80
 
 # Deterministic constraint names: SQLite's batch migrations (copy the table, swap it in)
 # can only drop or alter a constraint that has a name, and names must match across
@@ -188,3 +206,87 @@ class ExerciseLogRow(Base):
     reps_or_seconds: Mapped[int | None]
     note: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime]
+
+
+class ShoeRow(Base):
+    """A pair of shoes; activities point at it, and its mileage is theirs summed."""
+
+    __tablename__ = "shoes"
+    __table_args__ = (
+        CheckConstraint("check_km > 0 AND replace_km >= check_km", name="km_limits"),
+        CheckConstraint("retired IS NULL OR started IS NULL OR retired >= started", name="dates"),
+        # At most one default shoe per runner, guaranteed by the database as for plans.
+        Index(
+            "uq_shoes_runner_id_default",
+            "runner_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    # Indexed: listing a runner's shoes, and deleting a runner cascades through it.
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    brand: Mapped[str] = mapped_column(String(SHOE_BRAND_LENGTH))
+    model: Mapped[str] = mapped_column(String(SHOE_MODEL_LENGTH))
+    type: Mapped[str] = mapped_column(String(SHOE_TYPE_LENGTH))
+    nickname: Mapped[str | None] = mapped_column(String(SHOE_NICKNAME_LENGTH))
+    started: Mapped[date | None]
+    retired: Mapped[date | None]
+    is_default: Mapped[bool]
+    check_km: Mapped[float]
+    replace_km: Mapped[float]
+    # The gear name of an export (Strava's activities.csv) that means this pair.
+    strava_gear: Mapped[str | None] = mapped_column(String(GEAR_LENGTH))
+    created_at: Mapped[datetime]
+
+
+class ActivityRow(Base):
+    """One imported activity: summary columns, plus its samples as an opaque blob."""
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        # The same outing is stored once per runner; imports skip rows that collide here
+        # (INSERT ... ON CONFLICT DO NOTHING). Its leading column also serves the
+        # cascade from runners.
+        UniqueConstraint("runner_id", "fingerprint"),
+        # Listing, date ranges and the load summaries: one range scan per runner.
+        Index("ix_activities_runner_id_start_time", "runner_id", "start_time"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE")
+    )
+    source_format: Mapped[str] = mapped_column(String(SOURCE_FORMAT_LENGTH))
+    sport: Mapped[str] = mapped_column(String(SPORT_LENGTH))
+    sub_sport: Mapped[str | None] = mapped_column(String(SPORT_LENGTH))
+    is_indoor: Mapped[bool]
+    start_time: Mapped[datetime]
+    duration_s: Mapped[float]
+    moving_time_s: Mapped[float]
+    distance_m: Mapped[float]
+    elevation_gain_m: Mapped[float | None]
+    avg_hr: Mapped[float | None]
+    max_hr: Mapped[float | None]
+    avg_cadence: Mapped[float | None]
+    name: Mapped[str | None] = mapped_column(Text)
+    device: Mapped[str | None] = mapped_column(String(DEVICE_LENGTH))
+    gear: Mapped[str | None] = mapped_column(String(GEAR_LENGTH))
+    # Indexed: deleting a shoe sets it to NULL in its activities.
+    shoe_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("shoes.id", ondelete="SET NULL"), index=True
+    )
+    # The file, or the member of an archive, the activity was read from.
+    source_name: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(EXTERNAL_ID_LENGTH))
+    fingerprint: Mapped[str] = mapped_column(String(FINGERPRINT_LENGTH))
+    warnings: Mapped[list[str]]
+    imported_at: Mapped[datetime]
+    # The samples in the service's compact encoding; storage never looks inside.
+    samples: Mapped[bytes | None]
+    # Where the service keeps the original file, if it does.
+    original_path: Mapped[str | None] = mapped_column(Text)
