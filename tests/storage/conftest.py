@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -37,6 +37,7 @@ POSTGRES_SESSION_TIME_ZONE = "Asia/Kathmandu"
 
 # Types of the fixtures below (tests spell them out: conftest is not importable).
 SaveAssessment = Callable[..., StoredAssessment]
+MakeActivity = Callable[..., dict[str, Any]]
 RowCount = Callable[[str], int]
 FailingStatement = Callable[[str], AbstractContextManager[None]]
 PausedStatement = Callable[[str], AbstractContextManager["Pause"]]
@@ -190,6 +191,32 @@ def save_assessment(store: Store) -> SaveAssessment:
     return save
 
 
+ACTIVITY_START = datetime(2026, 10, 1, 6, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_activity() -> MakeActivity:
+    """``make_activity(n)``: a run n days after 1 October 2026, as the import service
+    hands it to ``add_activities`` (a fingerprint of its own); keywords override keys."""
+
+    def make(n: int = 0, **overrides: Any) -> dict[str, Any]:
+        start = ACTIVITY_START + timedelta(days=n)
+        row: dict[str, Any] = {
+            "source_format": "fit",
+            "sport": "running",
+            "is_indoor": False,
+            "start_time": start,
+            "duration_s": 3600.0 + n,
+            "moving_time_s": 3500.0,
+            "distance_m": 10_000.0 + n,
+            "source_name": f"export.zip/activities/{n}.fit.gz",
+            "fingerprint": f"running|{start:%Y-%m-%dT%H:%M}|10",
+        }
+        return row | overrides
+
+    return make
+
+
 @pytest.fixture
 def row_count(direct_engine: Engine) -> Callable[[str], int]:
     """How many rows a table holds, counted behind the Store's back."""
@@ -215,13 +242,19 @@ def other_runner(store: Store, direct_engine: Engine) -> str:
 @pytest.fixture
 def failing_statement(store: Store) -> FailingStatement:
     """``with failing_statement("INSERT INTO x"):`` makes the store's statements that start
-    so raise RuntimeError("injected failure"), halfway through their transaction."""
+    so raise RuntimeError("injected failure"), halfway through their transaction;
+    ``after=n`` lets the first n such statements run."""
 
     @contextmanager
-    def failing(statement_start: str) -> Iterator[None]:
+    def failing(statement_start: str, *, after: int = 0) -> Iterator[None]:
+        seen = 0
+
         def fail(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            nonlocal seen
             if statement.lstrip().startswith(statement_start):
-                raise RuntimeError("injected failure")
+                seen += 1
+                if seen > after:
+                    raise RuntimeError("injected failure")
 
         event.listen(store._engine, "before_cursor_execute", fail)
         try:

@@ -43,6 +43,8 @@ def parse_activity(value: str) -> tuple[str, int | None]:
 def register(app: typer.Typer) -> None:
     app.command("log")(log)
     app.command("journal")(journal)
+    app.command("plan")(plan)
+    app.command("exercises")(exercises)
 
 
 @reports_errors
@@ -109,12 +111,14 @@ def _ask_scores() -> dict[str, Any]:
 
 
 def _print_plan_hint(service: Any) -> None:
-    plan_today = getattr(service, "plan_today", None)
-    if plan_today is None:
+    plan = service.current_plan()
+    if plan is None:
         return
-    today = plan_today()
-    if today is not None:
-        typer.echo(f"today's plan: {today}")
+    day = plan.day_of(service.today())
+    if day is not None:
+        typer.echo(f"today: {day.phase.value.replace('_', ' ')} ({day.rule.why})")
+    if plan.referral is not None:
+        typer.echo("see a clinician: " + "; ".join(plan.referral.reasons), err=True)
 
 
 @reports_errors
@@ -132,8 +136,53 @@ def journal(
     service = _service()
     since: date = service.today() - timedelta(days=days - 1)
     entries = service.journal(since=since)
-    trend = service.pain_trend() if hasattr(service, "pain_trend") else None
-    print_journal(entries, trend)
+    print_journal(entries, service.pain_trend())
     if chart is not None:
         path = service.pain_chart(chart, since=since)
         typer.echo(f"chart written to {path}")
+
+
+@reports_errors
+def plan(
+    start: Annotated[
+        bool, typer.Option("--start", help="Start a plan from your latest assessment.")
+    ] = False,
+    assessment: Annotated[
+        str | None, typer.Option(help="Start from this assessment id instead.")
+    ] = None,
+    days: Annotated[int, typer.Option(min=1, max=60, help="How many days ahead to show.")] = 7,
+    ics: Annotated[
+        Path | None, typer.Option(help="Write the plan as an iCalendar (.ics) file.")
+    ] = None,
+) -> None:
+    """Show today's recovery plan and the days ahead (or start one with --start)."""
+    from stridewell.cli.recovery_render import print_plan
+
+    service = _service()
+    current = service.start_plan(assessment) if start or assessment else service.require_plan()
+    print_plan(current, days_ahead=days)
+    if ics is not None:
+        ics.write_bytes(service.plan_ics())
+        typer.echo(f"calendar written to {ics}")
+
+
+@reports_errors
+def exercises(
+    done: Annotated[
+        list[str] | None, typer.Option("--done", help="Mark an exercise as done (repeatable).")
+    ] = None,
+    sets: Annotated[int, typer.Option(min=0, max=50, help="Sets done (with --done).")] = 1,
+    show_all: Annotated[bool, typer.Option("--all", help="List every exercise.")] = False,
+) -> None:
+    """Today's exercises with their dose; mark them done; weekly adherence."""
+    from stridewell.cli.recovery_render import print_all_exercises, print_exercises
+
+    service = _service()
+    if show_all:
+        print_all_exercises()
+        return
+    for exercise_id in done or []:
+        service.log_exercise(
+            {"day": service.today().isoformat(), "exercise_id": exercise_id, "sets_done": sets}
+        )
+    print_exercises(service.exercises_for(), service.adherence())

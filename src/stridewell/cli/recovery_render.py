@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
 from stridewell.journal.model import StoredEntry
+
+if TYPE_CHECKING:
+    from stridewell.plan.model import Plan, Task
+
+PHASE_STYLE = {
+    "protect": "red",
+    "mobilise": "yellow",
+    "test_jog": "cyan",
+    "return_to_run": "green",
+    "continuous_running": "bold green",
+    "see_clinician": "bold magenta",
+}
 
 
 def _score(value: int | None) -> str:
@@ -42,3 +54,59 @@ def print_journal(entries: list[StoredEntry], trend: Any, console: Console | Non
         method = getattr(trend, "method", "")
         if method:
             console.print(f"[dim]{method}[/dim]")
+
+
+def print_plan(plan: Plan, *, days_ahead: int = 7, console: Console | None = None) -> None:
+    console = console or Console()
+    if plan.referral is not None:
+        console.print(
+            f"[bold magenta]See a clinician ({', '.join(plan.referral.clinicians)}):[/] "
+            + "; ".join(plan.referral.reasons)
+        )
+    console.print(
+        f"Recovery plan from {plan.start.isoformat()} · today: "
+        f"[{PHASE_STYLE.get(plan.phase.value, 'bold')}]{plan.phase.value.replace('_', ' ')}[/]"
+        f" · pain trend: {plan.trend.direction}"
+    )
+    shown = [d for d in plan.days if plan.today <= d.day][: days_ahead + 1]
+    for day in shown:
+        style = PHASE_STYLE.get(day.phase.value, "bold")
+        label = "today" if day.day == plan.today else day.day.strftime("%a %d %b")
+        console.rule(
+            f"[{style}]Day {day.day_number} · {label} · {day.phase.value.replace('_', ' ')}[/]"
+        )
+        for task in day.tasks:
+            dose = f" — {task.dose}" if task.dose else ""
+            console.print(f"  • {task.text}{dose}")
+        console.print(f"  [dim]why: {day.rule.why} ({day.rule.id})[/dim]")
+
+
+def print_exercises(
+    items: list[tuple[Task, bool]], adherence: list[dict[str, Any]], console: Console | None = None
+) -> None:
+    console = console or Console()
+    if not items:
+        console.print("No exercises prescribed for today.")
+    table = Table(title="Today's exercises", title_justify="left")
+    for column in ("done", "exercise", "dose", "id"):
+        table.add_column(column)
+    for task, done in items:
+        table.add_row("✔" if done else " ", task.text, task.dose or "", task.exercise_id or "")
+    if items:
+        console.print(table)
+    for week in adherence:
+        pct = week["adherence_pct"]
+        shown = "-" if pct is None else f"{pct} %"
+        console.print(f"week of {week['week']}: {week['done']}/{week['prescribed']} done ({shown})")
+
+
+def print_all_exercises(console: Console | None = None) -> None:
+    from stridewell.knowledge import load_knowledge
+
+    console = console or Console()
+    table = Table(title="Exercises", title_justify="left")
+    for column in ("id", "name", "dose"):
+        table.add_column(column)
+    for ex in load_knowledge().exercises:
+        table.add_row(ex.id, ex.name, ex.dose)
+    console.print(table)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from stridewell.contract import Assessment, TriageReport
 from stridewell.errors import NotFound
+from stridewell.service.plans import PlanMixin
 from stridewell.service.recovery import RecoveryMixin
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.errors import DatabaseNotInitialised
@@ -40,7 +41,7 @@ class AssessmentResult:
     created_at: datetime
 
 
-class Stridewell(RecoveryMixin):
+class Stridewell(RecoveryMixin, PlanMixin):
     """Stridewell as a library: `Stridewell().assess({...})`."""
 
     def __init__(

@@ -17,39 +17,53 @@ from stridewell.storage.errors import (
     UnknownAssessment,
     UnknownRunner,
     UnknownSchemaRevision,
+    UnknownShoe,
 )
 from stridewell.storage.records import (
+    DEFAULT_CHECK_KM,
+    DEFAULT_REPLACE_KM,
     LOCAL_RUNNER_ID,
     LOCAL_RUNNER_NAME,
     PLAN_ACTIVE,
     PLAN_ENDED,
+    ActivitySummary,
+    AddActivitiesResult,
+    StoredActivity,
     StoredAssessment,
     StoredExerciseLog,
     StoredJournalEntry,
     StoredPlan,
     StoredPlanDay,
+    StoredShoe,
 )
 
 if TYPE_CHECKING:
     from stridewell.storage.repository import Store
 
 __all__ = [
+    "DEFAULT_CHECK_KM",
+    "DEFAULT_REPLACE_KM",
     "LOCAL_RUNNER_ID",
     "LOCAL_RUNNER_NAME",
     "PLAN_ACTIVE",
     "PLAN_ENDED",
+    "ActivitySummary",
+    "AddActivitiesResult",
     "DatabaseError",
     "DatabaseNotInitialised",
     "StorageError",
     "Store",
+    "StoredActivity",
     "StoredAssessment",
     "StoredExerciseLog",
     "StoredJournalEntry",
     "StoredPlan",
     "StoredPlanDay",
+    "StoredShoe",
     "UnknownAssessment",
     "UnknownRunner",
     "UnknownSchemaRevision",
+    "UnknownShoe",
     "resolve_database_url",
 ]
 

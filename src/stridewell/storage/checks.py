@@ -9,6 +9,7 @@ refused write has touched nothing. Wrong types raise TypeError, bad values Value
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -51,6 +52,55 @@ def require_text(value: str, name: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
     return value
+
+
+def require_optional_max_length(value: str | None, limit: int, name: str) -> str | None:
+    return None if value is None else require_max_length(value, limit, name)
+
+
+def require_filled(value: str, limit: int, name: str) -> str:
+    """A string of at most ``limit`` characters with something in it besides spaces."""
+    if not require_max_length(value, limit, name).strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def require_optional_text(value: str | None, name: str) -> str | None:
+    return None if value is None else require_text(value, name)
+
+
+def require_bool(value: bool, name: str) -> bool:
+    # Only real booleans: 0/1 would read back as False/True, "no" as True.
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
+
+
+def require_measure(value: float, name: str) -> float:
+    """A finite, non-negative number as a float (ints are welcome, bools are not).
+
+    NaN and infinity are refused: SQLite and PostgreSQL store them differently, and no
+    duration, distance or heart rate is either.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return number
+
+
+def require_optional_measure(value: float | None, name: str) -> float | None:
+    return None if value is None else require_measure(value, name)
+
+
+def require_optional_bytes(value: bytes | None, name: str) -> bytes | None:
+    """Bytes as stored (a bytearray or memoryview is copied into bytes), or None."""
+    if value is None:
+        return None
+    if not isinstance(value, bytes | bytearray | memoryview):
+        raise TypeError(f"{name} must be bytes, got {type(value).__name__}")
+    return bytes(value)
 
 
 def require_int(value: int, name: str) -> int:

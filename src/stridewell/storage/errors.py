@@ -62,3 +62,14 @@ class DatabaseError(StorageError):
 
     The original driver error is chained as ``__cause__`` for logs and debugging.
     """
+
+
+class UnknownShoe(StorageError):
+    """A write referred to a shoe that does not exist or is another runner's.
+
+    As for assessments, the two cases read the same on purpose.
+    """
+
+    def __init__(self, shoe_id: str) -> None:
+        self.shoe_id = shoe_id
+        super().__init__(f"No shoe with id {shoe_id!r}.")

@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -215,6 +216,7 @@ class ShoeRow(Base):
     __table_args__ = (
         CheckConstraint("check_km > 0 AND replace_km >= check_km", name="km_limits"),
         CheckConstraint("retired IS NULL OR started IS NULL OR retired >= started", name="dates"),
+        CheckConstraint("retired IS NULL OR NOT is_default", name="retired_not_default"),
         # At most one default shoe per runner, guaranteed by the database as for plans.
         Index(
             "uq_shoes_runner_id_default",

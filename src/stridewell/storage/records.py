@@ -95,3 +95,104 @@ class StoredExerciseLog:
     reps_or_seconds: int | None
     note: str
     recorded_at: datetime
+
+
+# A shoe's mileage alerts unless set otherwise: check it at 500 km, replace it by 800 km.
+DEFAULT_CHECK_KM = 500.0
+DEFAULT_REPLACE_KM = 800.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredActivity:
+    """An imported activity as stored: its summary, where it came from, and its samples.
+
+    Units are seconds, metres, beats and steps (or revolutions) per minute; ``start_time``
+    and ``imported_at`` are timezone-aware (UTC). ``samples`` is the service's compact
+    encoding, exactly the bytes it stored; it is None unless asked for
+    (``get_activity(..., with_samples=True)``) or when there are none, which
+    ``has_samples`` tells apart. ``shoe_id`` becomes None when that shoe is deleted.
+    """
+
+    id: str
+    runner_id: str
+    source_format: str
+    sport: str
+    sub_sport: str | None
+    is_indoor: bool
+    start_time: datetime
+    duration_s: float
+    moving_time_s: float
+    distance_m: float
+    elevation_gain_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    avg_cadence: float | None
+    name: str | None
+    device: str | None
+    gear: str | None
+    shoe_id: str | None
+    source_name: str
+    external_id: str | None
+    fingerprint: str
+    warnings: list[str]
+    imported_at: datetime
+    original_path: str | None
+    has_samples: bool
+    samples: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySummary:
+    """The columns training load and shoe mileage need, and nothing else.
+
+    ``start_time`` is UTC; the calendar day is the caller's to derive, in the runner's
+    own time zone.
+    """
+
+    id: str
+    start_time: datetime
+    sport: str
+    sub_sport: str | None
+    is_indoor: bool
+    distance_m: float
+    duration_s: float
+    shoe_id: str | None
+    gear: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AddActivitiesResult:
+    """What ``add_activities`` did, both lists in the order of the rows given.
+
+    ``inserted_ids`` holds the ids of the rows stored. ``duplicate_fingerprints`` has one
+    entry per row skipped because the runner already had its fingerprint (stored before,
+    or earlier in the same call): a fingerprint appears once per skipped row.
+    """
+
+    inserted_ids: list[str]
+    duplicate_fingerprints: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredShoe:
+    """A pair of shoes. ``check_km``/``replace_km`` are its mileage alerts; a retired
+    shoe has a ``retired`` date and is never the default. ``strava_gear`` is the gear
+    name of an export that maps to this pair."""
+
+    id: str
+    runner_id: str
+    brand: str
+    model: str
+    type: str
+    nickname: str | None
+    started: date | None
+    retired: date | None
+    is_default: bool
+    check_km: float
+    replace_km: float
+    strava_gear: str | None
+    created_at: datetime
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired is not None

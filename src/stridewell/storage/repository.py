@@ -2,7 +2,8 @@
 
 Callers pass plain values in and get frozen dataclasses (``records``) back; no ORM object
 or SQLAlchemy exception escapes. Every write runs in a single transaction. Assessments
-live here; the journal, plans and exercise logs in their own modules, mixed in.
+live here; the journal, plans, exercise logs, activities and shoes in their own
+modules, mixed in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
+from stridewell.storage.activity_repo import ActivityStore
 from stridewell.storage.checks import as_stored_json, require_aware, require_max_length
 from stridewell.storage.core import ensure_runner_exists
 from stridewell.storage.exercise_repo import ExerciseStore
@@ -25,11 +27,12 @@ from stridewell.storage.models import (
 )
 from stridewell.storage.plan_repo import PlanStore
 from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
+from stridewell.storage.shoe_repo import ShoeStore
 
 
-class Store(JournalStore, PlanStore, ExerciseStore):
-    """Persistence for runners' assessments, pain journals, recovery plans and exercise
-    logs, on SQLite (default) or PostgreSQL.
+class Store(JournalStore, PlanStore, ExerciseStore, ActivityStore, ShoeStore):
+    """Persistence for runners' assessments, pain journals, recovery plans, exercise
+    logs, imported activities and shoes, on SQLite (default) or PostgreSQL.
 
     Use as a context manager, or call ``close()``, to release the connection pool.
     Reads of another runner's records find nothing (None, [] or False), exactly as for
