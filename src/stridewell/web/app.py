@@ -20,6 +20,7 @@ from stridewell.errors import StridewellError, http_status_for
 from stridewell.service import Stridewell
 from stridewell.storage.errors import StorageError
 from stridewell.web.api import router as api_router
+from stridewell.web.api_recovery import router as recovery_router
 
 WEB_DIR = Path(__file__).parent
 
@@ -38,6 +39,7 @@ def create_app(service: Stridewell | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
+    app.include_router(recovery_router)
     _install_error_handlers(app)
 
     from stridewell.web.pages import router as pages_router
