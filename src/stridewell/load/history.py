@@ -68,7 +68,7 @@ def triage_history(
     """History fields for `stridewell.contract.History`, from one runner's log.
 
     Shoe fields need the log's shoe ids to be tracked shoes' ids (build the log with
-    `stridewell.shoes.resolver`, or take `stridewell.shoes.mileage(...).log`).
+    `stridewell.shoes.assign_shoes`, or take `stridewell.shoes.mileage(...).log`).
     """
     if log.n_runners != 1:
         raise ValueError("triage_history takes one runner's log")

@@ -30,23 +30,29 @@ def shift(x: F64, by: int, fill: float = 0.0) -> F64:
 
 def window_sum(x: F64, width: int) -> F64:
     """Sum over the `width` days ending on each day (inclusive), by cumulative sums."""
-    zero = np.zeros((*x.shape[:-1], 1), dtype=np.float64)
-    total = np.concatenate((zero, np.cumsum(x, axis=-1, dtype=np.float64)), axis=-1)
-    days = x.shape[-1]
-    lower = np.maximum(np.arange(1, days + 1) - width, 0)
-    out: F64 = total[..., 1:] - total[..., lower]
+    total = np.cumsum(x, axis=-1, dtype=np.float64)
+    if width >= x.shape[-1]:
+        return total
+    out = np.empty_like(total)
+    out[..., :width] = total[..., :width]
+    np.subtract(total[..., width:], total[..., :-width], out=out[..., width:])
     return out
 
 
-def window_all(flags: Bools, width: int) -> Bools:
-    """True where all `width` days ending on each day are set (and the window fits)."""
-    counts = window_sum(flags.astype(np.float64), width)
-    out: Bools = counts >= width - 0.5  # counts are small integers: exact in float64
+def interval_all(covered: Bools, width: int) -> Bools:
+    """True where all `width` days ending on each day are set, for masks that are one
+    unbroken run of days per row, as coverage is (first to last record): a window lies
+    inside the run when both of its ends do. Windows reaching before day 0 are False."""
+    out = np.zeros_like(covered)
+    if width <= covered.shape[-1]:
+        out[..., width - 1 :] = (
+            covered[..., width - 1 :] & covered[..., : covered.shape[-1] - width + 1]
+        )
     return out
 
 
 def window_max(x: F64, width: int) -> F64:
-    """Maximum over the `width` days ending on each day; zero-padded before the first day.
+    """Maximum over the `width` days ending on each day (fewer days at the very start).
 
     Doubling (a sparse table): after k steps each cell holds the max of 2**k days, and two
     overlapping power-of-two spans cover any width. O(days x log(width)), no Python loop
@@ -54,26 +60,35 @@ def window_max(x: F64, width: int) -> F64:
     """
     best = x.copy()
     span = 1
-    while span * 2 <= width:
-        best = np.maximum(best, shift(best, span))
+    while span * 2 <= width and span < x.shape[-1]:
+        best[..., span:] = np.maximum(best[..., span:], best[..., :-span])
         span *= 2
-    if span < width:
-        best = np.maximum(best, shift(best, width - span))
+    rest = width - span
+    if 0 < rest < x.shape[-1]:
+        best[..., rest:] = np.maximum(best[..., rest:], best[..., :-rest])
     return best
+
+
+# Above this many rows, the EWMA steps through days with all runners at once; below it,
+# matrix blocks (few rows, many days) avoid a Python loop over ten years of days.
+_ROWS_FOR_DAY_LOOP = 64
 
 
 def ewma(x: F64, n: int, *, block: int = 64) -> F64:
     """Exponentially weighted moving average, lambda = 2 / (n + 1), started from zero.
 
     y[t] = lambda * x[t] + (1 - lambda) * y[t-1] (Williams et al. 2017), with y[-1] = 0.
-    Computed block by block: inside a block of B days the recursion is a fixed B x B
-    lower-triangular matrix of decay weights, so each block is one matrix product for all
-    runners, and only the last value carries into the next block. Decay weights are at most
-    1, so nothing overflows however long the series.
+    Many runners: one loop over days, each step a vector operation across all runners.
+    Few runners: block by block, where inside a block of B days the recursion is a fixed
+    B x B lower-triangular matrix of decay weights, so each block is one matrix product
+    and only the last value carries into the next block. Decay weights are at most 1, so
+    nothing overflows however long the series.
     """
     lam = 2.0 / (n + 1.0)
     days = x.shape[-1]
     flat = x.reshape(-1, days)
+    if flat.shape[0] >= _ROWS_FOR_DAY_LOOP:
+        return _ewma_day_loop(flat, lam).reshape(x.shape)
     out = np.empty_like(flat, dtype=np.float64)
     j = np.arange(block)
     lag = j[:, None] - j[None, :]
@@ -89,23 +104,35 @@ def ewma(x: F64, n: int, *, block: int = 64) -> F64:
     return out.reshape(x.shape)
 
 
+def _ewma_day_loop(flat: F64, lam: float) -> F64:
+    # Days along the first axis so each step reads and writes one contiguous row.
+    by_day = np.ascontiguousarray(flat.T) * lam
+    keep = 1.0 - lam
+    for t in range(1, by_day.shape[0]):
+        row = by_day[t]
+        row += keep * by_day[t - 1]
+    out: F64 = by_day.T
+    return out
+
+
 def ewma_seeded(x: F64, n: int, first: npt.NDArray[np.int64], seed: F64) -> F64:
     """EWMA per row that starts on day `first[r]` with y[first - 1] = seed[r].
 
-    The recursion is linear, so the seeded series is the zero-started one plus the seed
-    decaying from the start day: seed * (1 - lambda) ** (t - first + 1). Days before
-    `first` are NaN. Rows are runners; a 1-D `x` takes 0-d `first` and `seed`.
+    The recursion is linear, so a start value is the same as one extra input on the first
+    day: x[first] + seed * (1 - lambda) / lambda, run from zero. One element per row, not
+    a decay term per day. Days before `first` are NaN; a `first` past the end leaves the
+    whole row NaN. Rows are runners; a 1-D `x` takes 0-d `first` and `seed`.
     """
     lam = 2.0 / (n + 1.0)
     days = x.shape[-1]
     flat = x.reshape(-1, days)
-    starts = np.asarray(first, np.int64).reshape(-1, 1)
-    seeds = np.asarray(seed, np.float64).reshape(-1, 1)
-    t = np.arange(days)[None, :]
-    zeroed = np.where(t >= starts, flat, 0.0)
-    lag = t - starts + 1
-    decay = np.where(lag > 0, (1.0 - lam) ** np.maximum(lag, 0), 0.0)
-    out = np.where(t >= starts, ewma(zeroed, n) + seeds * decay, np.nan)
+    starts = np.asarray(first, np.int64).reshape(-1)
+    seeds = np.asarray(seed, np.float64).reshape(-1)
+    started = np.arange(days)[None, :] >= starts[:, None]
+    inputs = np.where(started, flat, 0.0)
+    rows = np.flatnonzero(starts < days)
+    inputs[rows, starts[rows]] += seeds[rows] * (1.0 - lam) / lam
+    out = np.where(started, ewma(inputs, n), np.nan)
     result: F64 = out.reshape(x.shape)
     return result
 
@@ -118,16 +145,24 @@ def ratio(numerator: F64, denominator: F64, valid: Bools) -> F64:
     return out
 
 
-def monotony(load: F64, covered: Bools, width: int = 7) -> F64:
+def monotony(load: F64, recorded: Bools, width: int = 7) -> F64:
     """Foster's monotony: mean / SD of daily load over the `width` days ending each day.
 
     The SD is the population SD (ddof=0): the week is the whole of what is described, not a
-    sample of it. Identical days (SD zero) make monotony unbounded: NaN, as for windows not
-    fully recorded. The windows are taken exactly (a strided view), not from cumulative
-    sums, so a constant week gives an SD of exactly zero rather than rounding noise.
+    sample of it. Monotony is NaN where the window is not fully `recorded`, and where the
+    days are identical (SD zero: monotony unbounded). Variance comes from window sums of
+    the load minus each row's mean (small sums lose less to rounding); a window with no
+    day-to-day change gets an SD of exactly zero, so rounding noise never passes for spread.
     """
-    padded = np.concatenate((np.zeros((*load.shape[:-1], width - 1)), load), axis=-1)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width, axis=-1)
-    mean = windows.mean(axis=-1)
-    sd = windows.std(axis=-1)
-    return ratio(mean, sd, window_all(covered, width) & (sd > _SD_EPS * (1.0 + mean)))
+    days = load.shape[-1]
+    centre = load.mean(axis=-1, keepdims=True) if days else np.zeros((*load.shape[:-1], 1))
+    dev = load - centre
+    mean_dev = window_sum(dev, width) / width
+    var = np.maximum(window_sum(dev * dev, width) / width - mean_dev * mean_dev, 0.0)
+    # A window without any day-to-day change: its running sum of |changes| does not move,
+    # so the difference of two equal cumulative sums is exactly zero.
+    steps = np.abs(np.diff(load, axis=-1, prepend=load[..., :1]))
+    flat = window_sum(steps, width - 1) == 0.0 if width > 1 else np.ones(load.shape, bool)
+    sd = np.where(flat, 0.0, np.sqrt(var))
+    mean = mean_dev + centre
+    return ratio(mean, sd, recorded & (sd > _SD_EPS * (1.0 + np.abs(mean))))

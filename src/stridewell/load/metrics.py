@@ -127,7 +127,10 @@ def load_metrics_many(
     full = _daily(log, origin, last, recorded_through)
     x = full.run_km if load == "km" else full.run_s / 60.0
     covered = full.covered
-    recorded_28 = k.window_all(covered, CHRONIC_DAYS)
+    # Coverage is one unbroken run of days per runner, so a window is recorded when both
+    # of its ends are.
+    recorded_7 = k.interval_all(covered, ACUTE_DAYS)
+    recorded_28 = k.interval_all(covered, CHRONIC_DAYS)
 
     acute = k.window_sum(x, ACUTE_DAYS)
     if coupled:
@@ -140,7 +143,7 @@ def load_metrics_many(
     ewma_a, ewma_c = _ewmas(x, covered, lo, hi, has, origin, recorded_through)
     by_ewma = k.ratio(ewma_a, ewma_c, recorded_28)
 
-    mono = k.monotony(x, covered, ACUTE_DAYS)
+    mono = k.monotony(x, recorded_7, ACUTE_DAYS)
     strain = acute * mono  # NaN wherever monotony is
 
     cut = slice(first - origin, last - origin + 1)
@@ -151,7 +154,7 @@ def load_metrics_many(
         daily=full.sliced(cut.start, cut.stop),
         load_unit=load,
         coupled=coupled,
-        acute_load=np.where(k.window_all(covered, ACUTE_DAYS), acute, nan)[..., cut],
+        acute_load=np.where(recorded_7, acute, nan)[..., cut],
         chronic_load=np.where(recorded_28, chronic, nan)[..., cut],
         acwr_rolling=rolling[..., cut],
         ewma_acute=ewma_a[..., cut],

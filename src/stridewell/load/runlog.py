@@ -133,8 +133,11 @@ class RunLog:
             if n_runners < count:
                 raise ValueError(f"n_runners={n_runners} but runner numbers go to {count - 1}")
             count = n_runners
-        # A stable sort keeps same-day activities in input order.
-        idx = np.lexsort((days, who))
+        # A stable sort keeps same-day activities in input order; input already in order
+        # (as a database query returns it) skips the sort.
+        same = who[1:] == who[:-1]
+        ordered = bool(np.all((who[1:] > who[:-1]) | (same & (days[1:] >= days[:-1]))))
+        idx = np.arange(n) if ordered else np.lexsort((days, who))
         return cls(
             day=days[idx],
             distance_km=km[idx],
@@ -160,7 +163,7 @@ class RunLog:
         Time is moving time where the file has it (pauses are not load), else elapsed time.
         A treadmill run is a run recorded indoors (treadmill, indoor or virtual sub-sport).
         ``shoe_of(activity, local_day)`` names the shoe of a run; the default takes the
-        activity's gear as is (`stridewell.shoes.resolver` maps gear to tracked shoes).
+        activity's gear as is (`stridewell.shoes.assign_shoes` maps gear to tracked shoes).
         Raises ValueError for a naive start time: its local day would be a guess.
         """
         pick = shoe_of if shoe_of is not None else _gear

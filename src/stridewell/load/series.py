@@ -155,7 +155,7 @@ def _daily(log: RunLog, first: int, last: int, recorded_through: date | None) ->
     def total(weights: F64, rows: Bools) -> F64:
         keep = inside & rows
         out = np.bincount(cell[keep], weights=weights[keep], minlength=size)
-        return out.astype(np.float64).reshape(runners, days)
+        return out.astype(np.float64, copy=False).reshape(runners, days)
 
     runs, others = log.is_run, ~log.is_run
     run_km = total(log.distance_km, runs)
@@ -176,7 +176,7 @@ def _daily(log: RunLog, first: int, last: int, recorded_through: date | None) ->
         other_s=total(log.duration_s, others),
         treadmill_km=total(log.distance_km, log.treadmill),
         longest_km=longest.reshape(runners, days),
-        run_count=counts.astype(np.int64),
+        run_count=counts.astype(np.int64, copy=False),
         covered=_coverage(log, first, days, recorded_through),
     )
 

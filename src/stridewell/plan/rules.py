@@ -8,6 +8,7 @@ loudly instead of silently dropping a task.
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,6 +32,7 @@ RULE_IDS = frozenset(
         "phase.mobilise",
         "progress.not_ready",
         "progress.test_jog",
+        "progress.resume",
         "progress.between_runs",
         "progress.pain_settled",
         "progress.same_week",
@@ -112,6 +114,7 @@ class Limits(_Strict):
     improvement_min_drop: int = Field(ge=0, le=10)
     recovered_pain_max: int = Field(ge=0, le=10)
     not_ready_by_day: int = Field(ge=1)
+    ready_again_within_days: int = Field(ge=1)
     rest_pain_from_day: int = Field(ge=1)
     rest_pain_min: int = Field(ge=1, le=10)
     rest_pain_days: int = Field(ge=1)
@@ -123,7 +126,7 @@ class Limits(_Strict):
         days = self.run_days_of_week
         if sorted(set(days)) != days or days[0] < 1 or days[-1] > 7:
             raise ValueError("run_days_of_week: ascending days 1-7")
-        if any(b - a < 2 for a, b in zip(days, days[1:], strict=False)) or days[0] + 7 - days[-1] < 2:
+        if any(b - a < 2 for a, b in itertools.pairwise(days)) or days[0] + 7 - days[-1] < 2:
             raise ValueError("run_days_of_week: a day without running must follow every run")
         if self.test_jog_pain_max > self.acceptable_pain_during:
             raise ValueError("the test jog cannot allow more pain than a return run")
@@ -213,9 +216,11 @@ class PlanRules(_Strict):
         for step in steps:
             if (step.run_interval is None) != (step.walk_interval is None):
                 raise ValueError(f"run_steps.{step.id}: give both intervals or neither")
-        for before, after in zip(steps, steps[1:], strict=False):
+        for before, after in itertools.pairwise(steps):
             if after.minutes * 100 > before.minutes * self.limits.single_run_cap_pct:
-                raise ValueError(f"run_steps.{after.id}: more than the single-run cap above {before.id}")
+                raise ValueError(
+                    f"run_steps.{after.id}: more than the single-run cap above {before.id}"
+                )
 
     def ladder(self) -> list[tuple[RunStep, int]]:
         """Every step of the way back with its minutes of running: the listed steps, then

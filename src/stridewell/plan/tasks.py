@@ -109,7 +109,11 @@ class TaskBook:
         if self.condition is None:
             return []
         return [
-            Task(kind=TaskKind.caution, text=self.advice[a].text, sources=list(self.advice[a].sources))
+            Task(
+                kind=TaskKind.caution,
+                text=self.advice[a].text,
+                sources=list(self.advice[a].sources),
+            )
             for a in self.condition.cautions
         ]
 

@@ -74,6 +74,8 @@ def assign_shoes(log: RunLog, shoes: Sequence[Shoe]) -> RunLog:
     """`log` with each run's shoe resolved to a tracked shoe id (``shoe_ids`` = the shoes'
     ids, in order); the log's shoe values may be shoe ids, gear names or None."""
     ids = tuple(s.id for s in shoes)
+    if len(set(ids)) != len(ids):
+        raise ValueError("shoe ids must be unique")
     codes = np.full(len(log), -1, np.int32)
     cache: dict[tuple[int, int], int] = {}
     runs = np.flatnonzero(log.is_run)
@@ -154,7 +156,10 @@ def km_between(mileage: Mileage, first: date, last: date) -> dict[str, float]:
     """Running km per tracked shoe from `first` to `last` inclusive (used shoes only)."""
     log = mileage.log
     rows = (
-        log.is_run & (log.shoe >= 0) & (log.day >= day_number(first)) & (log.day <= day_number(last))
+        log.is_run
+        & (log.shoe >= 0)
+        & (log.day >= day_number(first))
+        & (log.day <= day_number(last))
     )
     km = np.bincount(log.shoe[rows], weights=log.distance_km[rows], minlength=len(log.shoe_ids))
     return {log.shoe_ids[i]: float(km[i]) for i in range(km.shape[0]) if km[i] > 0}

@@ -88,7 +88,7 @@ BATCH_SAMPLE_BYTES = 16 * 1024 * 1024
 # Ids per IN (...) list: well under SQLite's limit on bound parameters.
 IDS_PER_STATEMENT = 500
 
-# Every listing query yields these columns, in this order, for _to_activity.
+# Every listing query yields these columns, labelled as the fields of StoredActivity.
 _ACTIVITY_COLUMNS = (
     Activity.id,
     Activity.runner_id,
@@ -157,12 +157,14 @@ class ActivityStore(StoreCore):
         if isinstance(rows, str | bytes) or not isinstance(rows, Sequence):
             raise TypeError(f"rows must be a sequence of mappings, got {type(rows).__name__}")
         checked = [_activity_row(runner_id, stamp, index, row) for index, row in enumerate(rows)]
+        # Of several rows with one fingerprint the first is stored; the others would be
+        # skipped by the database anyway, but need not travel there.
         first_of_fingerprint: dict[str, str] = {}
         unique_rows = []
         for row in checked:
             if first_of_fingerprint.setdefault(row["fingerprint"], row["id"]) == row["id"]:
                 unique_rows.append(row)
-        shoe_ids = {row["shoe_id"] for row in unique_rows if row["shoe_id"] is not None}
+        shoe_ids = {row["shoe_id"] for row in checked if row["shoe_id"] is not None}
         inserted: set[str] = set()
         with self._write_session() as session:
             ensure_runner_exists(session, runner_id)
@@ -287,7 +289,9 @@ def _activity_row(
     unknown = sorted(str(key) for key in row.keys() - ACTIVITY_KEYS)
     if missing or unknown:
         raise ValueError(f"{where}: missing keys {missing}, unknown keys {unknown}")
-    warnings = row.get("warnings") or []
+    warnings = row.get("warnings")
+    if warnings is None:
+        warnings = []
     if isinstance(warnings, str) or not isinstance(warnings, list | tuple):
         raise TypeError(f"{where}.warnings must be a list of strings")
     return {
@@ -379,32 +383,5 @@ def _in_period(since: datetime | None, until: datetime | None) -> list[ColumnEle
 
 
 def _to_activity(row: Any) -> StoredActivity:
-    mapping = row._mapping
-    return StoredActivity(
-        id=mapping["id"],
-        runner_id=mapping["runner_id"],
-        source_format=mapping["source_format"],
-        sport=mapping["sport"],
-        sub_sport=mapping["sub_sport"],
-        is_indoor=mapping["is_indoor"],
-        start_time=mapping["start_time"],
-        duration_s=mapping["duration_s"],
-        moving_time_s=mapping["moving_time_s"],
-        distance_m=mapping["distance_m"],
-        elevation_gain_m=mapping["elevation_gain_m"],
-        avg_hr=mapping["avg_hr"],
-        max_hr=mapping["max_hr"],
-        avg_cadence=mapping["avg_cadence"],
-        name=mapping["name"],
-        device=mapping["device"],
-        gear=mapping["gear"],
-        shoe_id=mapping["shoe_id"],
-        source_name=mapping["source_name"],
-        external_id=mapping["external_id"],
-        fingerprint=mapping["fingerprint"],
-        warnings=list(mapping["warnings"]),
-        imported_at=mapping["imported_at"],
-        original_path=mapping["original_path"],
-        has_samples=mapping["has_samples"],
-        samples=bytes(mapping["samples"]) if mapping.get("samples") is not None else None,
-    )
+    # The columns are labelled like the record's fields (samples only when selected).
+    return StoredActivity(**row._mapping)

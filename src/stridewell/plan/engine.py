@@ -1,0 +1,397 @@
+"""The recovery plan engine: `build_plan(report, start, entries, today) -> Plan`. Pure.
+
+The plan is simulated day by day from `start`: each day first checks the reasons to stop
+self-care (warning signs in a check-in, pain at rest after the first week, no improvement,
+too many setbacks), then takes its phase from the timeline (protect, mobilise) or, from
+day 8, from the way back to running. Runs fall on fixed days of each plan week and are
+judged on the pain-monitoring model (Silbernagel 2007): pain during a run up to 5/10 is
+acceptable if the next morning is no worse than before it and morning pain is not
+creeping up week to week. The model is for tendon and soft-tissue pain: with a possible
+bone stress injury, running waits for a clinician. Days after `today` have no journal
+yet and are laid out as if every check passes; the plan is rebuilt as the journal grows.
+
+No clock, no I/O: the same report, start, journal and today always give the same plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from stridewell.contract import Assessment, Level, Region, most_urgent
+from stridewell.errors import InvalidInput
+from stridewell.journal.model import JournalEntry
+from stridewell.journal.trend import pain_trend
+from stridewell.knowledge.loader import load_knowledge
+from stridewell.knowledge.rules import compile_rule, facts_of
+from stridewell.knowledge.schema import Condition, KnowledgeBase
+from stridewell.plan.model import DayRule, DayStatus, Phase, Plan, PlanDay, Referral, Task
+from stridewell.plan.rules import PlanRules, load_plan_rules
+from stridewell.plan.signals import Outcome, Signals
+from stridewell.plan.tasks import TaskBook
+from stridewell.report import TriageReport
+from stridewell.triage.engine import compiled
+from stridewell.triage.scoring import RedFlagHit
+
+MAX_HORIZON_DAYS = 366
+_HOLD_RULES = {Outcome.not_done: "hold.not_done", Outcome.no_data: "hold.no_data"}
+
+
+def build_plan(
+    report: TriageReport,
+    start: date,
+    entries: list[JournalEntry],
+    today: date,
+    horizon_days: int = 14,
+    *,
+    locations: Sequence[Region] | None = None,
+    kb: KnowledgeBase | None = None,
+    rules: PlanRules | None = None,
+) -> Plan:
+    """The plan from `start` through `today` plus `horizon_days` days ahead.
+
+    `locations` are the painful regions of the assessment behind the report (the report
+    does not carry them); without them, the leading condition's main region stands in.
+    """
+    if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
+        raise InvalidInput(f"horizon_days must be 0 to {MAX_HORIZON_DAYS}", field="horizon_days")
+    return _Builder(report, start, entries, today, horizon_days, locations, kb, rules).build()
+
+
+@dataclass
+class _State:
+    step: int = 0  # index into the ladder of runs
+    pending: tuple[date, int, int] | None = None  # last run not yet judged: day, step, minutes
+    scheduled: dict[date, int] = field(default_factory=dict)  # run days and minutes
+    pause_until: date | None = None
+    pause_rule: DayRule | None = None
+    needs_ready: bool = True  # the next run waits for pain gone at rest and walking
+    not_ready: str = ""  # why the last run day had no run
+    stepped_back_on: date | None = None  # the last step back, until running resumes
+    current: Phase | None = None  # phase of the days between runs
+    step_backs: int = 0
+    passed_test: bool = False
+    last_advance_week: int = -1
+
+
+class _Builder:
+    def __init__(
+        self,
+        report: TriageReport,
+        start: date,
+        entries: list[JournalEntry],
+        today: date,
+        horizon_days: int,
+        locations: Sequence[Region] | None,
+        kb: KnowledgeBase | None,
+        rules: PlanRules | None,
+    ) -> None:
+        self.report, self.start, self.today = report, start, today
+        self.kb = kb or load_knowledge()
+        self.rules = rules or load_plan_rules()
+        self.lim = self.rules.limits
+        self.ck = compiled(self.kb)
+        self.ladder = self.rules.ladder()
+        self.last_day = max(today, start) + timedelta(days=horizon_days)
+        self.level = report.triage.level
+        conditions = {c.id: c for c in self.kb.conditions}
+        self.condition: Condition | None = next(
+            (conditions[c.id] for c in report.conditions if c.id in conditions), None
+        )
+        self.locations = list(locations or self._main_region())
+        self.signals = Signals(entries, start, today, self.lim)
+        self.tasks = TaskBook(self.rules, self.kb, report, self.condition, self._avoided())
+        self.known_flags = {f.id for f in report.red_flags}
+        self.state = _State()
+        self.referral: Referral | None = None
+        self.stopped = False  # self-care has stopped: every day is see_clinician
+        self.from_report = False
+        self.stop_hits: list[RedFlagHit] = []
+        if self.level.rank >= Level.urgent.rank:
+            # No self-care plan until seen: the report's safe-while-waiting advice only.
+            reasons = list(report.triage.reasons)
+            sources = [s for f in report.red_flags for s in f.sources]
+            self._stop("refer.triage_level", self.level, reasons, sources, start)
+            self.from_report = True
+        self.bone = self._bone_stress()
+
+    # --- set-up -------------------------------------------------------------------------
+
+    def _main_region(self) -> list[Region]:
+        if self.condition is None:
+            return [Region.arch]  # only to give the red-flag rules a location
+        regions = self.condition.regions
+        return [max(regions, key=lambda r: regions[r])]
+
+    def _avoided(self) -> set[str]:
+        avoid: set[str] = set()
+        if self.condition is not None and self.condition.id in self.rules.conditions:
+            avoid.update(self.rules.conditions[self.condition.id].avoid_exercises)
+        facts = facts_of(Assessment(locations=self.locations))
+        for adjustment in self.rules.adjustments:
+            if compile_rule(adjustment.rule)(facts):
+                avoid.update(adjustment.avoid_exercises)
+        return avoid
+
+    def _bone_stress(self) -> bool:
+        bone = self.rules.bone_stress
+        flags = [f for f in self.report.red_flags if f.id in bone.red_flags]
+        leads = self.condition is not None and self.condition.id in bone.conditions
+        if not flags and not leads:
+            return False
+        reasons = [f"{f.id.replace('_', ' ')}: {'; '.join(f.because)}" for f in flags]
+        if leads and self.condition is not None:
+            reasons.append(f"the most likely cause is {self.condition.name}")
+        if self.referral is None:
+            spec = self.rules.rules["refer.bone_stress"]
+            self.referral = Referral(
+                level=most_urgent([self.level, Level.soon]),
+                clinicians=self.rules.clinicians,
+                reasons=reasons,
+                rule="refer.bone_stress",
+                since=self.start,
+                sources=spec.sources,
+            )
+        return True
+
+    # --- the simulation ------------------------------------------------------------------
+
+    def build(self) -> Plan:
+        days = []
+        day = self.start
+        while day <= self.last_day:
+            days.append(self._day(day, (day - self.start).days + 1))
+            day += timedelta(days=1)
+        now = next(
+            (d for d in days if d.day == self.today),
+            days[0] if self.today < self.start else days[-1],
+        )
+        lim = self.lim
+        trend = pain_trend(
+            self.signals.entries, self.today, lim.trend_window_days,
+            threshold=lim.trend_threshold, min_days=lim.trend_min_days,
+        )  # fmt: skip
+        return Plan(
+            start=self.start,
+            today=self.today,
+            level=self.level,
+            condition_id=self.condition.id if self.condition else None,
+            phase=now.phase,
+            referral=self.referral,
+            days=days,
+            kb_version=self.kb.version,
+            rules_version=self.rules.version,
+            trend=trend,
+        )
+
+    def _rule(self, rule_id: str, detail: str = "") -> DayRule:
+        spec = self.rules.rules[rule_id]
+        return DayRule(id=rule_id, why=spec.why, detail=detail, sources=spec.sources)
+
+    def _plan_day(
+        self, day: date, n: int, phase: Phase, rule: DayRule, tasks: list[Task]
+    ) -> PlanDay:
+        status = (
+            DayStatus.past
+            if day < self.today
+            else DayStatus.today
+            if day == self.today
+            else DayStatus.ahead
+        )
+        return PlanDay(day=day, day_number=n, phase=phase, tasks=tasks, rule=rule, status=status)
+
+    def _day(self, day: date, n: int) -> PlanDay:
+        if day <= self.today and not self.stopped:
+            self._check_stop(day, n)
+        if self.stopped:
+            return self._clinician_day(day, n)
+        if n <= self.lim.protect_last_day:
+            return self._plan_day(
+                day, n, Phase.protect, self._rule("phase.protect"), self.tasks.protect()
+            )
+        if n <= self.lim.mobilise_last_day:
+            return self._plan_day(
+                day, n, Phase.mobilise, self._rule("phase.mobilise"), self.tasks.mobilise(n)
+            )
+        if self.bone:
+            return self._clinician_day(day, n)
+        return self._running_day(day, n)
+
+    def _clinician_day(self, day: date, n: int) -> PlanDay:
+        assert self.referral is not None  # stopping or bone stress always sets one
+        ref = self.referral
+        detail = f"since {ref.since}: " + "; ".join(ref.reasons)
+        tasks = self.tasks.see_clinician(ref.level, ref.sources, self.from_report, self.stop_hits)
+        return self._plan_day(day, n, Phase.see_clinician, self._rule(ref.rule, detail), tasks)
+
+    # --- reasons to stop self-care -------------------------------------------------------
+
+    def _stop(
+        self, rule_id: str, level: Level, reasons: list[str], sources: list[str], day: date
+    ) -> None:
+        spec = self.rules.rules[rule_id]
+        before = self.referral
+        self.referral = Referral(
+            level=most_urgent([level] + ([before.level] if before else [])),
+            clinicians=self.rules.clinicians,
+            reasons=(before.reasons if before else []) + (reasons or [spec.why]),
+            rule=rule_id,
+            since=day,
+            sources=list(dict.fromkeys([*spec.sources, *sources])),
+        )
+        self.stopped = True
+
+    def _check_stop(self, day: date, n: int) -> None:
+        hits = [
+            h
+            for h in self.signals.checkin_red_flags(day, self.ck, self.locations)
+            # A warning sign the report already gave (and asked to book for) is not new;
+            # anything urgent or worse always stops self-care.
+            if h.flag.id not in self.known_flags or h.flag.level.rank >= Level.urgent.rank
+        ]
+        if hits:
+            self.stop_hits = hits
+            reasons = [
+                f"{h.flag.name} reported on {day}"
+                + (f" ({'; '.join(h.because)})" if h.because else "")
+                for h in hits
+            ]
+            sources = [s for h in hits for s in h.flag.sources]
+            self._stop("refer.red_flag", hits[0].flag.level, reasons, sources, day)
+            return
+        # Not improving and slow recovery measure the way to the pain-free test; with a
+        # possible bone stress injury there is no test to reach (a clinician decides).
+        lim, passed = self.lim, self.state.passed_test or self.bone
+        early = n >= lim.not_improving_from_day and not passed
+        checks = (
+            ("refer.rest_pain", True, self.signals.rest_pain_persisting),
+            ("refer.not_improving", early, self.signals.not_improving),
+        )
+        for rule_id, applies, check in checks:
+            found = check(day) if applies else None
+            if found:
+                self._stop(rule_id, Level.soon, [found], [], day)
+                return
+        if n >= lim.not_ready_by_day and not passed:
+            self._stop("refer.slow_recovery", Level.soon, [], [], day)
+            return
+        since = self.state.stepped_back_on
+        if since is not None and (day - since).days >= lim.ready_again_within_days:
+            detail = f"no run possible since the step back on {since}"
+            self._stop("refer.slow_recovery", Level.soon, [detail], [], day)
+
+    # --- the way back to running ---------------------------------------------------------
+
+    def _is_run_day(self, n: int) -> bool:
+        return (n - 1) % 7 + 1 in self.lim.run_days_of_week
+
+    def _done(self, run_day: date) -> bool:
+        if run_day >= self.today:  # today's run may still happen; later ones are planned
+            return True
+        logged = self.signals.days.get(run_day)
+        return logged is not None and logged.run_logged
+
+    def _reference(self, day: date) -> int | None:
+        """The longest run done in the lookback window before `day` (planned minutes)."""
+        first = day - timedelta(days=self.lim.lookback_days)
+        done = [m for d, m in self.state.scheduled.items() if first <= d < day and self._done(d)]
+        return max(done) if done else None
+
+    def _running_day(self, day: date, n: int) -> PlanDay:
+        st = self.state
+        if st.pause_until is not None:
+            if day < st.pause_until:
+                assert st.pause_rule is not None
+                return self._plan_day(day, n, Phase.mobilise, st.pause_rule, self.tasks.pause(n))
+            st.pause_until = None
+        if self._is_run_day(n):
+            return self._run_slot(day, n)
+        if st.current is None and st.pause_rule is not None:  # stepped back, no run since
+            return self._plan_day(day, n, Phase.mobilise, st.pause_rule, self.tasks.pause(n))
+        if st.current is None:
+            rule = self._rule("progress.not_ready", st.not_ready)
+            return self._plan_day(day, n, Phase.mobilise, rule, self.tasks.mobilise(n))
+        return self._plan_day(
+            day, n, st.current, self._rule("progress.between_runs"), self.tasks.between_runs()
+        )
+
+    def _judge_last_run(self, day: date, n: int) -> DayRule | PlanDay | None:
+        """Judge the last run; a step back returns the (pause or clinician) day itself."""
+        st = self.state
+        if st.pending is None:
+            return None
+        run_day, k, minutes = st.pending
+        st.pending = None
+        verdict = self.signals.run_verdict(run_day, minutes, test=k == 0)
+        rising = None
+        if verdict.outcome in (Outcome.advance, Outcome.hold):
+            rising = self.signals.pain_rising(day)
+        if verdict.outcome is Outcome.step_back or rising:
+            st.step_backs += 1
+            rule_id = "step_back.pain_rising" if rising else "step_back.pain_returned"
+            detail = rising or verdict.detail
+            if st.step_backs >= self.lim.max_step_backs:
+                self._stop("refer.repeated_setbacks", Level.soon, [detail], [], day)
+                return self._clinician_day(day, n)
+            st.pause_until = day + timedelta(days=self.lim.step_back_days)
+            st.pause_rule = self._rule(rule_id, detail)
+            st.step, st.needs_ready, st.current = max(k - 1, 0), True, None
+            st.stepped_back_on = day
+            return self._plan_day(day, n, Phase.mobilise, st.pause_rule, self.tasks.pause(n))
+        if verdict.outcome is not Outcome.advance:
+            held = _HOLD_RULES.get(verdict.outcome, "hold.not_settled")
+            return self._rule(held, verdict.detail)
+        if k == 0:
+            st.passed_test = st.passed_test or not verdict.projected
+            st.needs_ready = False
+        nxt = min(k + 1, len(self.ladder) - 1)
+        week = (n - 1) // 7
+        growing = self.ladder[k][0].phase is Phase.continuous_running
+        if growing and nxt != k and week <= st.last_advance_week:
+            return self._rule("progress.same_week", verdict.detail)
+        if nxt != k:
+            st.step, st.last_advance_week = nxt, week
+        return self._rule(
+            "progress.expected" if verdict.projected else "progress.pain_settled", verdict.detail
+        )
+
+    def _run_slot(self, day: date, n: int) -> PlanDay:
+        st = self.state
+        judged = self._judge_last_run(day, n)
+        if isinstance(judged, PlanDay):
+            return judged
+        rule = judged
+        reference = self._reference(day)
+        if reference is None and st.step > 0:
+            st.step, st.needs_ready = 0, True
+            rule = self._rule("reset.no_recent_run")
+        if st.needs_ready:
+            if day - timedelta(days=1) > self.today:
+                rule = rule or self._rule("progress.expected")
+            else:
+                ready, detail = self.signals.ready(day)
+                if not ready:
+                    st.current, st.pause_rule, st.not_ready = None, None, detail
+                    return self._plan_day(
+                        day,
+                        n,
+                        Phase.mobilise,
+                        self._rule("progress.not_ready", detail),
+                        self.tasks.mobilise(n),
+                    )
+                rule = rule or self._rule(
+                    "progress.test_jog" if st.step == 0 else "progress.resume", detail
+                )
+            st.needs_ready = st.step == 0  # only passing the test lifts it at step 0
+        step, minutes = self.ladder[st.step]
+        if reference is not None and minutes * 100 > reference * self.lim.single_run_cap_pct:
+            minutes = reference * self.lim.single_run_cap_pct // 100
+            rule = self._rule(
+                "load.single_run_cap", f"longest run of the last 30 days: {reference} min"
+            )
+        st.pending = (day, st.step, minutes)
+        st.scheduled[day] = minutes
+        st.current, st.pause_rule, st.stepped_back_on = step.phase, None, None
+        rule = rule or self._rule("progress.pain_settled")
+        return self._plan_day(day, n, step.phase, rule, self.tasks.run_day(step, minutes))
