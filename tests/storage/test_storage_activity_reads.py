@@ -159,6 +159,8 @@ def test_runners_see_change_and_deduplicate_only_their_own_activities(
     with pytest.raises(UnknownShoe):
         store.assign_shoe([mine], anas_shoe.id, ME)
     assert store.get_activity(anas, other_runner) is not None
+    assert store.count_activities(ME) == store.count_activities(other_runner) == 1
+    assert store.count_activities("ghost") == 0
 
 
 def test_deleting_a_runner_cascades_to_their_activities_and_shoes(

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from stridewell import __version__
-from stridewell.cli import recovery
+from stridewell.cli import recovery, training
 from stridewell.cli.errors import reports_errors
 from stridewell.errors import exit_code_for, is_reportable
 
@@ -194,6 +194,7 @@ def version() -> None:
 
 
 recovery.register(app)
+training.register(app)
 
 
 def run() -> None:

@@ -16,6 +16,7 @@ from stridewell.contract import Assessment, TriageReport
 from stridewell.errors import NotFound
 from stridewell.service.plans import PlanMixin
 from stridewell.service.recovery import RecoveryMixin
+from stridewell.service.training import TrainingMixin
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.errors import DatabaseNotInitialised
 from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
@@ -41,7 +42,7 @@ class AssessmentResult:
     created_at: datetime
 
 
-class Stridewell(RecoveryMixin, PlanMixin):
+class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin):
     """Stridewell as a library: `Stridewell().assess({...})`."""
 
     def __init__(
