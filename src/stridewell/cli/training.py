@@ -98,6 +98,6 @@ def activities(
             f"{a.distance_m / 1000:.2f}",
             f"{int(minutes // 60)}:{int(minutes % 60):02d}",
             pace,
-            a.source_name,
+            Path(a.source_name).name,
         )
     Console().print(table)
