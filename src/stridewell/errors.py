@@ -52,7 +52,7 @@ def _storage_codes(exc: BaseException) -> tuple[int, int] | None:
     """Exit code and HTTP status of a storage error (storage keeps its own hierarchy)."""
     from stridewell.storage import errors as storage
 
-    if isinstance(exc, storage.UnknownRunner | storage.UnknownAssessment):
+    if isinstance(exc, storage.UnknownRunner | storage.UnknownAssessment | storage.UnknownShoe):
         return NotFound.exit_code, NotFound.http_status
     if isinstance(exc, storage.StorageError):
         return StorageUnavailable.exit_code, StorageUnavailable.http_status

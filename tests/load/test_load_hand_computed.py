@@ -165,3 +165,18 @@ def test_ewma_kernel_by_hand_and_across_block_edges() -> None:
         y = (2 / 29) * v + (1 - 2 / 29) * y
         naive[i] = y
     assert ewma(x, 28, block=64) == pytest.approx(naive)
+
+
+def test_ratio_on_minutes_uses_running_time() -> None:
+    minutes = load_metrics(log_of(BLOCK), MON, LAST, load="minutes")
+    # Every run in the block takes 5 min/km, so the ratio is the same and the loads x5.
+    assert minutes.acute_load[-1] == pytest.approx(34 * 5.0)
+    assert minutes.acwr_rolling[-1] == pytest.approx(34 / ((23 + 25 + 26) / 3))
+
+
+def test_empty_log_has_no_metrics_and_no_spikes() -> None:
+    m = load_metrics(RunLog.from_arrays([], [], []), MON, LAST)
+    assert m.daily.n_days == 28 and not m.daily.covered.any()
+    assert np.isnan(m.acwr_rolling).all() and np.isnan(m.acwr_ewma).all()
+    assert len(m.spikes) == 0
+    assert not m.weeks.complete.any()

@@ -110,3 +110,17 @@ def test_from_arrays_refuses_impossible_values(kwargs: dict[str, object], messag
 def test_empty_log_is_allowed() -> None:
     log = RunLog.from_activities([], UTC)
     assert log.is_empty and log.n_runners == 1
+
+
+def test_shoe_of_gets_each_run_and_its_local_day() -> None:
+    seen: list[tuple[float, date]] = []
+
+    def pick(act: object, day: date) -> str:
+        seen.append((act.distance_m, day))  # type: ignore[attr-defined]
+        return "default-of-" + day.isoformat()
+
+    start = datetime(2026, 3, 14, 23, 30, tzinfo=UTC)
+    acts = [activity(start, 10.0), activity(start, 20.0, sport="cycling")]
+    log = RunLog.from_activities(acts, LJUBLJANA, shoe_of=pick)
+    assert seen == [(10_000.0, date(2026, 3, 15))]  # asked for runs only
+    assert log.shoe_of_row(0) == "default-of-2026-03-15"

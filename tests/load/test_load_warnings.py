@@ -116,3 +116,8 @@ def test_notes_serialise_to_json_dicts() -> None:
     data = warnings(log_of(runs), TODAY)[0].to_json_dict()
     assert set(data) == {"kind", "level", "text", "numbers", "sources"}
     assert data["sources"] == ["single_session_spike_2025"]
+
+
+def test_an_empty_log_gives_only_the_missing_ratio_note() -> None:
+    notes = warnings(log_of({}), TODAY)
+    assert [(n.kind, n.numbers["recorded_days"]) for n in notes] == [("acwr", 0)]

@@ -146,6 +146,8 @@ def test_a_soon_report_keeps_the_plan_with_a_standing_booking_task() -> None:
     assert soon.triage.level is Level.soon
     plan, _ = follow(soon, steady, days=20)
     assert run_days(plan)  # self-care and the way back go on
+    assert plan.referral is not None and plan.referral.rule == "refer.book_soon"
+    assert plan.referral.level is Level.soon and plan.referral.since == START
     for day in plan.days:
         assert any(t.kind is TaskKind.see_clinician for t in day.tasks), day.day_number
 
@@ -161,7 +163,7 @@ def test_a_warning_sign_the_report_already_gave_does_not_stop_the_plan_again() -
         return [entry.model_copy(update={"checkin": CheckIn(numbness_tingling=True)})]
 
     plan, _ = follow(numb, still_numb, days=12)
-    assert plan.referral is None
+    assert plan.referral is not None and plan.referral.rule == "refer.book_soon"
     assert Phase.see_clinician not in {d.phase for d in plan.days}
 
 
@@ -174,6 +176,23 @@ def test_an_urgent_report_starts_with_see_clinician_and_safe_advice_only() -> No
     assert first.tasks[0].kind is TaskKind.see_clinician
     kinds = {t.kind for d in plan.days for t in d.tasks}
     assert not kinds & {TaskKind.run, TaskKind.test_jog, TaskKind.strength, TaskKind.exercise}
+
+
+def test_a_new_emergency_sign_while_waiting_to_be_seen_raises_the_referral() -> None:
+    urgent = report(locations=["heel_bottom"], heel_squeeze_painful=True)
+
+    def clot(n: int, day: PlanDay) -> list[JournalEntry]:
+        if n == 3:
+            return [walk_day(n, 3, checkin=CheckIn(calf_pain_swelling=True))]
+        return steady(n, day)
+
+    plan, _ = follow(urgent, clot, days=5)
+    assert plan.referral is not None
+    assert plan.referral.level is Level.emergency and plan.referral.rule == "refer.red_flag"
+    assert plan.referral.since == START  # self-care stopped on day 1, not day 3
+    assert "today" not in plan.days[1].tasks[0].text
+    assert "today" in plan.days[2].tasks[0].text
+    assert any("blood clot" in r for r in plan.referral.reasons)
 
 
 def test_insertional_achilles_never_gets_calf_stretches_and_always_the_caution() -> None:

@@ -102,7 +102,7 @@ class _Builder:
         self.locations = list(locations or self._main_region())
         self.signals = Signals(entries, start, today, self.lim)
         self.tasks = TaskBook(self.rules, self.kb, report, self.condition, self._avoided())
-        self.known_flags = {f.id for f in report.red_flags}
+        self.flagged = {f.id for f in report.red_flags}  # warning signs already given
         self.state = _State()
         self.referral: Referral | None = None
         self.stopped = False  # self-care has stopped: every day is see_clinician
@@ -114,6 +114,9 @@ class _Builder:
             sources = [s for f in report.red_flags for s in f.sources]
             self._stop("refer.triage_level", self.level, reasons, sources, start)
             self.from_report = True
+        elif self.level is Level.soon:
+            # Book a clinician, but self-care and the plan go on meanwhile.
+            self.referral = self._referral("refer.book_soon", list(report.triage.reasons))
         self.bone = self._bone_stress()
 
     # --- set-up -------------------------------------------------------------------------
@@ -134,6 +137,17 @@ class _Builder:
                 avoid.update(adjustment.avoid_exercises)
         return avoid
 
+    def _referral(self, rule_id: str, reasons: list[str]) -> Referral:
+        """A referral that leaves self-care going (running may wait, the rest goes on)."""
+        return Referral(
+            level=most_urgent([self.level, Level.soon]),
+            clinicians=self.rules.clinicians,
+            reasons=reasons or [self.rules.rules[rule_id].why],
+            rule=rule_id,
+            since=self.start,
+            sources=self.rules.rules[rule_id].sources,
+        )
+
     def _bone_stress(self) -> bool:
         bone = self.rules.bone_stress
         flags = [f for f in self.report.red_flags if f.id in bone.red_flags]
@@ -143,16 +157,9 @@ class _Builder:
         reasons = [f"{f.id.replace('_', ' ')}: {'; '.join(f.because)}" for f in flags]
         if leads and self.condition is not None:
             reasons.append(f"the most likely cause is {self.condition.name}")
-        if self.referral is None:
-            spec = self.rules.rules["refer.bone_stress"]
-            self.referral = Referral(
-                level=most_urgent([self.level, Level.soon]),
-                clinicians=self.rules.clinicians,
-                reasons=reasons,
-                rule="refer.bone_stress",
-                since=self.start,
-                sources=spec.sources,
-            )
+        if not self.stopped:
+            before = self.referral.reasons if self.referral else []
+            self.referral = self._referral("refer.bone_stress", before + reasons)
         return True
 
     # --- the simulation ------------------------------------------------------------------
@@ -202,7 +209,9 @@ class _Builder:
         return PlanDay(day=day, day_number=n, phase=phase, tasks=tasks, rule=rule, status=status)
 
     def _day(self, day: date, n: int) -> PlanDay:
-        if day <= self.today and not self.stopped:
+        # Warning signs count even after self-care has stopped: a new one can make the
+        # referral more urgent (a clot while waiting for a bone scan).
+        if day <= self.today and not self._check_red_flags(day) and not self.stopped:
             self._check_stop(day, n)
         if self.stopped:
             return self._clinician_day(day, n)
@@ -237,29 +246,34 @@ class _Builder:
             clinicians=self.rules.clinicians,
             reasons=(before.reasons if before else []) + (reasons or [spec.why]),
             rule=rule_id,
-            since=day,
+            since=before.since if before is not None and self.stopped else day,
             sources=list(dict.fromkeys([*spec.sources, *sources])),
         )
         self.stopped = True
 
-    def _check_stop(self, day: date, n: int) -> None:
+    def _check_red_flags(self, day: date) -> bool:
+        """Stop self-care (or raise the referral) for a new warning sign in a check-in.
+
+        A sign the report already gave, or an earlier check-in, is not new: the runner
+        has already been told to book. Each new one is named in the referral."""
         hits = [
             h
             for h in self.signals.checkin_red_flags(day, self.ck, self.locations)
-            # A warning sign the report already gave (and asked to book for) is not new;
-            # anything urgent or worse always stops self-care.
-            if h.flag.id not in self.known_flags or h.flag.level.rank >= Level.urgent.rank
+            if h.flag.id not in self.flagged
         ]
-        if hits:
-            self.stop_hits = hits
-            reasons = [
-                f"{h.flag.name} reported on {day}"
-                + (f" ({'; '.join(h.because)})" if h.because else "")
-                for h in hits
-            ]
-            sources = [s for h in hits for s in h.flag.sources]
-            self._stop("refer.red_flag", hits[0].flag.level, reasons, sources, day)
-            return
+        if not hits:
+            return False
+        self.flagged.update(h.flag.id for h in hits)
+        self.stop_hits += hits
+        reasons = [
+            f"{h.flag.name} reported on {day}" + (f" ({'; '.join(h.because)})" if h.because else "")
+            for h in hits
+        ]
+        sources = [s for h in hits for s in h.flag.sources]
+        self._stop("refer.red_flag", hits[0].flag.level, reasons, sources, day)
+        return True
+
+    def _check_stop(self, day: date, n: int) -> None:
         # Not improving and slow recovery measure the way to the pain-free test; with a
         # possible bone stress injury there is no test to reach (a clinician decides).
         lim, passed = self.lim, self.state.passed_test or self.bone

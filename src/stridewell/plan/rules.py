@@ -25,7 +25,7 @@ from stridewell.plan.model import Phase, TaskKind
 
 PLAN_FILE = "plan.yaml"
 
-# Every rule id the engine can put on a day; the file must explain each one.
+# Every rule id the engine can put on a day or a referral; the file must explain each one.
 RULE_IDS = frozenset(
     {
         "phase.protect",
@@ -45,6 +45,7 @@ RULE_IDS = frozenset(
         "step_back.pain_returned",
         "step_back.pain_rising",
         "refer.triage_level",
+        "refer.book_soon",
         "refer.bone_stress",
         "refer.red_flag",
         "refer.not_improving",

@@ -35,7 +35,7 @@ def alerts(shoes: Sequence[Shoe], mileage: Mileage, unit: Unit = "km") -> list[N
             "unit": unit,
         }
         covered = format_distance(km, unit)
-        if km > shoe.replace_km:
+        if km >= shoe.replace_km:
             text = (
                 f"Your {shoe.name} has covered {covered}, past the"
                 f" {format_distance(shoe.replace_km, unit)} by which to replace it. Its foam"
