@@ -101,12 +101,53 @@ def load(paths: list[Path], suffix: str) -> list[bytes]:
     return [p.read_bytes() for p in sorted(paths) if p.name.lower().endswith(suffix)]
 
 
+_HISTORY_CHILD = """
+import json, resource, sys, time
+from stridewell.service import Stridewell
+with Stridewell(sys.argv[1]) as sw:
+    sw.upgrade_database()
+    began = time.perf_counter()
+    report = sw.import_paths([sys.argv[2]])
+    elapsed = time.perf_counter() - began
+print(json.dumps({"seconds": elapsed, "imported": report.imported,
+                  "duplicates": len(report.duplicates), "set_aside": len(report.set_aside),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def history(folder: Path) -> None:
+    """Import a synthetic history into a fresh SQLite database, then again (all duplicates).
+
+    Each import runs in its own process, so its peak memory is its own.
+    """
+    import json
+    import subprocess
+    import tempfile
+
+    files = sum(1 for _ in folder.iterdir())
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/history.db"
+        for label in ("first import", "second import (all duplicates)"):
+            done = subprocess.run([sys.executable, "-c", _HISTORY_CHILD, url, str(folder)],
+                                  capture_output=True, text=True, check=True)  # fmt: skip
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{label:32s} {files} files: {result['seconds']:7.1f} s, "
+                  f"peak {result['peak_mb']:6.0f} MB, imported {result['imported']}, "
+                  f"duplicates {result['duplicates']}, set aside {result['set_aside']}")  # fmt: skip
+    print("targets: first import < 60 s and < 500 MB; second import < 10 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=Path, help="folder written by make_history.py")
     parser.add_argument("--limit", type=int, default=30, help="synthetic files per format")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--history", type=Path, metavar="FOLDER",
+                        help="import FOLDER into a fresh SQLite database (twice), time and memory")  # fmt: skip
     args = parser.parse_args()
+    if args.history:
+        history(args.history)
+        return
     warnings.simplefilter("ignore")
     fit_rivals = {"fitdecode": fitdecode_read, "garmin-fit-sdk": garmin_read}
     if args.synthetic:

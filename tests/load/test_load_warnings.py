@@ -121,3 +121,16 @@ def test_notes_serialise_to_json_dicts() -> None:
 def test_an_empty_log_gives_only_the_missing_ratio_note() -> None:
     notes = warnings(log_of({}), TODAY)
     assert [(n.kind, n.numbers["recorded_days"]) for n in notes] == [("acwr", 0)]
+
+
+def test_a_rest_week_inside_the_record_is_a_100_percent_drop() -> None:
+    runs = {day: 5.0 for day in every(date(2026, 2, 2), 21)}  # W06-W08
+    runs[date(2026, 3, 2)] = 5.0  # W09 (23 Feb - 1 Mar) all rest; record goes on after it
+    weekly = next(n for n in warnings(log_of(runs), date(2026, 3, 4)) if n.kind == "weekly_change")
+    assert weekly.numbers == {
+        "week": "2026-W09",
+        "km": 0.0,
+        "previous_km": 35.0,
+        "change_pct": -100.0,
+    }
+    assert "100 % less than the week before (35.0 km)" in weekly.text

@@ -21,7 +21,7 @@ from stridewell.contract import Level, Region
 from stridewell.errors import InvalidInput
 from stridewell.journal.model import CheckIn, JournalEntry
 from stridewell.plan.engine import build_plan
-from stridewell.plan.model import DayStatus, Phase, PlanDay, TaskKind
+from stridewell.plan.model import DayStatus, Phase, Plan, PlanDay, TaskKind
 
 PF = plantar_fasciitis()
 
@@ -256,3 +256,8 @@ def test_every_run_day_has_a_warm_up_and_a_cool_down_and_other_days_strength() -
 def test_an_impossible_horizon_is_refused(horizon: int) -> None:
     with pytest.raises(InvalidInput):
         build_plan(PF, START, [], on(1), horizon_days=horizon)
+
+
+def test_a_plan_survives_a_json_round_trip() -> None:
+    plan, _ = follow(PF, steady, days=12, horizon_days=7)
+    assert Plan.model_validate_json(plan.model_dump_json()) == plan

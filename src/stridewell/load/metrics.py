@@ -8,9 +8,10 @@ Definitions (all on running load; ``load="km"`` by default, or ``"minutes"``):
   day instead. Computed only when all 28 days are recorded and the chronic load is above 0.
 - EWMA ratio (Williams et al. 2017): y[t] = lambda * load[t] + (1 - lambda) * y[t-1],
   lambda = 2 / (N + 1), N = 7 (acute) and 28 (chronic). Each runner's averages start on
-  their first recorded day from the mean daily load of their first 28 recorded days (a
-  start from zero would make the first month's ratios look like a surge). Shown only once
-  28 recorded days end on the day, so the start value has faded to a small weight.
+  their first recorded day from the mean daily load of their first 28 recorded days (or as
+  many as the period holds): a start from zero would make the first month's ratios look
+  like a surge. Shown only once 28 recorded days end on the day; the start value then
+  keeps about 14 % of the chronic average's weight, under 2 % a month later.
 - Monotony and strain (Foster 1998): mean / SD of the 7 daily loads ending on a day, and
   the 7-day load times monotony.
 - Single-run spikes: see `stridewell.load.spikes`.

@@ -163,8 +163,8 @@ def weekly_change_note(metrics: LoadMetrics) -> Note | None:
         return None
     i = int(valid[-1])
     label = weeks.labels[i]
-    km, change = float(weeks.km[i]), float(weeks.change_pct[i])
-    before = km / (1.0 + change / 100.0)
+    # A change exists only after a recorded week, so week i - 1 is there.
+    km, before, change = float(weeks.km[i]), float(weeks.km[i - 1]), float(weeks.change_pct[i])
     direction = "more" if change >= 0 else "less"
     text = (
         f"Week {label}: {km:.1f} km, {abs(change):.0f} % {direction} than the week before"

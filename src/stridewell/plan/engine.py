@@ -19,17 +19,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from stridewell.contract import Assessment, Level, Region, most_urgent
+from stridewell.contract import Level, Region, most_urgent
 from stridewell.errors import InvalidInput
 from stridewell.journal.model import JournalEntry
 from stridewell.journal.trend import pain_trend
 from stridewell.knowledge.loader import load_knowledge
-from stridewell.knowledge.rules import compile_rule, facts_of
 from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.plan.model import DayRule, DayStatus, Phase, Plan, PlanDay, Referral, Task
 from stridewell.plan.rules import PlanRules, load_plan_rules
 from stridewell.plan.signals import Outcome, Signals
-from stridewell.plan.tasks import TaskBook
+from stridewell.plan.tasks import TaskBook, avoided_exercises, main_region
 from stridewell.report import TriageReport
 from stridewell.triage.engine import compiled
 from stridewell.triage.scoring import RedFlagHit
@@ -99,9 +98,10 @@ class _Builder:
         self.condition: Condition | None = next(
             (conditions[c.id] for c in report.conditions if c.id in conditions), None
         )
-        self.locations = list(locations or self._main_region())
+        self.locations = list(locations or main_region(self.condition))
         self.signals = Signals(entries, start, today, self.lim)
-        self.tasks = TaskBook(self.rules, self.kb, report, self.condition, self._avoided())
+        avoid = avoided_exercises(self.rules, self.condition, self.locations)
+        self.tasks = TaskBook(self.rules, self.kb, report, self.condition, avoid)
         self.flagged = {f.id for f in report.red_flags}  # warning signs already given
         self.state = _State()
         self.referral: Referral | None = None
@@ -120,22 +120,6 @@ class _Builder:
         self.bone = self._bone_stress()
 
     # --- set-up -------------------------------------------------------------------------
-
-    def _main_region(self) -> list[Region]:
-        if self.condition is None:
-            return [Region.arch]  # only to give the red-flag rules a location
-        regions = self.condition.regions
-        return [max(regions, key=lambda r: regions[r])]
-
-    def _avoided(self) -> set[str]:
-        avoid: set[str] = set()
-        if self.condition is not None and self.condition.id in self.rules.conditions:
-            avoid.update(self.rules.conditions[self.condition.id].avoid_exercises)
-        facts = facts_of(Assessment(locations=self.locations))
-        for adjustment in self.rules.adjustments:
-            if compile_rule(adjustment.rule)(facts):
-                avoid.update(adjustment.avoid_exercises)
-        return avoid
 
     def _referral(self, rule_id: str, reasons: list[str]) -> Referral:
         """A referral that leaves self-care going (running may wait, the rest goes on)."""
@@ -199,13 +183,9 @@ class _Builder:
     def _plan_day(
         self, day: date, n: int, phase: Phase, rule: DayRule, tasks: list[Task]
     ) -> PlanDay:
-        status = (
-            DayStatus.past
-            if day < self.today
-            else DayStatus.today
-            if day == self.today
-            else DayStatus.ahead
-        )
+        status = DayStatus.past if day < self.today else DayStatus.ahead
+        if day == self.today:
+            status = DayStatus.today
         return PlanDay(day=day, day_number=n, phase=phase, tasks=tasks, rule=rule, status=status)
 
     def _day(self, day: date, n: int) -> PlanDay:

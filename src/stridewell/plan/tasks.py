@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from stridewell.contract import Level
+from stridewell.contract import Assessment, Level, Region
+from stridewell.knowledge.rules import compile_rule, facts_of
 from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.plan.model import Task, TaskKind
 from stridewell.plan.rules import PlanRules, RunStep, TaskSpec
@@ -37,6 +38,29 @@ def _dedupe(tasks: Iterable[Task]) -> list[Task]:
             seen.add(task.exercise_id)
         kept.append(task)
     return kept
+
+
+def main_region(condition: Condition | None) -> list[Region]:
+    """The leading condition's main region, standing in when the assessment's locations
+    are not known (the red-flag rules and the adjustments need one)."""
+    if condition is None:
+        return [Region.arch]
+    regions = condition.regions
+    return [max(regions, key=lambda r: regions[r])]
+
+
+def avoided_exercises(
+    rules: PlanRules, condition: Condition | None, locations: list[Region]
+) -> set[str]:
+    """Exercises ruled out by the leading condition or by where it hurts."""
+    avoid: set[str] = set()
+    if condition is not None and condition.id in rules.conditions:
+        avoid.update(rules.conditions[condition.id].avoid_exercises)
+    facts = facts_of(Assessment(locations=locations))
+    for adjustment in rules.adjustments:
+        if compile_rule(adjustment.rule)(facts):
+            avoid.update(adjustment.avoid_exercises)
+    return avoid
 
 
 class TaskBook:

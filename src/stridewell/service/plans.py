@@ -93,12 +93,21 @@ class PlanMixin:
         return plan
 
     def _build(self, stored: Any, today: date, runner_id: str) -> tuple[str, Plan]:
+        from stridewell.contract import Region
         from stridewell.plan.engine import build_plan
         from stridewell.report import TriageReport
 
         entries = [s.entry for s in self.journal(since=stored.start_date, runner_id=runner_id)]
         report = TriageReport.from_json_dict(stored.report)
-        return stored.id, build_plan(report, stored.start_date, entries, today)
+        locations = None
+        if stored.assessment_id is not None:
+            record = self._with_schema(
+                lambda: self.store.get_assessment(stored.assessment_id, runner_id)
+            )
+            if record is not None:
+                locations = [Region(r) for r in record.assessment.get("locations", [])]
+        plan = build_plan(report, stored.start_date, entries, today, locations=locations)
+        return stored.id, plan
 
     def refresh_plan(self, *, runner_id: str = LOCAL_RUNNER_ID) -> Plan | None:
         """Rebuild the active plan and store its days (called after every journal change)."""
