@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,10 @@ class PhaseSpan:
     phase: str
     first: date
     last: date
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
 
 
 def chart_format(path: Path) -> str:
@@ -66,14 +70,15 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
     fig, ax = _figure()
     try:
         for span in phases:
+            # Whole days: from the middle of the night before to the one after the span.
             ax.axvspan(
-                span.first - timedelta(hours=12),
-                span.last + timedelta(hours=12),
+                _midnight(span.first) - timedelta(hours=12),
+                _midnight(span.last) + timedelta(hours=12),
                 color=PHASE_COLOURS.get(span.phase, "#eeeeee"),
                 label=span.phase.replace("_", " "),
                 zorder=0,
             )
-        days = [p.day for p in points]
+        days = [_midnight(p.day) for p in points]
         ax.plot(days, [p.worst for p in points], marker="o", color="#1f5f8b", zorder=2,
                 label="worst pain")  # fmt: skip
         ax.set_ylim(0, 10)
