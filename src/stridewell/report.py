@@ -129,6 +129,10 @@ class TriageReport:
     knowledge_base: KnowledgeRef
     sources: list[SourceRef]
     contract: int = field(default=CONTRACT_VERSION)
+    # extension: notes from the runner's recorded training (spikes with their numbers,
+    # load ratios as information, shoe rotation), when the history came from data
+    training: list[dict[str, Any]] = field(default_factory=list)
+    history_from_data: dict[str, Any] = field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The report as the contract's JSON object (with Stridewell's extensions)."""
@@ -146,6 +150,8 @@ class TriageReport:
             "disclaimer": self.disclaimer,
             "knowledge_base": self.knowledge_base.to_json_dict(),
             "sources": [s.to_json_dict() for s in self.sources],
+            "training": [dict(n) for n in self.training],
+            "history_from_data": dict(self.history_from_data),
         }
 
     @classmethod
@@ -192,6 +198,8 @@ class TriageReport:
                     data["knowledge_base"]["version"], list(data["knowledge_base"]["rules_fired"])
                 ),
                 sources=[SourceRef(s["id"], s["title"], s.get("url")) for s in data["sources"]],
+                training=list(data.get("training", [])),
+                history_from_data=dict(data.get("history_from_data", {})),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidInput(f"not a triage report: {exc!r}", field="report") from exc

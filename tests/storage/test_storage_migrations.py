@@ -66,7 +66,7 @@ def test_upgrade_is_idempotent_and_keeps_data(
     store.upgrade()
     store.upgrade()
 
-    assert store.current_revision() == migrate.head_revision() == "0003"
+    assert store.current_revision() == migrate.head_revision() == "0004"
     assert store.list_assessments() == [saved]
 
 

@@ -17,11 +17,20 @@ SaveAssessment = Callable[..., StoredAssessment]
 ME = LOCAL_RUNNER_ID
 DAY = date(2026, 11, 2)
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-NEW_TABLES = ("journal_entries", "journal_revisions", "plans", "plan_days", "exercise_logs")
+NEW_TABLES = (
+    "journal_entries",
+    "journal_revisions",
+    "plans",
+    "plan_days",
+    "exercise_logs",
+    "import_files",
+)
+DIGEST = "0123456789abcdef" * 4
 
 
 def fill(store: Store, save_assessment: SaveAssessment, runner_id: str) -> dict[str, Any]:
-    """One of everything for ``runner_id``: an edited entry, a plan with days, a log."""
+    """One of everything for ``runner_id``: an edited entry, a plan with days, a log, an
+    imported file (the same file for every runner)."""
     assessment = save_assessment(runner_id=runner_id)
     entry = store.add_journal_entry(
         runner_id=runner_id, day=DAY, data={"pain_rest": 4}, recorded_at=T0
@@ -47,6 +56,9 @@ def fill(store: Store, save_assessment: SaveAssessment, runner_id: str) -> dict[
         reps_or_seconds=None,
         note="",
         recorded_at=T0,
+    )
+    store.record_import_files(
+        runner_id, [{"digest": DIGEST, "source_name": "a.fit", "activities": 1}]
     )
     return {
         "entry": edited,
@@ -76,6 +88,7 @@ def test_reads_of_another_runners_records_find_nothing(
     assert store.plan_days(anas["plan"].id, ME) == []
     assert store.list_exercise_logs(ME) == [mine["exercise"]]
     assert store.list_exercise_logs(other_runner) == [anas["exercise"]]
+    assert store.known_file_digests(other_runner) == {DIGEST}
 
 
 def test_edits_and_deletes_of_another_runners_records_find_nothing_and_change_nothing(
@@ -141,6 +154,7 @@ def test_deleting_a_runner_cascades_to_all_their_records(
     assert store.get_plan(mine["plan"].id, ME) is None
     assert store.plan_days(mine["plan"].id, ME) == []
     assert store.list_exercise_logs(ME) == []
+    assert store.known_file_digests(ME) == set()
     # The other runner keeps everything.
     assert store.list_journal_entries(other_runner) == [anas["entry"]]
     assert len(store.journal_entry_history(anas["entry"].id, other_runner)) == 2

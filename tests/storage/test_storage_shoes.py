@@ -65,6 +65,7 @@ def test_shoe_round_trips_with_every_field(store: Store) -> None:
         is_default=True,
         check_km=300,
         replace_km=480.5,
+        start_km=120.25,
         strava_gear="Hoka Bondi (grey)",
         created_at=T0.astimezone(KATHMANDU),
     )
@@ -82,6 +83,7 @@ def test_shoe_round_trips_with_every_field(store: Store) -> None:
         is_default=True,
         check_km=300.0,
         replace_km=480.5,
+        start_km=120.25,
         strava_gear="Hoka Bondi (grey)",
         created_at=T0,
     )
@@ -96,6 +98,7 @@ def test_a_new_shoe_gets_the_usual_mileage_alerts_and_is_not_the_default(store: 
     shoe = store.add_shoe(ME, brand="Nike", model="Pegasus 41", type="neutral cushioned")
 
     assert (shoe.check_km, shoe.replace_km) == (DEFAULT_CHECK_KM, DEFAULT_REPLACE_KM) == (500, 800)
+    assert shoe.start_km == 0
     assert (shoe.is_default, shoe.nickname, shoe.started, shoe.retired) == (
         False,
         None,
@@ -116,6 +119,7 @@ def test_a_new_shoe_gets_the_usual_mileage_alerts_and_is_not_the_default(store: 
         ({"type": "t" * 33}, ValueError, "type is longer than 32"),
         ({"check_km": 0}, ValueError, "check_km must be above 0"),
         ({"check_km": float("nan")}, ValueError, "check_km"),
+        ({"start_km": -0.5}, ValueError, r"start_km must be a finite number >= 0"),
         ({"replace_km": 400}, ValueError, "replace_km .* below check_km"),
         ({"is_default": 1}, TypeError, "is_default must be a bool"),
         ({"started": datetime(2026, 1, 1, tzinfo=UTC)}, TypeError, "started must be a date"),
@@ -214,7 +218,7 @@ def test_the_database_itself_allows_only_one_default_shoe_per_runner(
     assert store.default_shoe(ME) == default
 
 
-def test_the_database_itself_refuses_a_retired_default_and_odd_mileage_limits(
+def test_the_database_itself_refuses_a_retired_default_and_odd_mileage(
     store: Store, direct_engine: Engine
 ) -> None:
     shoe = add(store, is_default=True)
@@ -223,6 +227,7 @@ def test_the_database_itself_refuses_a_retired_default_and_odd_mileage_limits(
         "UPDATE shoes SET retired = '2026-01-01' WHERE id = :id",
         "UPDATE shoes SET check_km = 0 WHERE id = :id",
         "UPDATE shoes SET replace_km = 100 WHERE id = :id",
+        "UPDATE shoes SET start_km = -1 WHERE id = :id",
     ):
         with pytest.raises(IntegrityError), direct_engine.begin() as connection:
             connection.execute(text(statement), {"id": shoe.id})
@@ -270,11 +275,11 @@ def test_update_changes_only_the_given_fields(store: Store) -> None:
     shoe = add(store, nickname="Blue", strava_gear="Kayano")
 
     updated = store.update_shoe(
-        shoe.id, ME, nickname=None, check_km=400, replace_km=650, started=date(2026, 2, 1)
+        shoe.id, ME, nickname=None, check_km=400, start_km=35, started=date(2026, 2, 1)
     )
 
     expected = replace(
-        shoe, nickname=None, check_km=400.0, replace_km=650.0, started=date(2026, 2, 1)
+        shoe, nickname=None, check_km=400.0, start_km=35.0, started=date(2026, 2, 1)
     )
     assert updated == expected
     assert store.get_shoe(shoe.id, ME) == expected

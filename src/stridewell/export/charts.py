@@ -97,3 +97,30 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
 
         plt.close(fig)
     return path
+
+
+def load_chart(weeks: Sequence[dict[str, Any]], path: Path) -> Path:
+    """Weekly running distance as bars, with week-over-week change as a line (information,
+    not an injury gate: the 2025 single-session study found no link for it)."""
+    fmt = chart_format(path)
+    fig, ax = _figure()
+    try:
+        labels = [str(w["week"]) for w in weeks]
+        ax.bar(labels, [w["km"] for w in weeks], color="#1f5f8b", label="km per week")
+        ax.set_ylabel("km per week")
+        ax.set_title("Weekly running distance")
+        change = ax.twinx()
+        change.plot(labels, [w["change_pct"] if w["change_pct"] is not None else float("nan")
+                             for w in weeks], color="#d97706", marker="o",
+                    label="change vs week before (%)")  # fmt: skip
+        change.axhline(0, color="#999999", linewidth=0.8)
+        change.set_ylabel("change (%)")
+        ax.tick_params(axis="x", labelrotation=60, labelsize="small")
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, format=fmt)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return path

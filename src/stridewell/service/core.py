@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from stridewell.contract import Assessment, TriageReport
+from stridewell.contract import Assessment, History, TriageReport
 from stridewell.errors import NotFound
+from stridewell.service.loads import LoadMixin
 from stridewell.service.plans import PlanMixin
 from stridewell.service.recovery import RecoveryMixin
 from stridewell.service.training import TrainingMixin
@@ -42,7 +43,7 @@ class AssessmentResult:
     created_at: datetime
 
 
-class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin):
+class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
     """Stridewell as a library: `Stridewell().assess({...})`."""
 
     def __init__(
@@ -110,7 +111,10 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin):
     ) -> AssessmentResult:
         """Validate, triage and (by default) store an assessment with its report."""
         assessment = data if isinstance(data, Assessment) else parse_assessment(dict(data))
+        assessment, filled, notes = self._with_training(assessment, runner_id)
         report = run_triage(assessment)
+        if filled or notes:
+            report = self._with_training_notes(report, filled, notes)
         now = self.clock()
         if not save:
             return AssessmentResult(report=report, id=None, created_at=now)
@@ -130,6 +134,44 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin):
 
         stored: StoredAssessment = self._with_schema(save_it)
         return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
+
+    def _with_training(
+        self, assessment: Assessment, runner_id: str
+    ) -> tuple[Assessment, dict[str, Any], list[Any]]:
+        """Fill the history the runner left out from their recorded training.
+
+        What the runner said always wins; the data only fills gaps.
+        """
+        from_data, notes = self.training_history(runner_id=runner_id)
+        given = assessment.history.model_dump(exclude_none=True) if assessment.history else {}
+        filled = {k: v for k, v in from_data.items() if k not in given}
+        if not filled:
+            return assessment, {}, notes
+        history = History.model_validate({**given, **filled})
+        return assessment.model_copy(update={"history": history}), filled, notes
+
+    def _with_training_notes(
+        self, report: TriageReport, filled: dict[str, Any], notes: list[Any]
+    ) -> TriageReport:
+        from dataclasses import replace
+
+        from stridewell.knowledge import load_knowledge
+        from stridewell.report import SourceRef
+
+        cited = {s.id for s in report.sources}
+        titles = {c.id: c for c in load_knowledge().citations}
+        extra: list[SourceRef] = []
+        for note in notes:
+            for source in note.sources:
+                if source in titles and source not in cited:
+                    cited.add(source)
+                    extra.append(SourceRef(source, titles[source].title, titles[source].url))
+        return replace(
+            report,
+            training=[n.to_json_dict() for n in notes],
+            history_from_data=filled,
+            sources=[*report.sources, *extra],
+        )
 
     def get_assessment(
         self, assessment_id: str, runner_id: str = LOCAL_RUNNER_ID

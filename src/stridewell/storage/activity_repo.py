@@ -33,6 +33,7 @@ from stridewell.storage.checks import (
 )
 from stridewell.storage.core import StoreCore, ensure_runner_exists
 from stridewell.storage.errors import UnknownShoe
+from stridewell.storage.import_files_repo import checked_file_rows, insert_file_rows
 from stridewell.storage.models import (
     DEVICE_LENGTH,
     EXTERNAL_ID_LENGTH,
@@ -139,6 +140,7 @@ class ActivityStore(StoreCore):
         rows: Sequence[Mapping[str, Any]],
         *,
         imported_at: datetime | None = None,
+        files: Sequence[Mapping[str, Any]] = (),
     ) -> AddActivitiesResult:
         """Store the activities whose fingerprint the runner does not have yet, in one
         transaction: on any error nothing of this call is stored.
@@ -149,6 +151,10 @@ class ActivityStore(StoreCore):
         fingerprint, or one the runner already has, is skipped and reported.
         ``imported_at`` (default: now) is stamped on every row of the call.
 
+        ``files`` are the source files the rows came from, as for
+        ``record_import_files`` (``imported_at`` is their ``first_seen``): recorded in the
+        same transaction, so a file is marked seen only once its activities are stored.
+
         Raises TypeError/ValueError for a row the backends would store differently
         (naming the row), ``UnknownRunner``, or ``UnknownShoe`` if a row's ``shoe_id``
         is not one of the runner's shoes.
@@ -157,6 +163,7 @@ class ActivityStore(StoreCore):
         if isinstance(rows, str | bytes) or not isinstance(rows, Sequence):
             raise TypeError(f"rows must be a sequence of mappings, got {type(rows).__name__}")
         checked = [_activity_row(runner_id, stamp, index, row) for index, row in enumerate(rows)]
+        checked_files = checked_file_rows(runner_id, stamp, files, "files")
         # Of several rows with one fingerprint the first is stored; the others would be
         # skipped by the database anyway, but need not travel there.
         first_of_fingerprint: dict[str, str] = {}
@@ -172,6 +179,7 @@ class ActivityStore(StoreCore):
             statement = _insert_skipping_duplicates(session)
             for batch in _batches(unique_rows):
                 inserted.update(session.scalars(statement, batch))
+            insert_file_rows(session, checked_files)
         return AddActivitiesResult(
             inserted_ids=[row["id"] for row in checked if row["id"] in inserted],
             duplicate_fingerprints=[

@@ -47,6 +47,7 @@ SHOE_BRAND_LENGTH = 80
 SHOE_MODEL_LENGTH = 120
 SHOE_TYPE_LENGTH = 32
 SHOE_NICKNAME_LENGTH = 80
+DIGEST_LENGTH = 64  # hex SHA-256
 
 # Deterministic constraint names: SQLite's batch migrations (copy the table, swap it in)
 # can only drop or alter a constraint that has a name, and names must match across
@@ -217,6 +218,7 @@ class ShoeRow(Base):
         CheckConstraint("check_km > 0 AND replace_km >= check_km", name="km_limits"),
         CheckConstraint("retired IS NULL OR started IS NULL OR retired >= started", name="dates"),
         CheckConstraint("retired IS NULL OR NOT is_default", name="retired_not_default"),
+        CheckConstraint("start_km >= 0", name="start_km"),
         # At most one default shoe per runner, guaranteed by the database as for plans.
         Index(
             "uq_shoes_runner_id_default",
@@ -241,6 +243,9 @@ class ShoeRow(Base):
     is_default: Mapped[bool]
     check_km: Mapped[float]
     replace_km: Mapped[float]
+    # Kilometres the pair had run before Stridewell tracked it (0 for shoes from before
+    # revision 0004, hence the server default).
+    start_km: Mapped[float] = mapped_column(server_default=text("0"))
     # The gear name of an export (Strava's activities.csv) that means this pair.
     strava_gear: Mapped[str | None] = mapped_column(String(GEAR_LENGTH))
     created_at: Mapped[datetime]
@@ -292,3 +297,22 @@ class ActivityRow(Base):
     samples: Mapped[bytes | None]
     # Where the service keeps the original file, if it does.
     original_path: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportFileRow(Base):
+    """A source file the runner has imported, known by the SHA-256 of its bytes, so that
+    a later import can skip it without parsing it again."""
+
+    __tablename__ = "import_files"
+    __table_args__ = (CheckConstraint("activities >= 0", name="activities"),)
+
+    # The primary key's leading column serves the cascade from runners.
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
+    # The file, or the member of an archive, as in activities.source_name.
+    source_name: Mapped[str] = mapped_column(Text)
+    # How many activities the file gave (0: none, or all of them duplicates).
+    activities: Mapped[int]
+    first_seen: Mapped[datetime]

@@ -175,9 +175,10 @@ class AddActivitiesResult:
 
 @dataclass(frozen=True, slots=True)
 class StoredShoe:
-    """A pair of shoes. ``check_km``/``replace_km`` are its mileage alerts; a retired
-    shoe has a ``retired`` date and is never the default. ``strava_gear`` is the gear
-    name of an export that maps to this pair."""
+    """A pair of shoes. ``check_km``/``replace_km`` are its mileage alerts and
+    ``start_km`` the km it had run before it was tracked; a retired shoe has a
+    ``retired`` date and is never the default. ``strava_gear`` is the gear name of an
+    export that maps to this pair."""
 
     id: str
     runner_id: str
@@ -190,6 +191,7 @@ class StoredShoe:
     is_default: bool
     check_km: float
     replace_km: float
+    start_km: float
     strava_gear: str | None
     created_at: datetime
 

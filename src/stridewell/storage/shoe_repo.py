@@ -50,6 +50,7 @@ SHOE_FIELDS = REQUIRED_SHOE_FIELDS | frozenset(
         "is_default",
         "check_km",
         "replace_km",
+        "start_km",
         "strava_gear",
     }
 )
@@ -62,8 +63,9 @@ class ShoeStore(StoreCore):
         self, runner_id: str, *, created_at: datetime | None = None, **fields: Any
     ) -> StoredShoe:
         """Store a new shoe. ``fields`` are those of ``SHOE_FIELDS``: brand, model and
-        type are required; check_km and replace_km default to 500 and 800, is_default to
-        False. A new default shoe takes over from the previous one in the same transaction.
+        type are required; check_km and replace_km default to 500 and 800, start_km (km
+        run before tracking, >= 0) to 0, is_default to False. A new default shoe takes
+        over from the previous one in the same transaction.
 
         Raises TypeError/ValueError for unstorable values (also: replace_km below
         check_km, retired before started, a retired default), ``UnknownRunner``.
@@ -78,6 +80,7 @@ class ShoeStore(StoreCore):
             "is_default": False,
             "check_km": DEFAULT_CHECK_KM,
             "replace_km": DEFAULT_REPLACE_KM,
+            "start_km": 0.0,
             "strava_gear": None,
         } | _checked_fields(fields)
         _check_consistent(values)
@@ -188,6 +191,7 @@ def _checked_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         "is_default": partial(require_bool, name="is_default"),
         "check_km": partial(require_measure, name="check_km"),
         "replace_km": partial(require_measure, name="replace_km"),
+        "start_km": partial(require_measure, name="start_km"),
         "strava_gear": partial(require_optional_max_length, limit=GEAR_LENGTH, name="strava_gear"),
     }
     return {name: checks[name](value) for name, value in fields.items()}
@@ -242,6 +246,7 @@ def _to_shoe(row: ShoeRow) -> StoredShoe:
         is_default=row.is_default,
         check_km=row.check_km,
         replace_km=row.replace_km,
+        start_km=row.start_km,
         strava_gear=row.strava_gear,
         created_at=row.created_at,
     )

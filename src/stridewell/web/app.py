@@ -21,6 +21,7 @@ from stridewell.service import Stridewell
 from stridewell.storage.errors import StorageError
 from stridewell.web.api import router as api_router
 from stridewell.web.api_recovery import router as recovery_router
+from stridewell.web.api_training import router as training_router
 
 WEB_DIR = Path(__file__).parent
 
@@ -40,6 +41,7 @@ def create_app(service: Stridewell | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
+    app.include_router(training_router)
     _install_error_handlers(app)
 
     from stridewell.web.pages import router as pages_router
