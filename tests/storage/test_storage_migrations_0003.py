@@ -64,7 +64,9 @@ def test_upgrade_from_0002_keeps_the_data_already_stored(
         )
 
     with Store(database_url) as store:
-        with pytest.raises(DatabaseNotInitialised, match=f"at schema revision 0002, expected {HEAD_REVISION}"):
+        with pytest.raises(
+            DatabaseNotInitialised, match=f"at schema revision 0002, expected {HEAD_REVISION}"
+        ):
             store.list_activities("local")
         store.upgrade()
 

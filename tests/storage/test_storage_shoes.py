@@ -278,9 +278,7 @@ def test_update_changes_only_the_given_fields(store: Store) -> None:
         shoe.id, ME, nickname=None, check_km=400, start_km=35, started=date(2026, 2, 1)
     )
 
-    expected = replace(
-        shoe, nickname=None, check_km=400.0, start_km=35.0, started=date(2026, 2, 1)
-    )
+    expected = replace(shoe, nickname=None, check_km=400.0, start_km=35.0, started=date(2026, 2, 1))
     assert updated == expected
     assert store.get_shoe(shoe.id, ME) == expected
     assert store.update_shoe(shoe.id, ME) == expected

@@ -16,9 +16,16 @@ def _service() -> Any:
     return Stridewell()
 
 
+shoes_app = typer.Typer(
+    help="Your shoes: mileage, alerts and rotation.", invoke_without_command=True
+)
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_files)
     app.command("activities")(activities)
+    app.command("load")(load)
+    app.add_typer(shoes_app, name="shoes")
 
 
 @reports_errors
@@ -101,3 +108,113 @@ def activities(
             Path(a.source_name).name,
         )
     Console().print(table)
+
+
+@reports_errors
+def load(
+    weeks: Annotated[int, typer.Option(min=1, max=520, help="How many weeks to show.")] = 12,
+    chart: Annotated[
+        Path | None, typer.Option(help="Draw weekly distance into a .png or .svg file.")
+    ] = None,
+) -> None:
+    """Weekly training load, with single-run spike warnings and the ratios as information."""
+    from rich.console import Console
+    from rich.table import Table
+
+    service = _service()
+    data = service.training_load(weeks=weeks)
+    console = Console()
+    if not data["weeks"]:
+        console.print("No activities yet. Import some with [bold]stridewell import PATH[/bold].")
+        return
+    table = Table(title="Weekly running load", title_justify="left")
+    for column in ("week", "km", "hours", "change"):
+        table.add_column(column, justify="right" if column != "week" else "left")
+    for week in data["weeks"]:
+        change = "" if week["change_pct"] is None else f"{week['change_pct']:+.0f} %"
+        table.add_row(week["week"], f"{week['km']:.1f}", f"{week['hours']:.1f}", change)
+    console.print(table)
+    styles = {"warning": "bold yellow", "info": "dim", "favourable": "green"}
+    for note in data["notes"]:
+        console.print(f"[{styles.get(note['level'], '')}]{note['level']}[/]: {note['text']}")
+    if chart is not None:
+        path = service.load_chart(chart, weeks=weeks)
+        console.print(f"chart written to {path}")
+
+
+@shoes_app.callback()
+@reports_errors
+def shoes(
+    ctx: typer.Context,
+    miles: Annotated[bool, typer.Option("--miles", help="Show miles instead of km.")] = False,
+) -> None:
+    """List your shoes with their mileage and alerts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    data = _service().shoes(unit="mi" if miles else "km")
+    console = Console()
+    if not data["shoes"]:
+        console.print(
+            "No shoes yet. Add a pair with [bold]stridewell shoes add BRAND MODEL[/bold]."
+        )
+        return
+    unit = data["unit"]
+    factor = 1 / 1.609344 if unit == "mi" else 1.0
+    table = Table(title="Shoes", title_justify="left")
+    for column in ("id", "shoe", "type", unit, "default", "retired"):
+        table.add_column(column)
+    for shoe in data["shoes"]:
+        name = f"{shoe['brand']} {shoe['model']}".strip()
+        table.add_row(shoe["id"][:8], name, shoe["type"], f"{shoe['km'] * factor:.0f}",
+                      "yes" if shoe["is_default"] else "", shoe["retired"] or "")  # fmt: skip
+    console.print(table)
+    for alert in data["alerts"]:
+        console.print(f"[bold yellow]{alert['level']}[/]: {alert['text']}")
+    if data["rotation"]:
+        console.print(data["rotation"]["text"])
+
+
+@shoes_app.command("add")
+@reports_errors
+def shoes_add(
+    brand: Annotated[str, typer.Argument(help="e.g. Acme")],
+    model: Annotated[str, typer.Argument(help="e.g. Glide 5")],
+    shoe_type: Annotated[
+        str,
+        typer.Option("--type", help="stability, motion_control, neutral_cushioned, high_cushion"),
+    ] = "other",
+    nickname: Annotated[str | None, typer.Option(help="A name to tell pairs apart.")] = None,
+    default: Annotated[bool, typer.Option("--default", help="Use for runs without gear.")] = False,
+    start_km: Annotated[float, typer.Option(help="Km already on the pair.")] = 0.0,
+    replace_km: Annotated[float, typer.Option(help="Replace by this many km.")] = 800.0,
+    check_km: Annotated[float, typer.Option(help="Check the pair at this many km.")] = 500.0,
+    strava_gear: Annotated[
+        str | None, typer.Option(help="Its gear name in a Strava export.")
+    ] = None,
+) -> None:
+    """Add a pair of shoes."""
+    stored = _service().add_shoe(
+        {
+            "brand": brand,
+            "model": model,
+            "type": shoe_type,
+            "nickname": nickname,
+            "is_default": default,
+            "start_km": start_km,
+            "replace_km": replace_km,
+            "check_km": check_km,
+            "strava_gear": strava_gear,
+        }
+    )
+    typer.echo(f"added {stored.brand} {stored.model} (id {stored.id})")
+
+
+@shoes_app.command("retire")
+@reports_errors
+def shoes_retire(shoe_id: Annotated[str, typer.Argument(help="The shoe's id.")]) -> None:
+    """Retire a pair (its runs keep counting for it)."""
+    stored = _service().retire_shoe(shoe_id)
+    typer.echo(f"retired {stored.brand} {stored.model} on {stored.retired}")

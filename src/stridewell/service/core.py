@@ -86,11 +86,13 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
         return self.clock().astimezone().date()
 
     def _with_schema(self, action: Callable[[], Any]) -> Any:
-        """Run a storage action; a brand-new local SQLite file is set up on first use."""
+        """Run a storage action. A local SQLite file is set up on first use and migrated
+        after an update; a shared PostgreSQL database is only migrated on request
+        (`stridewell db upgrade`), since other processes may be using it."""
         try:
             return action()
-        except DatabaseNotInitialised as exc:
-            if exc.current_revision is not None or not self.database_url.startswith("sqlite"):
+        except DatabaseNotInitialised:
+            if not self.database_url.startswith("sqlite"):
                 raise
             self.store.upgrade()
             return action()
