@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select
 
 from stridewell.storage import LOCAL_RUNNER_ID, Store, UnknownRunner
+from stridewell.storage.models import ImportFileRow
 
 MakeActivity = Callable[..., dict[str, Any]]
 RowCount = Callable[[str], int]
@@ -38,14 +39,12 @@ def test_digests_round_trip_and_each_file_is_recorded_once(
     assert store.record_import_files(ME, []) == 0
 
     assert store.known_file_digests(ME) == {A, B, C}
+    stored = select(ImportFileRow).where(ImportFileRow.digest == A)
     with direct_engine.connect() as connection:
-        row = connection.execute(
-            text("SELECT source_name, activities, first_seen FROM import_files WHERE digest = :d"),
-            {"d": A},
-        ).one()
-    # The first row of a digest is kept; SQLite hands the datetime back naive (UTC).
+        row = connection.execute(stored).one()
+    # The first row of a digest is kept, with the first call's time (in UTC).
     assert (row.source_name, row.activities) == ("Ünïcödé ✓.fit", 3)
-    assert row.first_seen.replace(tzinfo=row.first_seen.tzinfo or UTC) == SEEN
+    assert (row.first_seen, row.first_seen.utcoffset()) == (SEEN, timedelta(0))
 
 
 @pytest.mark.parametrize(

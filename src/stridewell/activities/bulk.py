@@ -255,35 +255,65 @@ def apply_meta(activity: Activity, meta: SourceMeta, single: bool) -> Activity:
     return replace(activity, **changes) if changes else activity  # type: ignore[arg-type]
 
 
+# What decoding one source gives: its activities, or (source, reason) when set aside.
+Decoded = list[Activity] | tuple[str, str]
+Job = tuple[str, bytes, SourceMeta, Limits] | tuple[str, str]
+Mapper = Callable[[Callable[[Job], Decoded], Iterable[Job]], Iterable[Decoded]]
+
+
+def decode_job(job: Job) -> Decoded:
+    """Decode one source's bytes (module level, so a process pool can run it)."""
+    if len(job) == 2:  # a problem found while reading: pass it through
+        return job
+    name, data, meta, limits = job
+    try:
+        found = read_activities(io.BytesIO(data), name, limits)
+    except ImportProblem as exc:
+        return (exc.source or name, exc.reason)
+    return [apply_meta(activity, meta, len(found) == 1) for activity in found]
+
+
+def _jobs(sources: Iterable[Source | ImportProblem], limits: Limits) -> Iterator[Job]:
+    for item in sources:
+        if isinstance(item, ImportProblem):
+            yield (item.source or "?", item.reason)
+            continue
+        try:
+            yield (item.name, item.read(), item.meta, limits)
+        except ImportProblem as exc:
+            yield (exc.source or item.name, exc.reason)
+
+
 def import_all(
     sources: Iterable[Source | ImportProblem],
     known_fingerprints: Iterable[str] = (),
     progress: Progress | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    mapper: Mapper = map,
 ) -> tuple[list[Activity], ImportReport]:
     """Import every source; skip duplicates of known or earlier activities; report the rest.
 
     ``progress(done, total, name)`` is called after each source (total is None when
-    ``sources`` has no length), for a progress bar.
+    ``sources`` has no length), for a progress bar. ``mapper`` decodes the sources: the
+    built-in ``map`` by default, or a process pool's ``map`` to use several cores (results
+    come back in order, so duplicates resolve the same way either way).
     """
     seen = set(known_fingerprints)
+    sources = list(sources) if not isinstance(sources, Sized) else sources
     total = len(sources) if isinstance(sources, Sized) else None
+    names = [item.source or "?" if isinstance(item, ImportProblem) else item.name
+             for item in sources]  # fmt: skip
+    is_file = [not isinstance(item, ImportProblem) for item in sources]
     report = ImportReport()
     activities: list[Activity] = []
-    for done, item in enumerate(sources, start=1):
-        if isinstance(item, ImportProblem):
-            report.set_aside.append((item.source or "?", item.reason))
-            name = item.source or "?"
+    for done, (name, result) in enumerate(
+        zip(names, mapper(decode_job, _jobs(sources, limits)), strict=True), start=1
+    ):
+        report.files += is_file[done - 1]
+        if isinstance(result, tuple):
+            report.set_aside.append(result)
         else:
-            name = item.name
-            report.files += 1
-            try:
-                found = read_activities(item.open(), item.name, limits)
-            except ImportProblem as exc:
-                report.set_aside.append((exc.source or item.name, exc.reason))
-                found = []
-            for activity in found:
-                activity = apply_meta(activity, item.meta, len(found) == 1)
+            for activity in result:
                 if activity.fingerprint_neighbours() & seen:
                     report.duplicates.append((name, activity.fingerprint()))
                     continue

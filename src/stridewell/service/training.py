@@ -7,7 +7,9 @@ set aside; what was stored stays stored).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from stridewell.storage.records import LOCAL_RUNNER_ID
 
 if TYPE_CHECKING:
-    from stridewell.activities.bulk import ImportReport, Progress
+    from stridewell.activities.bulk import ImportReport, Mapper, Progress
     from stridewell.activities.model import Activity
     from stridewell.storage.records import AddActivitiesResult, StoredActivity, StoredShoe
     from stridewell.storage.repository import Store
@@ -61,6 +63,32 @@ def activity_row(activity: Activity, shoe_id: str | None) -> dict[str, Any]:
     }
 
 
+# Decoding is CPU-bound and files are independent: several processes for big imports.
+PARALLEL_MIN_FILES = 24
+MAX_WORKERS = 4
+
+
+@contextmanager
+def _decoder_pool(files: int) -> Iterator[Mapper]:
+    """A process pool's map for a big import, the built-in map for a small one."""
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if files < PARALLEL_MIN_FILES or workers < 2:
+        yield map
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield lambda fn, jobs: pool.map(fn, jobs, chunksize=4)
+
+
+def _offset_progress(progress: Progress | None, offset: int, total: int) -> Progress | None:
+    if progress is None:
+        return None
+    return lambda n, _total, name: progress(offset + n, total, name)
+
+
 def _gear_key(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -96,24 +124,23 @@ class TrainingMixin:
         report = ImportReport()
         sources = list(iter_sources(paths))
         total, done = len(sources), 0
-
-        def chunk_progress(offset: int) -> Progress | None:
-            if progress is None:
-                return None
-            return lambda n, _total, name: progress(offset + n, total, name)
-
-        for chunk in _chunks(sources, IMPORT_CHUNK):
-            activities, part = import_all(chunk, known, chunk_progress(done))
-            done += len(chunk)
-            rows = [activity_row(a, self._shoe_for(a, shoes)) for a in activities]
-            result = self._store_rows(runner_id, rows)
-            known.update(r["fingerprint"] for r in rows)
-            report.files += part.files
-            report.imported += len(result.inserted_ids)
-            report.duplicates += part.duplicates
-            report.duplicates += [("(already stored)", f) for f in result.duplicate_fingerprints]
-            report.set_aside += part.set_aside
-            report.warnings += part.warnings
+        with _decoder_pool(total) as mapper:
+            for chunk in _chunks(sources, IMPORT_CHUNK):
+                activities, part = import_all(
+                    chunk, known, _offset_progress(progress, done, total), mapper=mapper
+                )
+                done += len(chunk)
+                rows = [activity_row(a, self._shoe_for(a, shoes)) for a in activities]
+                result = self._store_rows(runner_id, rows)
+                known.update(r["fingerprint"] for r in rows)
+                report.files += part.files
+                report.imported += len(result.inserted_ids)
+                report.duplicates += part.duplicates
+                report.duplicates += [
+                    ("(already stored)", f) for f in result.duplicate_fingerprints
+                ]
+                report.set_aside += part.set_aside
+                report.warnings += part.warnings
         return report
 
     def _store_rows(self, runner_id: str, rows: list[dict[str, Any]]) -> AddActivitiesResult:
