@@ -7,7 +7,10 @@ set aside; what was stored stays stored).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -18,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from stridewell.storage.records import LOCAL_RUNNER_ID
 
 if TYPE_CHECKING:
-    from stridewell.activities.bulk import ImportReport, Mapper, Progress
+    from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
+    from stridewell.activities.errors import ImportProblem
     from stridewell.activities.model import Activity
     from stridewell.storage.records import AddActivitiesResult, StoredActivity, StoredShoe
     from stridewell.storage.repository import Store
@@ -83,10 +87,51 @@ def _decoder_pool(files: int) -> Iterator[Mapper]:
         yield lambda fn, jobs: pool.map(fn, jobs, chunksize=4)
 
 
-def _offset_progress(progress: Progress | None, offset: int, total: int) -> Progress | None:
-    if progress is None:
-        return None
-    return lambda n, _total, name: progress(offset + n, total, name)
+class _Counter:
+    """Progress over the whole import, across chunks and skipped files."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, _done: int = 0, _total: int | None = None, name: str = "") -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total, name)
+
+
+def _new_files(
+    chunk: list[Source | ImportProblem],
+    known_files: set[str],
+    report: ImportReport,
+    counter: _Counter,
+) -> tuple[list[Source | ImportProblem], dict[str, str]]:
+    """The chunk without files imported before (same bytes: SHA-256), read once.
+
+    A re-import of a whole history then skips every file without decoding it.
+    """
+    from stridewell.activities.bulk import Source
+    from stridewell.activities.errors import ImportProblem
+
+    fresh: list[Source | ImportProblem] = []
+    digests: dict[str, str] = {}
+    for item in chunk:
+        if isinstance(item, ImportProblem):
+            fresh.append(item)
+            continue
+        try:
+            data = item.read()
+        except ImportProblem as exc:
+            fresh.append(ImportProblem(exc.reason, exc.source or item.name))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in known_files or digest in digests.values():
+            report.files += 1
+            report.duplicates.append((item.name, "the same file was imported before"))
+            counter.step(name=item.name)
+            continue
+        digests[item.name] = digest
+        fresh.append(Source(item.name, functools.partial(bytes, data), item.meta))
+    return fresh, digests
 
 
 def _gear_key(text: str) -> str:
@@ -120,32 +165,41 @@ class TrainingMixin:
         from stridewell.activities.bulk import ImportReport, import_all, iter_sources
 
         known: set[str] = self._with_schema(lambda: self.store.known_fingerprints(runner_id))
+        known_files: set[str] = self._with_schema(lambda: self.store.known_file_digests(runner_id))
         shoes = self._with_schema(lambda: self.store.list_shoes(runner_id))
         report = ImportReport()
         sources = list(iter_sources(paths))
-        total, done = len(sources), 0
-        with _decoder_pool(total) as mapper:
+        counter = _Counter(progress, len(sources))
+        with _decoder_pool(len(sources)) as mapper:
             for chunk in _chunks(sources, IMPORT_CHUNK):
-                activities, part = import_all(
-                    chunk, known, _offset_progress(progress, done, total), mapper=mapper
-                )
-                done += len(chunk)
+                fresh, digests = _new_files(chunk, known_files, report, counter)
+                activities, part = import_all(fresh, known, counter.step, mapper=mapper)
                 rows = [activity_row(a, self._shoe_for(a, shoes)) for a in activities]
-                result = self._store_rows(runner_id, rows)
+                per_file = Counter(a.source_name for a in activities)
+                broken = {source for source, _ in part.set_aside}
+                files = [
+                    {"digest": digest, "source_name": name, "activities": per_file.get(name, 0)}
+                    for name, digest in digests.items()
+                    if name not in broken
+                ]
+                result = self._store_rows(runner_id, rows, files)
                 known.update(r["fingerprint"] for r in rows)
+                known_files.update(digests[str(f["source_name"])] for f in files)
                 report.files += part.files
                 report.imported += len(result.inserted_ids)
                 report.duplicates += part.duplicates
-                report.duplicates += [
-                    ("(already stored)", f) for f in result.duplicate_fingerprints
-                ]
+                stored_before = result.duplicate_fingerprints
+                report.duplicates += [("(already stored)", f) for f in stored_before]
                 report.set_aside += part.set_aside
                 report.warnings += part.warnings
         return report
 
-    def _store_rows(self, runner_id: str, rows: list[dict[str, Any]]) -> AddActivitiesResult:
+    def _store_rows(
+        self, runner_id: str, rows: list[dict[str, Any]], files: list[dict[str, Any]]
+    ) -> AddActivitiesResult:
+        """Store a chunk's activities, and the files they came from, in one transaction."""
         result: AddActivitiesResult = self._with_schema(
-            lambda: self.store.add_activities(runner_id, rows)
+            lambda: self.store.add_activities(runner_id, rows, files=files)
         )
         return result
 
