@@ -111,7 +111,8 @@ with Stridewell(sys.argv[1]) as sw:
     elapsed = time.perf_counter() - began
 print(json.dumps({"seconds": elapsed, "imported": report.imported,
                   "duplicates": len(report.duplicates), "set_aside": len(report.set_aside),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
 
 
@@ -132,7 +133,8 @@ def history(folder: Path) -> None:
                                   capture_output=True, text=True, check=True)  # fmt: skip
             result = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"{label:32s} {files} files: {result['seconds']:7.1f} s, "
-                  f"peak {result['peak_mb']:6.0f} MB, imported {result['imported']}, "
+                  f"peak {result['peak_mb']:4.0f} MB (+ each decoder process {result['worker_peak_mb']:4.0f} MB), "
+                  f"imported {result['imported']}, "
                   f"duplicates {result['duplicates']}, set aside {result['set_aside']}")  # fmt: skip
     print("targets: first import < 60 s and < 500 MB; second import < 10 s")
 
