@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -31,19 +31,25 @@ def _known_exercises(ids: list[str], known: set[str], field: str) -> None:
         )
 
 
+M = TypeVar("M", JournalEntry, ExerciseLog)
+
+
+def _validated(model: type[M], data: Mapping[str, Any] | M) -> M:
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        field, message = describe_validation_error(exc)
+        raise InvalidInput(message, field=field) from exc
+
+
 def parse_entry(
     data: Mapping[str, Any] | JournalEntry, *, today: date, exercises: set[str]
 ) -> JournalEntry:
     """A journal entry from untrusted input: 0-10 scores, a day not in the future,
     known activity types and exercise ids."""
-    if isinstance(data, JournalEntry):
-        entry = data
-    else:
-        try:
-            entry = JournalEntry.model_validate(dict(data))
-        except ValidationError as exc:
-            field, message = describe_validation_error(exc)
-            raise InvalidInput(message, field=field) from exc
+    entry = _validated(JournalEntry, data)
     _check_day(entry.day, today)
     _known_exercises(entry.exercises_done, exercises, "exercises_done")
     return entry
@@ -52,14 +58,7 @@ def parse_entry(
 def parse_exercise_log(
     data: Mapping[str, Any] | ExerciseLog, *, today: date, exercises: set[str]
 ) -> ExerciseLog:
-    if isinstance(data, ExerciseLog):
-        log = data
-    else:
-        try:
-            log = ExerciseLog.model_validate(dict(data))
-        except ValidationError as exc:
-            field, message = describe_validation_error(exc)
-            raise InvalidInput(message, field=field) from exc
+    log = _validated(ExerciseLog, data)
     _check_day(log.day, today)
     _known_exercises([log.exercise_id], exercises, "exercise_id")
     return log
