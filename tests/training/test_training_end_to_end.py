@@ -94,3 +94,22 @@ def test_load_and_shoes_over_the_api(service: Stridewell, tmp_path: Path) -> Non
         assert any(a["level"] == "warning" for a in shoes["alerts"])
         listed = client.get("/api/v1/activities").json()
         assert len(listed) == 15
+
+
+def test_shoes_can_be_edited_and_bad_edits_change_nothing(service: Stridewell) -> None:
+    from stridewell.errors import InvalidInput
+
+    shoe = service.add_shoe({"brand": "Acme", "model": "Glide"})
+    service.edit_shoe(shoe.id, {"replace_km": 700, "check_km": 400, "nickname": "blue"})
+    with pytest.raises(InvalidInput):
+        service.edit_shoe(shoe.id, {"check_km": 900})
+    with pytest.raises(InvalidInput, match="colour"):
+        service.edit_shoe(shoe.id, {"colour": "red"})
+    [listed] = service.shoes()["shoes"]
+    assert (listed["check_km"], listed["replace_km"], listed["nickname"]) == (400, 700, "blue")
+
+
+def test_shoe_advice_follows_the_latest_assessment(service: Stridewell) -> None:
+    service.assess({"locations": ["ball_of_foot"], "pain_timing": ["during_run"]})
+    advice = service.shoes()["advice"]
+    assert advice and "cushion" in advice[0]["text"].lower()

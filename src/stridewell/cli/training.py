@@ -175,6 +175,8 @@ def shoes(
         console.print(f"[bold yellow]{alert['level']}[/]: {alert['text']}")
     if data["rotation"]:
         console.print(data["rotation"]["text"])
+    for advice in data["advice"]:
+        console.print(f"[bold]for your latest assessment[/]: {advice['text']}")
 
 
 @shoes_app.command("add")
@@ -212,9 +214,55 @@ def shoes_add(
     typer.echo(f"added {stored.brand} {stored.model} (id {stored.id})")
 
 
+@shoes_app.command("edit")
+@reports_errors
+def shoes_edit(
+    shoe_id: Annotated[str, typer.Argument(help="The shoe's id (from `stridewell shoes`).")],
+    brand: Annotated[str | None, typer.Option()] = None,
+    model: Annotated[str | None, typer.Option()] = None,
+    shoe_type: Annotated[str | None, typer.Option("--type")] = None,
+    nickname: Annotated[str | None, typer.Option()] = None,
+    default: Annotated[bool | None, typer.Option("--default/--not-default")] = None,
+    start_km: Annotated[float | None, typer.Option()] = None,
+    check_km: Annotated[float | None, typer.Option()] = None,
+    replace_km: Annotated[float | None, typer.Option()] = None,
+    strava_gear: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Change a pair's details."""
+    service = _service()
+    stored = service.edit_shoe(
+        _full_shoe_id(service, shoe_id),
+        {
+            "brand": brand,
+            "model": model,
+            "type": shoe_type,
+            "nickname": nickname,
+            "is_default": default,
+            "start_km": start_km,
+            "check_km": check_km,
+            "replace_km": replace_km,
+            "strava_gear": strava_gear,
+        },
+    )
+    typer.echo(f"updated {stored.brand} {stored.model}")
+
+
+def _full_shoe_id(service: Any, prefix: str) -> str:
+    """Shoe ids are shown shortened: accept a unique prefix."""
+    from stridewell.errors import InvalidInput, NotFound
+
+    ids = [s["id"] for s in service.shoes()["shoes"] if s["id"].startswith(prefix)]
+    if not ids:
+        raise NotFound(f"no shoe with id '{prefix}'")
+    if len(ids) > 1:
+        raise InvalidInput(f"'{prefix}' matches several shoes: give more of the id", field="id")
+    return str(ids[0])
+
+
 @shoes_app.command("retire")
 @reports_errors
 def shoes_retire(shoe_id: Annotated[str, typer.Argument(help="The shoe's id.")]) -> None:
     """Retire a pair (its runs keep counting for it)."""
-    stored = _service().retire_shoe(shoe_id)
+    service = _service()
+    stored = service.retire_shoe(_full_shoe_id(service, shoe_id))
     typer.echo(f"retired {stored.brand} {stored.model} on {stored.retired}")

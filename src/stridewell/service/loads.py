@@ -156,7 +156,16 @@ class LoadMixin:
             "alerts": [n.to_json_dict() for n in alerts(shoes, km, unit=shown_unit)],
             "rotation": rotation.note.to_json_dict() if rotation.note else None,
             "unit": shown_unit,
+            "advice": self._shoe_advice(runner_id),
         }
+
+    def _shoe_advice(self, runner_id: str) -> list[dict[str, Any]]:
+        """The shoe features the runner's latest triage points to, by pain type."""
+        latest = self._with_schema(lambda: self.store.list_assessments(runner_id, limit=1))
+        if not latest:
+            return []
+        report = latest[0].report
+        return [a for a in report.get("advice", []) if a.get("kind") == "shoe_feature"]
 
     def add_shoe(self, data: dict[str, Any], *, runner_id: str = LOCAL_RUNNER_ID) -> StoredShoe:
         from pydantic import ValidationError
@@ -178,6 +187,36 @@ class LoadMixin:
             raise InvalidInput(message, field=field) from exc
         stored: StoredShoe = self._with_schema(lambda: self.store.add_shoe(runner_id, **fields))
         return stored
+
+    def edit_shoe(
+        self, shoe_id: str, changes: dict[str, Any], *, runner_id: str = LOCAL_RUNNER_ID
+    ) -> StoredShoe:
+        """Change a pair's details (brand, model, type, alerts, default, ...)."""
+        from pydantic import ValidationError
+
+        from stridewell.validation import describe_validation_error
+
+        fields = {k: v for k, v in changes.items() if v is not None}
+        unknown = sorted(set(fields) - set(SHOE_FIELDS))
+        if unknown:
+            raise InvalidInput(f"unknown field '{unknown[0]}'", field=unknown[0])
+        current = self._with_schema(lambda: self.store.get_shoe(shoe_id, runner_id))
+        if current is None:
+            raise NotFound(f"no shoe with id '{shoe_id}'")
+        try:  # the whole pair must still make sense after the change
+            from stridewell.shoes.model import Shoe
+
+            merged = {**shoe_model(current).model_dump(), **fields}
+            merged.pop("strava_gear", None)
+            Shoe.model_validate(merged)
+        except ValidationError as exc:
+            field, message = describe_validation_error(exc)
+            raise InvalidInput(message, field=field) from exc
+        stored = self._with_schema(lambda: self.store.update_shoe(shoe_id, runner_id, **fields))
+        if stored is None:
+            raise NotFound(f"no shoe with id '{shoe_id}'")
+        result: StoredShoe = stored
+        return result
 
     def retire_shoe(
         self, shoe_id: str, *, on: date | None = None, runner_id: str = LOCAL_RUNNER_ID

@@ -90,6 +90,12 @@ def add_shoe(request: Request, shoe: dict[str, Any] = Body(...)) -> Any:
     return {"id": stored.id, "brand": stored.brand, "model": stored.model}
 
 
+@router.patch("/shoes/{shoe_id}")
+def edit_shoe(shoe_id: str, request: Request, changes: dict[str, Any] = Body(...)) -> Any:
+    stored = service_of(request).edit_shoe(shoe_id, changes)
+    return {"id": stored.id, "brand": stored.brand, "model": stored.model}
+
+
 @router.post("/shoes/{shoe_id}/retire")
 def retire_shoe(shoe_id: str, request: Request) -> Any:
     stored = service_of(request).retire_shoe(shoe_id)
