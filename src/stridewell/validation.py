@@ -19,6 +19,8 @@ def describe_validation_error(exc: ValidationError) -> tuple[str, str]:
         return field, f"unknown field '{field}'"
     if error["type"] == "missing":
         return field, f"field '{field}' is required"
+    if field == "(root)":  # a rule about several fields together
+        return field, str(error["msg"]).removeprefix("Value error, ")
     value = error.get("input")
     shown = json.dumps(value)[:60] if _jsonable(value) else repr(value)[:60]
     return field, f"field '{field}': {error['msg']} (got {shown})"

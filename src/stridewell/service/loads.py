@@ -83,6 +83,8 @@ class LoadMixin:
         self, *, runner_id: str = LOCAL_RUNNER_ID
     ) -> tuple[dict[str, Any], list[Note]]:
         """Triage history fields from the recorded training, and the load notes behind them."""
+        if not self._with_schema(lambda: self.store.count_activities(runner_id)):
+            return {}, []  # and no NumPy import for runners without recorded training
         from stridewell.load.history import triage_history
         from stridewell.load.notes import warnings
 

@@ -10,6 +10,8 @@ Order of reasoning, safety first:
 
 from __future__ import annotations
 
+from itertools import chain
+
 from stridewell.contract import Assessment, Level
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.rules import evidence, facts_of
@@ -164,21 +166,20 @@ class _Assessor:
 
     def _ranked(self, s: ConditionScore, scale: float) -> RankedCondition:
         cond = s.condition
-        for f in s.supporting + s.opposing:
-            self.rules.append(f"finding:{f.id}")
+        held = s.supporting + s.opposing
+        self.rules += [f.rule_id for f in held]
         against = [f.text for f in s.opposing]
         if not s.region_match:
             against.insert(0, "the pain is not where this condition usually hurts")
-        sources = list(cond.sources)
-        for f in s.supporting + s.opposing:
-            sources += [x for x in f.sources if x not in sources]
+        sources = list(dict.fromkeys(chain(cond.sources, *(f.sources for f in held))))
+        self.cited.update(dict.fromkeys(sources))
         return RankedCondition(
             id=cond.id,
             name=cond.name,
             likelihood=round(s.likelihood * scale, 4),
             for_=[f.text for f in s.supporting],
             against=against,
-            sources=self._cite(sources),
+            sources=sources,
             summary=cond.summary,
         )
 
@@ -196,9 +197,8 @@ class _Assessor:
         care = self.ck.care_cache.get(key)
         if care is None:
             care = self.ck.care_cache[key] = _care_items(self.ck, level, leading, second, bone)
-        for item in care:
-            self.rules.append(f"{_RULE_PREFIX[item.kind]}:{item.id}")
-            self._cite(item.sources)
+        self.rules += [f"{_RULE_PREFIX[item.kind]}:{item.id}" for item in care]
+        self.cited.update(dict.fromkeys(chain.from_iterable(item.sources for item in care)))
         return [*care, *self._prevention()]
 
     def _prevention(self) -> list[AdviceItem]:
@@ -212,7 +212,7 @@ class _Assessor:
             rule = prevention.rule
             because = "; ".join(evidence(rule, facts)) if rule is not None else ""
             items.append(self.ck.advice_item("prevention", prevention.id, because))
-            self._cite(prevention.sources)
+            self.cited.update(dict.fromkeys(prevention.sources))
         return items
 
     def _summary(

@@ -48,6 +48,7 @@ class CompiledFinding:
     sources: tuple[str, ...]
     holds: Predicate
     needs: frozenset[str]
+    rule_id: str  # "finding:<condition>.<finding>", as listed in rules_fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,8 @@ class CompiledKnowledge:
         self.care_cache: dict[tuple[Level, str, str | None, bool], tuple[AdviceItem, ...]] = {}
         self._base = [c.model.prior + c.model.off_site_penalty for c in self.conditions]
         self._by_region: dict[str, list[tuple[int, float]]] = {}
+        # Region scores depend on the set of painful regions only; there are few such sets.
+        self._regional: dict[frozenset[str], tuple[list[float], list[bool]]] = {}
         for ci, cond in enumerate(self.conditions):
             for region, weight in cond.regions.items():
                 self._by_region.setdefault(region, []).append((ci, weight))
@@ -189,22 +192,28 @@ class CompiledKnowledge:
                 matched[entry[0], entry[1]] = entry
         return list(matched.values())
 
-    def score(self, facts: Facts) -> list[ConditionScore]:
-        """The best-ranked conditions with scores, likelihoods and explanations."""
+    def _region_scores(self, locations: frozenset[str]) -> tuple[list[float], list[bool]]:
+        """Prior plus region weight per condition for a set of painful regions."""
         scores = list(self._base)
         best: dict[int, float] = {}
         count: dict[int, int] = {}
-        for region in facts["locations"]:
+        for region in locations:
             for ci, weight in self._by_region.get(region, ()):
-                if ci in count:
-                    count[ci] += 1
-                    best[ci] = max(best[ci], weight)
-                else:
-                    count[ci] = 1
-                    best[ci] = weight
+                count[ci] = count.get(ci, 0) + 1
+                best[ci] = max(best.get(ci, weight), weight)
         for ci, n in count.items():
             off_site = self.conditions[ci].model.off_site_penalty
             scores[ci] += best[ci] + EXTRA_REGION_WEIGHT * (n - 1) - off_site
+        return scores, [ci in count for ci in range(len(scores))]
+
+    def score(self, facts: Facts) -> list[ConditionScore]:
+        """The best-ranked conditions with scores, likelihoods and explanations."""
+        locations = facts["locations"]
+        regional = self._regional.get(locations)
+        if regional is None:
+            regional = self._regional[locations] = self._region_scores(locations)
+        base, matched_region = regional
+        scores = list(base)
         matched = self._matching(facts)
         for ci, _, finding in matched:
             scores[ci] += finding.weight
@@ -229,7 +238,7 @@ class CompiledKnowledge:
                     weights[ci] / total,
                     tuple(f for _, f in found if f.weight > 0),
                     tuple(f for _, f in found if f.weight < 0),
-                    ci in count,
+                    matched_region[ci],
                 )
             )
         return result
@@ -248,6 +257,7 @@ def _compile_condition(cond: Condition) -> CompiledCondition:
             sources=tuple(f.sources or cond.sources),
             holds=compile_rule(f.rule),
             needs=required_fields(f.rule),
+            rule_id=f"finding:{cond.id}.{f.id}",
         )
         for f in cond.findings
     )
