@@ -85,12 +85,14 @@ class _Gpx:
         if self.field is not None and name == self.field:
             value = "".join(self.buffer).strip()
             self.field = None
-            if self.in_pt:
+            if self.in_pt:  # a field given twice keeps its first value (as the fast path)
                 if name == "time":
-                    self.pt_time = value
+                    if self.pt_time is None:
+                        self.pt_time = value
                 else:
                     slot = 0 if name == "ele" else 1 if name in ("hr", "heartrate") else 2
-                    self.pt[slot] = _float(value)
+                    if np.isnan(self.pt[slot]):
+                        self.pt[slot] = _float(value)
             elif name == "type" and self.track_type is None:
                 self.track_type = value or None
             elif name == "name" and self.track_name is None:

@@ -18,15 +18,17 @@ def parse_times(values: list[str | None]) -> F64:
     ``datetime.fromisoformat`` one by one.
     """
     out = np.full(len(values), np.nan)
-    present = [i for i, v in enumerate(values) if v]
+    present = [i for i, v in enumerate(values) if v] if not all(values) else range(len(values))
     if not present:
         return out
     texts = [values[i].strip() for i in present]  # type: ignore[union-attr]
-    if all(t.endswith("Z") for t in texts):
+    # String operations at C speed: do all of them end in "Z" (and contain no other)?
+    joined = "\n".join(texts)
+    if joined.endswith("Z") and joined.count("Z\n") == len(texts) - 1 == joined.count("Z") - 1:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                parsed = np.array([t[:-1] for t in texts], dtype="datetime64[us]")
+                parsed = np.array(joined.replace("Z", "").split("\n"), dtype="datetime64[us]")
             out[present] = parsed.astype(np.int64) / 1e6
             return out
         except (ValueError, TypeError, Warning):

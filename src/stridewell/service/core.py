@@ -113,6 +113,10 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
     ) -> AssessmentResult:
         """Validate, triage and (by default) store an assessment with its report."""
         assessment = data if isinstance(data, Assessment) else parse_assessment(dict(data))
+        if save and self._store is None:
+            quick = self._assess_quickly(assessment, runner_id)
+            if quick is not None:
+                return quick
         assessment, filled, notes = self._with_training(assessment, runner_id)
         report = run_triage(assessment)
         if filled or notes:
@@ -136,6 +140,34 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
 
         stored: StoredAssessment = self._with_schema(save_it)
         return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
+
+    def _assess_quickly(self, assessment: Assessment, runner_id: str) -> AssessmentResult | None:
+        """Triage and store through the standard library's sqlite3 when nothing more is
+        needed (a local file at the current schema, no training data to read): a CLI run
+        then never imports SQLAlchemy. None means: take the ordinary path."""
+        from stridewell.storage.quick_sqlite import QuickSqlite
+
+        quick = QuickSqlite.open(self.database_url)
+        if quick is None:
+            return None
+        with quick:
+            if quick.has_activities(runner_id):
+                return None
+            report = run_triage(assessment)
+            now = self.clock()
+            saved_id = quick.save_assessment(
+                assessment=assessment.to_json_dict(),
+                report=report.to_json_dict(),
+                level=report.triage.level.value,
+                top_condition=report.conditions[0].id if report.conditions else None,
+                kb_version=report.knowledge_base.version,
+                rules_fired=report.knowledge_base.rules_fired,
+                created_at=now,
+                runner_id=runner_id,
+            )
+        if saved_id is None:
+            return None
+        return AssessmentResult(report=report, id=saved_id, created_at=now.astimezone(UTC))
 
     def _with_training(
         self, assessment: Assessment, runner_id: str

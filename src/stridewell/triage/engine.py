@@ -25,7 +25,13 @@ from stridewell.report import (
     TriageReport,
 )
 from stridewell.report import RedFlagHit as RedFlagOut
-from stridewell.triage.scoring import CompiledKnowledge, ConditionScore, RedFlagHit, level_of
+from stridewell.triage.scoring import (
+    EXPLAINED_CACHE_SIZE,
+    CompiledKnowledge,
+    ConditionScore,
+    RedFlagHit,
+    level_of,
+)
 
 MAX_CONDITIONS = 5
 MIN_LIKELIHOOD = 0.02
@@ -166,20 +172,22 @@ class _Assessor:
 
     def _ranked(self, s: ConditionScore, scale: float) -> RankedCondition:
         cond = s.condition
-        held = s.supporting + s.opposing
-        self.rules += [f.rule_id for f in held]
-        against = [f.text for f in s.opposing]
-        if not s.region_match:
-            against.insert(0, "the pain is not where this condition usually hurts")
-        sources = list(dict.fromkeys(chain(cond.sources, *(f.sources for f in held))))
+        key = (cond.id, s.supporting, s.opposing, s.region_match)
+        explained = self.ck.explained.get(key)
+        if explained is None:
+            explained = _explain(s)
+            if len(self.ck.explained) < EXPLAINED_CACHE_SIZE:
+                self.ck.explained[key] = explained
+        for_, against, sources, rule_ids = explained
+        self.rules += rule_ids
         self.cited.update(dict.fromkeys(sources))
         return RankedCondition(
             id=cond.id,
             name=cond.name,
             likelihood=round(s.likelihood * scale, 4),
-            for_=[f.text for f in s.supporting],
-            against=against,
-            sources=sources,
+            for_=list(for_),
+            against=list(against),
+            sources=list(sources),
             summary=cond.summary,
         )
 
@@ -205,13 +213,21 @@ class _Assessor:
         items = []
         facts = self.facts
         present = frozenset(facts)
-        for prevention, holds, needs in self.ck.prevention:
+        explained = self.ck.explained
+        for prevention, holds, needs, reads in self.ck.prevention:
             if holds is not None and not (needs <= present and holds(facts)):
                 continue
             self.rules.append(f"prevention:{prevention.id}")
-            rule = prevention.rule
-            because = "; ".join(evidence(rule, facts)) if rule is not None else ""
-            items.append(self.ck.advice_item("prevention", prevention.id, because))
+            # The explanation depends only on the facts the rule reads.
+            key = (prevention.id, *(facts.get(f) for f in reads))
+            item = explained.get(key)
+            if item is None:
+                rule = prevention.rule
+                because = "; ".join(evidence(rule, facts)) if rule is not None else ""
+                item = self.ck.advice_item("prevention", prevention.id, because)
+                if len(explained) < EXPLAINED_CACHE_SIZE:
+                    explained[key] = item
+            items.append(item)
             self.cited.update(dict.fromkeys(prevention.sources))
         return items
 
@@ -231,6 +247,24 @@ class _Assessor:
 
     def _sources(self) -> list[SourceRef]:
         return [self.ck.source_refs[i] for i in self.cited]
+
+
+def _explain(
+    s: ConditionScore,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Findings for and against, sources and rule ids of a scored condition."""
+    cond = s.condition
+    held = s.supporting + s.opposing
+    against = [f.text for f in s.opposing]
+    if not s.region_match:
+        against.insert(0, "the pain is not where this condition usually hurts")
+    sources = tuple(dict.fromkeys(chain(cond.sources, *(f.sources for f in held))))
+    return (
+        tuple(f.text for f in s.supporting),
+        tuple(against),
+        sources,
+        tuple(f.rule_id for f in held),
+    )
 
 
 _RULE_PREFIX = {"self_care": "advice", "shoe_feature": "shoe", "exercise": "exercise"}

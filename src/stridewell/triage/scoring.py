@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from stridewell.contract import Level
 from stridewell.knowledge.rules import (
@@ -25,6 +26,7 @@ from stridewell.knowledge.rules import (
     Predicate,
     compile_rule,
     evidence,
+    fields_used,
     required_fields,
 )
 from stridewell.knowledge.schema import Condition, KnowledgeBase, RedFlag
@@ -38,6 +40,9 @@ EXTRA_REGION_WEIGHT = 0.3
 TEMPERATURE = 1.6
 # Only the best-ranked conditions get their full explanation built.
 DETAILED = 5
+# Explanations are cached per combination of the facts behind them; bounded so that a
+# long-running server cannot grow without limit (numbers make many combinations).
+EXPLAINED_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,7 @@ class CompiledRedFlag:
     model: RedFlag
     holds: Predicate
     needs: frozenset[str]
+    reads: tuple[str, ...]
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
@@ -92,14 +98,20 @@ class CompiledKnowledge:
         self.kb = kb
         self.conditions = tuple(_compile_condition(c) for c in kb.conditions)
         self.red_flags = tuple(
-            CompiledRedFlag(f, compile_rule(f.rule), required_fields(f.rule)) for f in kb.red_flags
+            CompiledRedFlag(
+                f, compile_rule(f.rule), required_fields(f.rule), tuple(sorted(fields_used(f.rule)))
+            )
+            for f in kb.red_flags
         )
         self.prevention = tuple(
-            (p, compile_rule(p.rule), required_fields(p.rule))
+            (p, compile_rule(p.rule), required_fields(p.rule), tuple(sorted(fields_used(p.rule))))
             if p.rule is not None
-            else (p, None, frozenset[str]())
+            else (p, None, frozenset[str](), ())
             for p in kb.prevention
         )
+        # Explanations depend on a few facts only (those a rule reads, or which findings
+        # held), and the same combinations recur: each is worked out once and reused.
+        self.explained: dict[Hashable, Any] = {}
         self.soreness = compile_rule(kb.meta.soreness.rule)
         self.source_refs = {
             c.id: SourceRef(id=c.id, title=c.title, url=c.url) for c in kb.citations
@@ -162,20 +174,30 @@ class CompiledKnowledge:
         """Red flags that fire, most urgent first (knowledge-base order breaks ties)."""
         present = frozenset(facts)
         hits = [
-            RedFlagHit(f.model, tuple(evidence(f.model.rule, facts)))
+            self._red_flag_hit(f, facts)
             for f in self.red_flags
             if f.needs <= present and f.holds(facts)
         ]
-        hits.sort(key=lambda h: -h.flag.level.rank)
+        hits.sort(key=_urgency)
         return hits
+
+    def _red_flag_hit(self, flag: CompiledRedFlag, facts: Facts) -> RedFlagHit:
+        key = (flag.model.id, *(facts.get(f) for f in flag.reads))
+        hit: RedFlagHit | None = self.explained.get(key)
+        if hit is None:
+            hit = RedFlagHit(flag.model, tuple(evidence(flag.model.rule, facts)))
+            if len(self.explained) < EXPLAINED_CACHE_SIZE:
+                self.explained[key] = hit
+        return hit
 
     def _matching(self, facts: Facts) -> list[_Entry]:
         """Every finding that holds for these facts (in no particular order)."""
         by_value, by_field = self._by_value, self._by_field
         # Keyed by (condition, position): a has_any finding met by two answers counts once.
         matched: dict[tuple[int, int], _Entry] = {}
+        list_fields = _LIST_FIELDS
         for field, value in facts.items():
-            if FIELDS[field].kind == "list":
+            if field in list_fields:
                 for item in value:
                     for entry in by_value.get((field, item), ()):
                         matched[entry[0], entry[1]] = entry
@@ -223,29 +245,38 @@ class CompiledKnowledge:
         total = sum(weights)
         # Stable sort (reverse keeps it stable): equal scores keep knowledge-base order.
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:DETAILED]
-        held: dict[int, list[tuple[int, CompiledFinding]]] = {ci: [] for ci in order}
-        for ci, pos, finding in matched:
-            if ci in held:
-                held[ci].append((pos, finding))
+        held: dict[int, list[_Entry]] = {ci: [] for ci in order}
+        for entry in matched:
+            found = held.get(entry[0])
+            if found is not None:
+                found.append(entry)
         result = []
+        conditions = self.conditions
         for ci in order:
             found = held[ci]
             found.sort(key=_position)  # by rank
             result.append(
                 ConditionScore(
-                    self.conditions[ci].model,
+                    conditions[ci].model,
                     scores[ci],
                     weights[ci] / total,
-                    tuple(f for _, f in found if f.weight > 0),
-                    tuple(f for _, f in found if f.weight < 0),
+                    tuple([e[2] for e in found if e[2].weight > 0]),
+                    tuple([e[2] for e in found if e[2].weight < 0]),
                     matched_region[ci],
                 )
             )
         return result
 
 
-def _position(entry: tuple[int, CompiledFinding]) -> int:
-    return entry[0]
+_LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "list")
+
+
+def _urgency(hit: RedFlagHit) -> int:
+    return -hit.flag.level.rank
+
+
+def _position(entry: _Entry) -> int:
+    return entry[1]
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:
