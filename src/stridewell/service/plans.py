@@ -13,6 +13,7 @@ from stridewell.storage.records import LOCAL_RUNNER_ID
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from stridewell.export.charts import PainPoint, PhaseSpan
     from stridewell.journal.model import StoredEntry
     from stridewell.journal.trend import Trend
     from stridewell.plan.model import Plan, Task
@@ -154,11 +155,11 @@ class PlanMixin:
         ]
         return plan_calendar(plan_id, days, stamp=self.clock())
 
-    def pain_chart(
-        self, path: Path, *, since: date | None = None, runner_id: str = LOCAL_RUNNER_ID
-    ) -> Path:
-        """Worst daily pain against days, with the plan's phases shaded."""
-        from stridewell.export.charts import PainPoint, PhaseSpan, pain_chart
+    def pain_series(
+        self, *, since: date | None = None, runner_id: str = LOCAL_RUNNER_ID
+    ) -> tuple[list[PainPoint], list[PhaseSpan]]:
+        """Worst pain per logged day, and the active plan's phases up to today."""
+        from stridewell.export.charts import PainPoint, PhaseSpan
 
         worst: dict[date, int] = {}
         for stored in self.journal(since=since, runner_id=runner_id):
@@ -176,6 +177,15 @@ class PlanMixin:
                     spans[-1] = PhaseSpan(d.phase.value, spans[-1].first, d.day)
                 else:
                     spans.append(PhaseSpan(d.phase.value, d.day, d.day))
+        return points, spans
+
+    def pain_chart(
+        self, path: Path, *, since: date | None = None, runner_id: str = LOCAL_RUNNER_ID
+    ) -> Path:
+        """Worst daily pain against days, with the plan's phases shaded."""
+        from stridewell.export.charts import pain_chart
+
+        points, spans = self.pain_series(since=since, runner_id=runner_id)
         return pain_chart(points, spans, path)
 
     def exercises_for(
