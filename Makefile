@@ -35,7 +35,16 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-unit: install-dev
+# The browser tests drive Debian's Chromium; install it where we may (never a browser download).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q chromium >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1) || \
+		echo "could not install chromium: the browser tests will say so"; \
+	else echo "browser tests need Debian's chromium: apt-get install chromium"; fi
+
+unit: install-dev | $(CHROMIUM)
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck unit

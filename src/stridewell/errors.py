@@ -36,6 +36,24 @@ class Conflict(StridewellError):
     http_status = 409
 
 
+class Unauthorized(StridewellError):
+    """Not signed in, or wrong email or password (which of the two is not said)."""
+
+    exit_code = 6
+    http_status = 401
+
+
+class TooManyRequests(StridewellError):
+    """Too many attempts in a short time; ``retry_after`` says how many seconds to wait."""
+
+    exit_code = 7
+    http_status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class KnowledgeBaseError(StridewellError):
     """The packaged knowledge base is broken: a bug, never the runner's fault."""
 
@@ -54,6 +72,8 @@ def _storage_codes(exc: BaseException) -> tuple[int, int] | None:
 
     if isinstance(exc, storage.UnknownRunner | storage.UnknownAssessment | storage.UnknownShoe):
         return NotFound.exit_code, NotFound.http_status
+    if isinstance(exc, storage.EmailTaken):
+        return Conflict.exit_code, Conflict.http_status
     if isinstance(exc, storage.StorageError):
         return StorageUnavailable.exit_code, StorageUnavailable.http_status
     return None

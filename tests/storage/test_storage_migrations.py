@@ -23,6 +23,7 @@ from stridewell.storage import (
 )
 from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.models import Base
+from stridewell.storage.schema_version import HEAD_REVISION
 
 SaveAssessment = Callable[..., StoredAssessment]
 
@@ -66,7 +67,7 @@ def test_upgrade_is_idempotent_and_keeps_data(
     store.upgrade()
     store.upgrade()
 
-    assert store.current_revision() == migrate.head_revision() == "0004"
+    assert store.current_revision() == migrate.head_revision() == HEAD_REVISION
     assert store.list_assessments() == [saved]
 
 
@@ -261,6 +262,5 @@ def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
 
 def test_the_schema_version_constant_is_the_head_of_the_migrations() -> None:
     from stridewell.storage.migrate import head_revision
-    from stridewell.storage.schema_version import HEAD_REVISION
 
     assert head_revision() == HEAD_REVISION

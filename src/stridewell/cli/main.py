@@ -175,14 +175,28 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    multi_user: Annotated[
+        bool,
+        typer.Option(
+            "--multi-user",
+            help="Accounts with sign-in (always on when listening beyond this machine).",
+        ),
+    ] = False,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="Mark cookies Secure (behind a TLS-terminating proxy).")
+    ] = False,
 ) -> None:
     """Start the web app and REST API."""
     import uvicorn
 
     from stridewell.web.app import create_app
 
-    typer.echo(f"Stridewell on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    accounts = multi_user or not loopback
+    mode = "multi-user (sign-in required)" if accounts else "one person, no sign-in"
+    typer.echo(f"Stridewell on http://{host}:{port}, {mode}  (API docs at /docs)")
+    app_ = create_app(multi_user=accounts, secure_cookies=secure_cookies)
+    uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
 @app.command()

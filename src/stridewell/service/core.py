@@ -7,13 +7,16 @@ It validates input, runs the pure domain code and stores results. The storage la
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stridewell.contract import Assessment, History, TriageReport
 from stridewell.errors import NotFound
+from stridewell.service.accounts import AccountsMixin
 from stridewell.service.loads import LoadMixin
 from stridewell.service.plans import PlanMixin
 from stridewell.service.recovery import RecoveryMixin
@@ -43,7 +46,7 @@ class AssessmentResult:
     created_at: datetime
 
 
-class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
+class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin, AccountsMixin):
     """Stridewell as a library: `Stridewell().assess({...})`."""
 
     def __init__(
@@ -80,6 +83,19 @@ class Stridewell(RecoveryMixin, PlanMixin, TrainingMixin, LoadMixin):
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    def originals_dir(self, runner_id: str) -> Path:
+        """Where a runner's original activity files are kept: beside a SQLite database,
+        else in the data folder (``STRIDEWELL_DATA_DIR`` or the platform's)."""
+        from stridewell.storage.config import default_data_dir
+
+        if self.database_url.startswith("sqlite:///"):
+            root = Path(self.database_url.removeprefix("sqlite:///")).parent
+        else:
+            configured = os.environ.get("STRIDEWELL_DATA_DIR", "").strip()
+            root = Path(configured) if configured else default_data_dir()
+        # Runner ids are ours (uuid hex or "local"), never a path from outside.
+        return root / "originals" / runner_id
 
     def today(self) -> date:
         """Today's date where the runner is (the machine's local time zone)."""

@@ -87,6 +87,11 @@ class PlanMixin:
             return None
         return self._build(stored, today or self.today(), runner_id)[1]
 
+    def plan_assessment_id(self, *, runner_id: str = LOCAL_RUNNER_ID) -> str | None:
+        """The assessment the active plan was started from, if there is an active plan."""
+        stored = self._with_schema(lambda: self.store.active_plan(runner_id))
+        return None if stored is None or stored.assessment_id is None else str(stored.assessment_id)
+
     def require_plan(self, *, today: date | None = None, runner_id: str = LOCAL_RUNNER_ID) -> Plan:
         plan = self.current_plan(today=today, runner_id=runner_id)
         if plan is None:

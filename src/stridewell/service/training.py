@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -104,8 +105,9 @@ def _new_files(
     known_files: set[str],
     report: ImportReport,
     counter: _Counter,
-) -> tuple[list[Source | ImportProblem], dict[str, str]]:
-    """The chunk without files imported before (same bytes: SHA-256), read once.
+) -> tuple[list[Source | ImportProblem], dict[str, str], dict[str, bytes]]:
+    """The chunk without files imported before (same bytes: SHA-256), read once, with
+    their digests and bytes.
 
     A re-import of a whole history then skips every file without decoding it.
     """
@@ -114,6 +116,7 @@ def _new_files(
 
     fresh: list[Source | ImportProblem] = []
     digests: dict[str, str] = {}
+    originals: dict[str, bytes] = {}
     for item in chunk:
         if isinstance(item, ImportProblem):
             fresh.append(item)
@@ -130,8 +133,33 @@ def _new_files(
             counter.step(name=item.name)
             continue
         digests[item.name] = digest
+        originals[item.name] = data
         fresh.append(Source(item.name, functools.partial(bytes, data), item.meta))
-    return fresh, digests
+    return fresh, digests, originals
+
+
+_SUFFIX = re.compile(r"^[A-Za-z0-9.]{1,16}$")
+
+
+def keep_originals(
+    folder: Path, stored: list[tuple[str, str]], originals: dict[str, bytes]
+) -> None:
+    """Keep each stored file's bytes as ``<sha256><suffix>`` so the runner can take their
+    original files with them (`export_data`). Written whole, then renamed into place."""
+    if not stored:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, digest in stored:
+        data = originals.get(name)
+        if data is None:
+            continue
+        suffix = "".join(Path(name.replace("!", "/")).suffixes[-2:]).lower()
+        target = folder / (digest + (suffix if _SUFFIX.match(suffix) else ""))
+        if target.exists():
+            continue
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
 
 
 def _gear_key(text: str) -> str:
@@ -150,6 +178,8 @@ class TrainingMixin:
         def today(self) -> date: ...
 
         def _with_schema(self, action: Callable[[], Any]) -> Any: ...
+
+        def originals_dir(self, runner_id: str) -> Path: ...
 
     # -- import -------------------------------------------------------------------------
 
@@ -172,7 +202,7 @@ class TrainingMixin:
         counter = _Counter(progress, len(sources))
         with _decoder_pool(len(sources)) as mapper:
             for chunk in _chunks(sources, IMPORT_CHUNK):
-                fresh, digests = _new_files(chunk, known_files, report, counter)
+                fresh, digests, originals = _new_files(chunk, known_files, report, counter)
                 activities, part = import_all(fresh, known, counter.step, mapper=mapper)
                 rows = [activity_row(a, self._shoe_for(a, shoes)) for a in activities]
                 per_file = Counter(a.source_name for a in activities)
@@ -183,6 +213,11 @@ class TrainingMixin:
                     if name not in broken
                 ]
                 result = self._store_rows(runner_id, rows, files)
+                keep_originals(
+                    self.originals_dir(runner_id),
+                    [(str(f["source_name"]), str(f["digest"])) for f in files],
+                    originals,
+                )
                 known.update(r["fingerprint"] for r in rows)
                 known_files.update(digests[str(f["source_name"])] for f in files)
                 report.files += part.files

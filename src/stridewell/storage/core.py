@@ -1,7 +1,8 @@
 """The part of ``Store`` every table needs: engine, sessions, schema check, error mapping.
 
 ``Store`` (in ``repository``) combines this with one mixin per feature (``journal_repo``,
-``plan_repo``, ``exercise_repo``, ``activity_repo``, ``import_files_repo``, ``shoe_repo``);
+``plan_repo``, ``exercise_repo``, ``activity_repo``, ``import_files_repo``, ``shoe_repo``,
+``account_repo``);
 each mixin subclasses ``StoreCore`` so that it can use the sessions, and none of them
 knows about the others (``activity_repo`` only borrows ``import_files_repo``'s row
 helpers, to record files in the transaction of their activities).

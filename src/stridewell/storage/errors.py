@@ -73,3 +73,13 @@ class UnknownShoe(StorageError):
     def __init__(self, shoe_id: str) -> None:
         self.shoe_id = shoe_id
         super().__init__(f"No shoe with id {shoe_id!r}.")
+
+
+class EmailTaken(StorageError):
+    """An account with this email (compared lower-cased) already exists.
+
+    The message names no email, so it can be shown or logged as is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("An account with this email already exists.")

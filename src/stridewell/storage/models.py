@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from stridewell.storage.db import JSONType, UTCDateTime
-from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED
+from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED, ROLE_COACH, ROLE_RUNNER
 
 ID_LENGTH = 32  # uuid4().hex
 RUNNER_NAME_LENGTH = 120
@@ -48,6 +48,8 @@ SHOE_MODEL_LENGTH = 120
 SHOE_TYPE_LENGTH = 32
 SHOE_NICKNAME_LENGTH = 80
 DIGEST_LENGTH = 64  # hex SHA-256
+EMAIL_LENGTH = 254  # the longest address SMTP can carry
+ROLE_LENGTH = 16
 
 # Deterministic constraint names: SQLite's batch migrations (copy the table, swap it in)
 # can only drop or alter a constraint that has a name, and names must match across
@@ -316,3 +318,58 @@ class ImportFileRow(Base):
     # How many activities the file gave (0: none, or all of them duplicates).
     activities: Mapped[int]
     first_seen: Mapped[datetime]
+
+
+class AccountRow(Base):
+    """A runner's login: one account per runner, deleted with them."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint(f"role IN ('{ROLE_RUNNER}', '{ROLE_COACH}')", name="role"),)
+
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Stored lower-cased and stripped, so the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(ROLE_LENGTH))
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+
+
+class LoginSessionRow(Base):
+    """A signed-in browser, known by the SHA-256 of its cookie token (never the token)."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
+    # Indexed: signing a runner out everywhere, and deleting a runner cascades through it.
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class ShareRow(Base):
+    """A runner's invitation for a coach to view their data, and its acceptance.
+
+    Known by the SHA-256 of the invite token (never the token); ``coach_id`` is set when
+    a coach accepts it. Deleting either runner deletes the share.
+    """
+
+    __tablename__ = "shares"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    # Indexed: the runner's shares, and deleting a runner cascades through it.
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    invite_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), unique=True)
+    # Indexed: the coach's runners, and deleting the coach cascades through it.
+    coach_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -7,7 +7,7 @@ timezone-aware (UTC); JSON fields hold exactly what reads back from the database
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +17,11 @@ LOCAL_RUNNER_NAME = "Local runner"
 # A plan's status: a runner has at most one active plan; creating a new one ends it.
 PLAN_ACTIVE = "active"
 PLAN_ENDED = "ended"
+
+# An account's role: a coach may view the runners who shared their data with them.
+ROLE_RUNNER = "runner"
+ROLE_COACH = "coach"
+ACCOUNT_ROLES = (ROLE_RUNNER, ROLE_COACH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +203,42 @@ class StoredShoe:
     @property
     def is_retired(self) -> bool:
         return self.retired is not None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAccount:
+    """A login account: one per runner, who is ``name``. ``email`` is lower-cased and
+    stripped; ``password_hash`` is whatever the caller hashed (kept out of ``repr`` so
+    that it never lands in a log)."""
+
+    runner_id: str
+    email: str
+    name: str
+    role: str
+    password_hash: str = field(repr=False)
+    created_at: datetime
+    password_changed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredShare:
+    """A runner's invitation for a coach to view their data.
+
+    Pending until a coach accepts it (``coach_id``/``coach_name``/``accepted_at`` set),
+    and it stops counting once ``revoked_at`` is set. The invite token's hash is never
+    handed out.
+    """
+
+    id: str
+    runner_id: str
+    runner_name: str
+    coach_id: str | None
+    coach_name: str | None
+    created_at: datetime
+    accepted_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Accepted and not revoked: the coach may view the runner's data."""
+        return self.accepted_at is not None and self.revoked_at is None

@@ -2,8 +2,8 @@
 
 Callers pass plain values in and get frozen dataclasses (``records``) back; no ORM object
 or SQLAlchemy exception escapes. Every write runs in a single transaction. Assessments
-live here; the journal, plans, exercise logs, activities, imported files and shoes in
-their own modules, mixed in.
+live here; the journal, plans, exercise logs, activities, imported files, shoes and
+accounts in their own modules, mixed in.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
+from stridewell.storage.account_repo import AccountStore
 from stridewell.storage.activity_repo import ActivityStore
 from stridewell.storage.checks import as_stored_json, require_aware, require_max_length
 from stridewell.storage.core import ensure_runner_exists
@@ -31,10 +32,18 @@ from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
 from stridewell.storage.shoe_repo import ShoeStore
 
 
-class Store(JournalStore, PlanStore, ExerciseStore, ActivityStore, ImportFileStore, ShoeStore):
+class Store(
+    JournalStore,
+    PlanStore,
+    ExerciseStore,
+    ActivityStore,
+    ImportFileStore,
+    ShoeStore,
+    AccountStore,
+):
     """Persistence for runners' assessments, pain journals, recovery plans, exercise
-    logs, imported activities and source files, and shoes, on SQLite (default) or
-    PostgreSQL.
+    logs, imported activities and source files, shoes, and their accounts, sessions and
+    shares with coaches, on SQLite (default) or PostgreSQL.
 
     Use as a context manager, or call ``close()``, to release the connection pool.
     Reads of another runner's records find nothing (None, [] or False), exactly as for

@@ -15,7 +15,10 @@ router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
 def service_of(request: Request) -> Stridewell:
-    service: Stridewell = request.app.state.service
+    """The service bound to the signed-in runner (the local runner on a one-person install)."""
+    from stridewell.web.auth import scoped_service
+
+    service: Stridewell = scoped_service(request)
     return service
 
 

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stridewell import __version__
 from stridewell.errors import StridewellError, http_status_for
@@ -22,12 +24,20 @@ from stridewell.storage.errors import StorageError
 from stridewell.web.api import router as api_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_training import router as training_router
+from stridewell.web.auth import LoginLimiter, auth_middleware
+from stridewell.web.csrf import csrf_cookie_middleware
 
 WEB_DIR = Path(__file__).parent
 
 
-def create_app(service: Stridewell | None = None) -> FastAPI:
-    """Build the app around a service (a default one on the configured database)."""
+def create_app(
+    service: Stridewell | None = None, *, multi_user: bool = False, secure_cookies: bool = False
+) -> FastAPI:
+    """Build the app around a service (a default one on the configured database).
+
+    ``multi_user`` turns on accounts (sign-in for everything but the public pages);
+    ``secure_cookies`` marks cookies Secure also behind a TLS-terminating proxy.
+    """
     app = FastAPI(
         title="Stridewell",
         version=__version__,
@@ -37,22 +47,33 @@ def create_app(service: Stridewell | None = None) -> FastAPI:
         ),
     )
     app.state.service = service or Stridewell()
+    app.state.multi_user = multi_user
+    app.state.secure_cookies = secure_cookies
+    app.state.login_limiter = LoginLimiter()
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
     app.include_router(training_router)
     _install_error_handlers(app)
+    # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
+    app.middleware("http")(auth_middleware)
+    app.middleware("http")(csrf_cookie_middleware)
 
     from stridewell.web.pages import router as pages_router
+    from stridewell.web.pages_account import router as account_pages
+    from stridewell.web.pages_assess import router as assess_pages
+    from stridewell.web.pages_recovery import router as recovery_pages
+    from stridewell.web.pages_training import router as training_pages
 
-    app.include_router(pages_router)
+    for router in (pages_router, assess_pages, recovery_pages, training_pages, account_pages):
+        app.include_router(router)
     return app
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
         first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
         loc = [str(p) for p in first["loc"] if p != "body"]
@@ -61,20 +82,54 @@ def _install_error_handlers(app: FastAPI) -> None:
             message = f"unknown field '{field}'"
         else:
             message = f"field '{field}': {first['msg']}"
+        if _is_page(request):
+            return _error_page(request, 422, message)
         return JSONResponse(
             status_code=422,
             content={"error": {"field": field, "message": message}, "detail": _plain(errors)},
         )
 
-    async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        status = http_status_for(exc)
+        if _is_page(request):
+            return _error_page(request, status, str(exc))
         field = getattr(exc, "field", None)
         return JSONResponse(
-            status_code=http_status_for(exc),
+            status_code=status,
             content={"error": {"message": str(exc), **({"field": field} if field else {})}},
         )
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if _is_page(request):
+            return _error_page(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)
+
     app.add_exception_handler(StridewellError, domain_error)
     app.add_exception_handler(StorageError, domain_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+
+
+def _is_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc"))
+
+
+_HEADINGS = {
+    400: "That did not work",
+    403: "Not allowed",
+    404: "Not found",
+    413: "Too large",
+    422: "Please check what you entered",
+    503: "Stridewell cannot reach its database",
+}
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    from stridewell.web.pages import render
+
+    heading = _HEADINGS.get(status, "Something went wrong")
+    return render(request, "error.html", {"heading": heading, "message": message}, status)
 
 
 def _plain(errors: Any) -> list[dict[str, Any]]:

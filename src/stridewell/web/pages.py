@@ -1,23 +1,77 @@
-"""Server-rendered pages (the full web app grows here)."""
+"""Server-rendered pages: shared rendering, the home page and the page routers.
+
+Pages are thin like the CLI: each route calls the service facade and renders a template.
+Forms post back with the CSRF token (`web.csrf`) and redirect after success (303), so a
+reload never repeats a write.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stridewell.knowledge import load_knowledge
+from stridewell.web.csrf import csrf_token
 
 router = APIRouter(include_in_schema=False)
 
+NAV = (
+    ("/", "Home"),
+    ("/today", "Today"),
+    ("/assess", "Assess"),
+    ("/journal", "Journal"),
+    ("/training", "Training"),
+    ("/shoes", "Shoes"),
+)
+LEVEL_WORDS = {
+    "emergency": "Get help today",
+    "urgent": "See a clinician in the next 1-2 days",
+    "soon": "Book a clinician",
+    "self_care": "Look after it yourself",
+}
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    """A page from its template, with what every page needs (token, navigation, version)."""
+    templates = request.app.state.templates
+    account = getattr(request.state, "account", None)
+    nav = list(NAV)
+    if account is not None and account.role == "coach":
+        nav.append(("/coach", "Runners"))
+    if not request.app.state.multi_user or account is not None:
+        nav.append(("/account", "Account"))
+    base = {
+        "csrf_token": csrf_token(request),
+        "nav": nav if getattr(request.state, "runner_id", None) else [("/login", "Sign in")],
+        "account": account,
+        "here": request.url.path,
+        "kb_version": load_knowledge().version,
+        "level_words": LEVEL_WORDS,
+    }
+    response: Response = templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+    return response
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def service_of(request: Request) -> Any:
+    """The service bound to the signed-in runner (see `web.auth.RunnerScoped`)."""
+    from stridewell.web.auth import scoped_service
+
+    return scoped_service(request)
+
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Any:
-    service = request.app.state.service
+def home(request: Request) -> Response:
+    service = service_of(request)
     recent = service.history(limit=10)
-    return request.app.state.templates.TemplateResponse(
-        request,
-        "home.html",
-        {"recent": recent, "kb_version": load_knowledge().version},
-    )
+    plan = service.current_plan()
+    return render(request, "home.html", {"recent": recent, "plan": plan})

@@ -1,0 +1,178 @@
+"""Who is asking: the local runner on a one-person install, or a signed-in account.
+
+One-person mode (the default on 127.0.0.1) has no sign-in: every request is the local
+runner's. Multi-user mode (`stridewell serve --multi-user`, and always when the server
+listens beyond this machine) needs an account: a session cookie names it, and every route
+reads the runner from `runner_of(request)`, never from the URL or the body.
+"""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.responses import Response
+
+from stridewell.errors import TooManyRequests, Unauthorized
+from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.web.csrf import CSRF_COOKIE, CSRF_HEADER
+
+SESSION_COOKIE = "sw_session"
+SESSION_SECONDS = 14 * 24 * 3600
+# Reachable without signing in (in multi-user mode).
+PUBLIC_PATHS = frozenset(
+    {"/login", "/register", "/openapi.json", "/docs", "/redoc", "/api/v1/health"}
+)
+PUBLIC_PREFIXES = ("/static/", "/docs/")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def runner_of(request: Request) -> str:
+    runner: str = request.state.runner_id
+    return runner
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+async def auth_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    request.state.runner_id = LOCAL_RUNNER_ID
+    request.state.account = None
+    if not request.app.state.multi_user:
+        return await call_next(request)
+    service = request.app.state.service
+    token = request.cookies.get(SESSION_COOKIE, "")
+    runner = service.session_runner(token) if token else None
+    path = request.url.path
+    if runner is None:
+        request.state.runner_id = None
+        if is_public(path):
+            return await call_next(request)
+        if path.startswith("/api/"):
+            return JSONResponse({"error": {"message": "sign in first"}}, status_code=401)
+        return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+    request.state.runner_id = runner
+    request.state.account = service.account(runner)
+    if path.startswith("/api/") and request.method in UNSAFE:
+        # Cookie-authenticated API writes must prove they come from our pages.
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not cookie or not secrets.compare_digest(cookie, sent):
+            return JSONResponse(
+                {"error": {"message": f"missing or wrong {CSRF_HEADER} header"}}, status_code=403
+            )
+    return await call_next(request)
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https" or request.app.state.secure_cookies,
+        path="/",
+    )
+
+
+class LoginLimiter:
+    """Failed sign-ins allowed per email and address, and per address, in a window.
+
+    In memory: one server process is what `stridewell serve` runs; a restart forgets,
+    which only ever helps the legitimate user.
+    """
+
+    def __init__(
+        self, per_account: int = 5, per_address: int = 20, window_s: float = 900.0
+    ) -> None:
+        self.per_account = per_account
+        self.per_address = per_address
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self.clock: Callable[[], float] = time.monotonic
+
+    def check(self, email: str, address: str) -> None:
+        """TooManyRequests when either budget is spent."""
+        now = self.clock()
+        for key, limit in ((f"{address}|{email.lower()}", self.per_account),
+                           (address, self.per_address)):  # fmt: skip
+            failures = self._recent(key, now)
+            if len(failures) >= limit:
+                wait = int(failures[0] + self.window_s - now) + 1
+                raise TooManyRequests(
+                    f"too many failed sign-ins: try again in {max(wait // 60, 1)} minute(s)",
+                    retry_after=wait,
+                )
+
+    def failed(self, email: str, address: str) -> None:
+        now = self.clock()
+        for key in (f"{address}|{email.lower()}", address):
+            self._recent(key, now).append(now)
+
+    def succeeded(self, email: str, address: str) -> None:
+        self._failures.pop(f"{address}|{email.lower()}", None)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        failures = self._failures.setdefault(key, deque())
+        while failures and failures[0] <= now - self.window_s:
+            failures.popleft()
+        return failures
+
+
+class RunnerScoped:
+    """The service as seen by one runner: every method that takes ``runner_id`` gets the
+    signed-in runner's, always. Routes use this instead of the service itself, so a route
+    cannot forget the runner (or take one from the request by mistake)."""
+
+    def __init__(self, service: Any, runner_id: str) -> None:
+        self._service = service
+        self._runner_id = runner_id
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._service, name)
+        if not callable(attribute) or not _takes_runner(
+            type(self._service).__qualname__, attribute
+        ):
+            return attribute
+        runner_id = self._runner_id
+
+        def scoped(*args: Any, **kwargs: Any) -> Any:
+            if "runner_id" in kwargs:
+                raise TypeError(f"{name}: the runner comes from the session, not the caller")
+            return attribute(*args, runner_id=runner_id, **kwargs)
+
+        return scoped
+
+
+_TAKES_RUNNER: dict[tuple[str, str], bool] = {}
+
+
+def _takes_runner(owner: str, method: Any) -> bool:
+    key = (owner, getattr(method, "__name__", ""))
+    found = _TAKES_RUNNER.get(key)
+    if found is None:
+        try:
+            found = "runner_id" in inspect.signature(method).parameters
+        except (TypeError, ValueError):
+            found = False
+        _TAKES_RUNNER[key] = found
+    return found
+
+
+def scoped_service(request: Request) -> Any:
+    """The service bound to the request's runner (see RunnerScoped)."""
+    runner = request.state.runner_id
+    if runner is None:  # only public routes run without a runner, and they read no data
+        raise Unauthorized("sign in first")
+    return RunnerScoped(request.app.state.service, runner)

@@ -1,0 +1,109 @@
+"""Recovery pages: today's plan with the two-tap pain check-in, exercises, the journal."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from stridewell.errors import InvalidInput
+from stridewell.web.csrf import require_csrf
+from stridewell.web.pages import render, see_other, service_of
+from stridewell.web.svg_charts import pain_chart_svg
+
+router = APIRouter(include_in_schema=False)
+
+# Which moment a two-tap check-in scores: the journal's own fields.
+MOMENTS = {
+    "pain_morning": "First steps this morning",
+    "pain_during": "During activity",
+    "pain_after": "After activity",
+    "pain_rest": "At rest",
+}
+JOURNAL_DAYS = 60
+
+
+@router.get("/today", response_class=HTMLResponse)
+def today_page(request: Request, day: date | None = None) -> Response:
+    service = service_of(request)
+    today = service.today()
+    plan = service.current_plan()
+    shown_day = day if day is not None and day <= today else today
+    plan_day = plan.day_of(shown_day) if plan else None
+    exercises = service.exercises_for(shown_day) if plan else []
+    ahead = [d for d in plan.days if d.day > shown_day][:7] if plan else []
+    logged = service.journal(since=shown_day, until=shown_day)
+    return render(
+        request,
+        "today.html",
+        {
+            "plan": plan,
+            "plan_day": plan_day,
+            "day": shown_day,
+            "today": today,
+            "exercises": exercises,
+            "ahead": ahead,
+            "moments": MOMENTS,
+            "logged": logged,
+            "earliest": today - timedelta(days=JOURNAL_DAYS),
+        },
+    )
+
+
+@router.post("/checkin", dependencies=[Depends(require_csrf)])
+def check_in(
+    request: Request,
+    pain: int = Form(..., ge=0, le=10),
+    moment: str = Form("pain_morning"),
+    day: date | None = Form(None),
+) -> Response:
+    """Two taps: when it hurt (preselected) and how much (0-10)."""
+    service = service_of(request)
+    if moment not in MOMENTS:
+        raise InvalidInput(f"unknown moment '{moment}'", field="moment")
+    when = day or service.today()
+    service.log_entry({"day": when.isoformat(), moment: pain})
+    return see_other(f"/today?day={when.isoformat()}#checkin")
+
+
+@router.post("/exercises/done", dependencies=[Depends(require_csrf)])
+def exercise_done(
+    request: Request,
+    exercise_id: str = Form(...),
+    sets_done: int = Form(1, ge=0, le=50),
+    day: date | None = Form(None),
+) -> Response:
+    service = service_of(request)
+    when = day or service.today()
+    service.log_exercise(
+        {"day": when.isoformat(), "exercise_id": exercise_id, "sets_done": sets_done}
+    )
+    return see_other(f"/today?day={when.isoformat()}#exercises")
+
+
+@router.get("/journal", response_class=HTMLResponse)
+def journal_page(request: Request) -> Response:
+    service = service_of(request)
+    since = service.today() - timedelta(days=JOURNAL_DAYS)
+    points, phases = service.pain_series(since=since)
+    entries = list(reversed(service.journal(since=since)))
+    return render(
+        request,
+        "journal.html",
+        {
+            "chart": pain_chart_svg(points, phases, _daily_km(service, since)),
+            "entries": entries,
+            "trend": service.pain_trend() if points else None,
+        },
+    )
+
+
+def _daily_km(service: Any, since: date) -> list[tuple[date, float]]:
+    km: dict[date, float] = {}
+    for activity in service.activities(limit=None, sport="running"):
+        day = activity.start_time.astimezone().date()
+        if day >= since and activity.distance_m:
+            km[day] = km.get(day, 0.0) + activity.distance_m / 1000
+    return sorted(km.items())

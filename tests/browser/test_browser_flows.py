@@ -1,0 +1,229 @@
+"""The main flows in a real browser: Debian's Chromium driven by Playwright against a real
+server process (uvicorn via `stridewell serve`) on a fresh SQLite database.
+
+Screenshots of each page at phone and desktop width go to tests/browser/screenshots/
+(git-ignored) for a person to look at. Without Chromium or Playwright the tests skip with
+a message, except under CI, where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "screenshots"
+GPX = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "activity-files"
+    / "gpx"
+    / "korita-zbevnica.gpx"
+)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Pages of the assessment answered by clicking, in whatever order the questionnaire asks.
+CLICKS = {
+    "onset": "gradual",
+    "injury_event": "no",
+    "pain_timing": "first_steps_morning",
+    "pain_quality": "stabbing",
+    "can_bear_weight": "yes",
+}
+TYPED = {"duration_days": "21", "pain_score": "5"}
+PASSWORD = "correct horse battery"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("browser-data"), [])
+
+
+@pytest.fixture(scope="module")
+def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A multi-user server where Alice shares with Cora (a coach) and Bob shares with nobody."""
+    from stridewell.service import Stridewell
+
+    data_dir = tmp_path_factory.mktemp("club-data")
+    with Stridewell(f"sqlite:///{(data_dir / 'stridewell.db').as_posix()}") as service:
+        service.upgrade_database()
+        alice = service.register("alice@example.org", PASSWORD, "Alice Runner")
+        bob = service.register("bob@example.org", PASSWORD, "Bob Runner")
+        cora = service.register("cora@example.org", PASSWORD, "Cora Coach", role="coach")
+        service.assess({"locations": ["heel_bottom"], "pain_score": 4}, runner_id=alice.runner_id)
+        service.assess({"locations": ["arch"]}, runner_id=bob.runner_id)
+        service.accept_invite(service.invite_coach(alice.runner_id), cora.runner_id)
+    yield from _serve(data_dir, ["--multi-user"])
+
+
+def _serve(data_dir: Path, options: list[str]) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "STRIDEWELL_DATA_DIR": str(data_dir)}
+    env.pop("STRIDEWELL_DATABASE_URL", None)
+    exe = Path(sys.executable).with_name("stridewell")
+    subprocess.run([str(exe), "db", "upgrade"], env=env, check=True, capture_output=True)
+    process = subprocess.Popen(
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    error = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(error) from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _shoot(page: Any, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def _answer_assessment(page: Any) -> None:
+    """Click through the question pages; unasked or unknown questions stay 'not sure'."""
+    for _ in range(15):
+        if "/assessments/" in page.url:
+            return
+        for field, value in CLICKS.items():
+            box = page.locator(f'input[name="{field}"][value="{value}"]')
+            if box.count():
+                box.first.check()
+        for field, value in TYPED.items():
+            box = page.locator(f'input[name="{field}"]')
+            if box.count():
+                box.first.fill(value)
+        page.get_by_role("button", name="Next").click()
+        page.wait_for_load_state()
+    raise AssertionError("the questionnaire did not end")
+
+
+def test_a_runner_assesses_heel_pain_on_the_foot_map_and_follows_the_plan(
+    browser: Any, server: str
+) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(server + "/assess")
+    _shoot(page, "assess-map")
+    heel = page.locator('.fm-region[data-region="heel_bottom"]').first
+    heel.click()
+    assert page.locator("#loc-heel_bottom").is_checked()  # the map drives the checkbox
+    page.locator('input[name="side"][value="left"]').check()
+    page.get_by_role("button", name="Next").click()
+    _answer_assessment(page)
+    assert "/assessments/" in page.url
+    heading = page.locator("#verdict-h").inner_text()
+    assert heading  # the level, first, in plain words
+    assert page.get_by_text("Plantar fasciitis").first.is_visible()
+    _shoot(page, "report")
+
+    page.get_by_role("button", name="Start my recovery plan").click()
+    page.wait_for_url("**/today")
+    _shoot(page, "today")
+    counts = []
+    today = date.today()
+    for back, pain in ((2, 6), (1, 4), (0, 2)):
+        page.goto(server + "/today")
+        page.fill("#checkin-day", (today - timedelta(days=back)).isoformat())
+        page.get_by_role("button", name=f"Pain {pain} of 10").click()
+        page.wait_for_load_state()
+        page.goto(server + "/journal")
+        counts.append(page.locator(".sw-pain-point").count())
+    assert counts == [1, 2, 3]  # the chart changes with every day logged
+    values = page.locator(".sw-pain-point").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-pain'))"
+    )
+    assert values == ["6", "4", "2"]
+    _shoot(page, "journal")
+    page.close()
+
+
+def test_a_runner_uploads_an_activity_and_sees_it_in_the_load_chart(
+    browser: Any, server: str
+) -> None:
+    if not GPX.exists():
+        pytest.skip(f"{GPX} is missing")
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(server + "/training")
+    page.set_input_files("#files", str(GPX))
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("#import-report")
+    assert "imported" in page.locator("#import-report").inner_text()
+    assert page.locator("#load-chart .sw-bar").count() >= 1
+    _shoot(page, "training")
+    page.goto(server + "/shoes")
+    _shoot(page, "shoes")
+    page.goto(server + "/")
+    _shoot(page, "home")
+    page.close()
+
+
+def test_a_coach_signs_in_and_sees_the_shared_runner_but_not_another(
+    browser: Any, club: str
+) -> None:
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(club + "/coach")
+    assert "/login" in page.url  # signed out: to the sign-in page first
+    _shoot(page, "login")
+    page.fill("#email", "cora@example.org")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/coach")
+    table = page.locator("#runners").inner_text()
+    assert "Alice Runner" in table and "Bob Runner" not in table
+    _shoot(page, "coach")
+    page.get_by_role("link", name="Alice Runner").click()
+    page.wait_for_load_state()
+    assert "read-only" in page.locator("h1").inner_text()
+    page.close()

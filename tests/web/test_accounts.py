@@ -1,0 +1,146 @@
+"""Accounts in the browser's terms (in process): register, invite a coach, withdraw,
+export everything, delete everything."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from stridewell.service import Stridewell
+from stridewell.web.app import create_app
+
+PASSWORD = "correct horse battery"
+GPX = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "activity-files"
+    / "gpx"
+    / "korita-zbevnica.gpx"
+)
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Stridewell]:
+    sw = Stridewell(f"sqlite:///{(tmp_path / 'acc.db').as_posix()}")
+    sw.upgrade_database()
+    yield sw
+    sw.close()
+
+
+@pytest.fixture
+def app(service: Stridewell) -> object:
+    return create_app(service, multi_user=True)
+
+
+def _register(app: object, email: str, name: str, role: str = "runner") -> TestClient:
+    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    client.get("/register")
+    data = {"email": email, "name": name, "password": PASSWORD, "role": role,
+            "csrf_token": client.cookies["sw_csrf"]}  # fmt: skip
+    done = client.post("/register", data=data)
+    assert done.status_code == 303, done.text
+    return client
+
+
+def _post(client: TestClient, url: str, **data: str) -> object:
+    return client.post(url, data={"csrf_token": client.cookies["sw_csrf"], **data})
+
+
+def test_registering_signs_the_runner_in(app: object) -> None:
+    client = _register(app, "Ann@Example.org ", "Ann")
+    page = client.get("/account")
+    assert page.status_code == 200 and "ann@example.org" in page.text
+
+
+def test_an_email_already_taken_is_said_plainly_on_the_form(app: object) -> None:
+    _register(app, "ann@example.org", "Ann")
+    other = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    other.get("/register")
+    data = {"email": "ANN@example.org", "name": "Imposter", "password": PASSWORD,
+            "csrf_token": other.cookies["sw_csrf"]}  # fmt: skip
+    page = other.post("/register", data=data)
+    assert page.status_code == 422
+    assert "already exists" in page.text and "sw_session" not in other.cookies
+
+
+def test_a_short_password_is_refused(app: object) -> None:
+    client = TestClient(app, follow_redirects=False)  # type: ignore[arg-type]
+    client.get("/register")
+    data = {"email": "bo@example.org", "name": "Bo", "password": "short",
+            "csrf_token": client.cookies["sw_csrf"]}  # fmt: skip
+    assert client.post("/register", data=data).status_code == 422
+
+
+def test_an_invite_link_gives_a_coach_read_only_access_until_withdrawn(app: object) -> None:
+    runner = _register(app, "ann@example.org", "Ann Runner")
+    coach = _register(app, "cy@example.org", "Cy Coach", role="coach")
+    page = _post(runner, "/sharing/invite")
+    link = re.search(r'<code id="invite-link">[^<]*(/invite/[^<]+)</code>', page.text)  # type: ignore[attr-defined]
+    assert link is not None
+    assert coach.get(link.group(1)).status_code == 200
+    accepted = _post(coach, link.group(1))
+    assert accepted.headers["location"] == "/coach"  # type: ignore[attr-defined]
+    assert "Ann Runner" in coach.get("/coach").text
+    # The same link does not work twice (for anyone else).
+    other = _register(app, "dee@example.org", "Dee Coach", role="coach")
+    assert _post(other, link.group(1)).status_code == 404  # type: ignore[attr-defined]
+    share = re.search(r'action="/sharing/([^/"]+)/revoke"', runner.get("/account").text)
+    assert share is not None
+    _post(runner, f"/sharing/{share.group(1)}/revoke")
+    assert "Ann Runner" not in coach.get("/coach").text
+
+
+def test_a_runner_cannot_accept_their_own_invite(app: object) -> None:
+    runner = _register(app, "ann@example.org", "Ann")
+    page = _post(runner, "/sharing/invite")
+    link = re.search(r"(/invite/[\w-]+)", page.text)  # type: ignore[attr-defined]
+    assert link is not None
+    assert _post(runner, link.group(1)).status_code == 404  # type: ignore[attr-defined]
+
+
+def test_the_export_holds_the_json_and_the_original_files(app: object) -> None:
+    client = _register(app, "ann@example.org", "Ann")
+    data = GPX.read_bytes()
+    imported = client.post(
+        "/training/import",
+        data={"csrf_token": client.cookies["sw_csrf"]},
+        files=[("files", ("korita.gpx", data, "application/gpx+xml"))],
+    )
+    assert imported.status_code == 200
+    export = client.get("/account/export")
+    assert export.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(export.content))
+    names = set(archive.namelist())
+    assert {"account.json", "assessments.json", "journal.json", "activities.json"} <= names
+    assert len(json.loads(archive.read("activities.json"))) == 1
+    original = f"originals/{hashlib.sha256(data).hexdigest()}.gpx"
+    assert archive.read(original) == data
+
+
+def test_deleting_the_account_removes_everything_and_signs_out(
+    app: object, service: Stridewell
+) -> None:
+    client = _register(app, "ann@example.org", "Ann")
+    client.post(
+        "/training/import",
+        data={"csrf_token": client.cookies["sw_csrf"]},
+        files=[("files", ("m.gpx", GPX.read_bytes(), "application/gpx+xml"))],
+    )
+    runner = service.authenticate("ann@example.org", PASSWORD).runner_id
+    assert service.originals_dir(runner).is_dir()
+    wrong = _post(client, "/account/delete", password="not my password")
+    assert wrong.status_code == 401  # type: ignore[attr-defined]
+    done = _post(client, "/account/delete", password=PASSWORD)
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    assert service.account(runner) is None
+    assert service.activities(runner_id=runner) == []
+    assert not service.originals_dir(runner).exists()
+    assert client.get("/account").status_code == 303  # signed out
