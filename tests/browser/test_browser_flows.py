@@ -176,8 +176,11 @@ def test_a_runner_assesses_heel_pain_on_the_foot_map_and_follows_the_plan(
     for back, pain in ((2, 6), (1, 4), (0, 2)):
         page.goto(server + "/today")
         page.fill("#checkin-day", (today - timedelta(days=back)).isoformat())
+        page.evaluate("window.stillThisPage = true")
         page.get_by_role("button", name=f"Pain {pain} of 10").click()
-        page.wait_for_load_state()
+        # htmx swaps the check-in section in place; it then lists what was saved.
+        page.wait_for_selector(f'#checkin .saved:has-text("{pain}/10")')
+        assert page.evaluate("window.stillThisPage === true")  # a partial update, no reload
         page.goto(server + "/journal")
         counts.append(page.locator(".sw-pain-point").count())
     assert counts == [1, 2, 3]  # the chart changes with every day logged
