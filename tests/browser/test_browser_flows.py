@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -193,23 +193,40 @@ def test_a_runner_assesses_heel_pain_on_the_foot_map_and_follows_the_plan(
 
 
 def test_a_runner_uploads_an_activity_and_sees_it_in_the_load_chart(
-    browser: Any, server: str
+    browser: Any, server: str, tmp_path: Path
 ) -> None:
-    if not GPX.exists():
-        pytest.skip(f"{GPX} is missing")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "activities"))
+    from synthetic import synthetic_run, write_gpx
+
+    # A one-hour run yesterday, written as a watch would: it lands in this week's bar
+    # (or last week's on a Monday).
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    run_file = tmp_path / "yesterday.gpx"
+    run_file.write_bytes(write_gpx(synthetic_run(7, started)))
     page = browser.new_page(viewport=DESKTOP)
     page.goto(server + "/training")
-    page.set_input_files("#files", str(GPX))
+    before = _km_per_bar(page)
+    assert sum(before) == 0
+    page.set_input_files("#files", [str(run_file), str(GPX)])
     page.get_by_role("button", name="Import").click()
     page.wait_for_selector("#import-report")
-    assert "imported" in page.locator("#import-report").inner_text()
-    assert page.locator("#load-chart .sw-bar").count() >= 1
+    assert "2 imported" in page.locator("#import-report").inner_text()
+    after = _km_per_bar(page)
+    assert len(after) == len(before) and sum(after) > 5  # the run shows as distance
+    assert "yesterday" not in page.locator("#import-report").inner_text()
     _shoot(page, "training")
     page.goto(server + "/shoes")
     _shoot(page, "shoes")
     page.goto(server + "/")
     _shoot(page, "home")
     page.close()
+
+
+def _km_per_bar(page: Any) -> list[float]:
+    values = page.locator("#load-chart .sw-bar").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-km'))"
+    )
+    return [float(v) for v in values]
 
 
 def test_a_coach_signs_in_and_sees_the_shared_runner_but_not_another(
