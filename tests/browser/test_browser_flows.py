@@ -212,7 +212,7 @@ def test_a_runner_uploads_an_activity_and_sees_it_in_the_load_chart(
     page.wait_for_selector("#import-report")
     assert "2 imported" in page.locator("#import-report").inner_text()
     after = _km_per_bar(page)
-    assert len(after) == len(before) and sum(after) > 5  # the run shows as distance
+    assert after and sum(after) > 5  # the run shows as distance in its week
     assert "yesterday" not in page.locator("#import-report").inner_text()
     _shoot(page, "training")
     page.goto(server + "/shoes")
