@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,6 @@ import typer
 from stridewell import __version__
 from stridewell.cli import recovery, training
 from stridewell.cli.errors import reports_errors
-from stridewell.errors import exit_code_for, is_reportable
 
 app = typer.Typer(
     name="stridewell",
@@ -35,17 +33,6 @@ def _service() -> Any:
     return Stridewell()
 
 
-def _read_input(source: str) -> str:
-    from stridewell.errors import InvalidInput
-
-    if source == "-":
-        return sys.stdin.read()
-    try:
-        return Path(source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {source}: {exc}", field="(file)") from exc
-
-
 @app.command()
 @reports_errors
 def assess(
@@ -62,23 +49,9 @@ def assess(
 ) -> None:
     """Assess foot pain: an interactive questionnaire, or a JSON assessment with --json."""
     if json_source is not None:
-        from stridewell.validation import parse_assessment_json
+        from stridewell.cli.assess_json import assess_json
 
-        assessment = parse_assessment_json(_read_input(json_source))
-        service = _service()
-        if save:
-            try:
-                result = service.assess(assessment)
-                report = result.report
-            except Exception as exc:
-                if not is_reportable(exc) or exit_code_for(exc) == 2:
-                    raise
-                # The report matters more than the archive: print it, warn about storage.
-                report = service.triage(assessment)
-                sys.stderr.write(f"warning: the assessment was not saved: {exc}\n")
-        else:
-            report = service.triage(assessment)
-        sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        assess_json(json_source, save=save, service=_service())
         return
     from stridewell.cli.interactive import run_questionnaire
 
@@ -212,7 +185,9 @@ training.register(app)
 
 
 def run() -> None:
-    app()
+    from stridewell.cli.entry import run as entry_run
+
+    entry_run()
 
 
 if __name__ == "__main__":  # pragma: no cover

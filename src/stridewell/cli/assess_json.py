@@ -1,0 +1,77 @@
+"""`stridewell assess --json FILE|-`: the contract's JSON in, the report as JSON out.
+
+Kept free of Typer, Click and Rich: the console script's entry point runs this directly
+when the arguments are exactly an `assess --json` call (see `cli.main.run`), so the most
+scripted use of the CLI starts as fast as Python, pydantic and the triage allow.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from stridewell.errors import InvalidInput, exit_code_for, is_reportable
+
+
+def read_input(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {source}: {exc}", field="(file)") from exc
+
+
+def assess_json(source: str, *, save: bool = True, service: Any = None) -> None:
+    """Print the triage report of the assessment in ``source`` (a path, or - for stdin).
+
+    Storage problems do not cost the runner their report: it is printed, with a warning.
+    """
+    from stridewell.validation import parse_assessment_json
+
+    assessment = parse_assessment_json(read_input(source))
+    if service is None:
+        from stridewell.service import Stridewell
+
+        service = Stridewell()
+    if save:
+        try:
+            report = service.assess(assessment).report
+        except Exception as exc:
+            if not is_reportable(exc) or exit_code_for(exc) == 2:
+                raise
+            report = service.triage(assessment)
+            sys.stderr.write(f"warning: the assessment was not saved: {exc}\n")
+    else:
+        report = service.triage(assessment)
+    sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def fast_path(argv: list[str]) -> int | None:
+    """Run `assess --json SRC [--save|--no-save]` (any order after `assess`) without Typer;
+    the exit code, or None when the arguments are anything else (Typer takes them)."""
+    if len(argv) < 3 or argv[0] != "assess":
+        return None
+    rest, source, save = argv[1:], None, True
+    while rest:
+        head = rest.pop(0)
+        if head == "--json" and rest and source is None:
+            source = rest.pop(0)
+        elif head.startswith("--json=") and source is None:
+            source = head.removeprefix("--json=")
+        elif head in ("--save", "--no-save"):
+            save = head == "--save"
+        else:
+            return None
+    if source is None:
+        return None
+    try:
+        assess_json(source, save=save)
+    except Exception as exc:
+        if not is_reportable(exc):
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        return exit_code_for(exc)
+    return 0
