@@ -150,3 +150,13 @@ def test_shoes_can_be_added_and_retired_from_the_page(client: TestClient) -> Non
     assert shoe_id is not None
     client.post(f"/shoes/{shoe_id.group(1)}/retire", data={"csrf_token": token})
     assert "retired" in client.get("/shoes").text
+
+
+def test_tampered_carried_answers_are_dropped_not_crashed_on(client: TestClient) -> None:
+    fields = hidden_fields(client.get("/assess").text)
+    for carried in ('{"locations": [["x"]], "side": {"a": 1}}', "[1, 2]", "{not json", "x" * 30000):
+        page = client.post(
+            "/assess", data={**fields, "answers": carried, "locations": "arch", "side": "left"}
+        )
+        assert page.status_code == 200, carried[:40]
+        assert hidden_fields(page.text)["answers"].startswith('{"locations":["arch"]')

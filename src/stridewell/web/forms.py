@@ -41,6 +41,8 @@ def load_answers(raw: str | None) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict):
         return {}
+    # Only the shapes an answer can have, before any rule looks at them.
+    data = {k: v for k, v in data.items() if isinstance(k, str) and _answer_shaped(v)}
     answers: dict[str, Any] = {}
     for question in questions_for(data):
         if question.field not in data:
@@ -50,6 +52,12 @@ def load_answers(raw: str | None) -> dict[str, Any]:
         except AnswerError:
             continue
     return answers
+
+
+def _answer_shaped(value: Any) -> bool:
+    if value is None or isinstance(value, bool | int | float | str):
+        return True
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def dump_answers(answers: Mapping[str, Any]) -> str:
