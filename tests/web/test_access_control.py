@@ -41,6 +41,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/shoes"): "own",
     ("POST", "/shoes"): "own",
     ("POST", "/shoes/{shoe_id}/retire"): "own",
+    ("POST", "/shoes/{shoe_id}/edit"): "own",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("GET", "/register"): "public",

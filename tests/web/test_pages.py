@@ -160,3 +160,29 @@ def test_tampered_carried_answers_are_dropped_not_crashed_on(client: TestClient)
         )
         assert page.status_code == 200, carried[:40]
         assert hidden_fields(page.text)["answers"].startswith('{"locations":["arch"]')
+
+
+def test_a_shoe_can_be_edited_from_the_page(client: TestClient) -> None:
+    token = _token(client, "/shoes")
+    missing = client.post("/shoes", data={"csrf_token": token, "model": "Glide"})
+    assert missing.status_code == 422 and "brand" in missing.text
+    client.post(
+        "/shoes", data={"csrf_token": token, "brand": "Acme", "model": "Glide", "start_km": "450"}
+    )
+    page = client.get("/shoes").text
+    shoe_id = re.search(r'action="/shoes/([^/"]+)/edit"', page)
+    assert shoe_id is not None
+    edited = client.post(
+        f"/shoes/{shoe_id.group(1)}/edit",
+        data={"csrf_token": token, "nickname": "Blue pair", "type": "stability",
+              "check_km": "400", "replace_km": "700", "is_default": "1"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert edited.status_code == 303
+    page = client.get("/shoes").text
+    assert "Blue pair" in page and "default" in page
+    bad = client.post(
+        f"/shoes/{shoe_id.group(1)}/edit",
+        data={"csrf_token": token, "check_km": "900", "replace_km": "700"},
+    )
+    assert bad.status_code == 422 and "check_km" in bad.text

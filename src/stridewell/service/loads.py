@@ -177,6 +177,8 @@ class LoadMixin:
 
         fields = {k: v for k, v in data.items() if v is not None}
         fields.setdefault("type", "other")
+        if not str(fields.get("brand", "")).strip():
+            raise InvalidInput("brand is required (the maker of the shoe)", field="brand")
         unknown = sorted(set(fields) - set(SHOE_FIELDS))
         if unknown:
             raise InvalidInput(f"unknown field '{unknown[0]}'", field=unknown[0])

@@ -100,6 +100,23 @@ async def add_shoe(request: Request) -> Response:
     return see_other("/shoes")
 
 
+@router.post("/shoes/{shoe_id}/edit", dependencies=[Depends(require_csrf)])
+async def edit_shoe(shoe_id: str, request: Request) -> Response:
+    form = await request.form()
+    changes: dict[str, Any] = {}
+    for key in ("brand", "model", "nickname", "type"):
+        value = form.get(key)
+        if isinstance(value, str) and value.strip():
+            changes[key] = value.strip()
+    for key in ("check_km", "replace_km"):
+        value = form.get(key)
+        if isinstance(value, str) and value.strip():
+            changes[key] = _number(value.strip())
+    changes["is_default"] = form.get("is_default") is not None
+    service_of(request).edit_shoe(shoe_id, changes)
+    return see_other("/shoes")
+
+
 @router.post("/shoes/{shoe_id}/retire", dependencies=[Depends(require_csrf)])
 def retire_shoe(shoe_id: str, request: Request, confirm: str = Form("")) -> Response:
     service_of(request).retire_shoe(shoe_id)
