@@ -57,6 +57,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/invite/{token}"): "account",
     ("GET", "/coach"): "coach",
     ("GET", "/coach/runners/{runner_id}"): "coach",
+    ("GET", "/coach/runners/{runner_id}/assessments/{assessment_id}"): "coach",
     ("POST", "/api/v1/assessments"): "own",
     ("GET", "/api/v1/assessments/{assessment_id}"): "own",
     ("GET", "/api/v1/assessments"): "own",
@@ -212,7 +213,7 @@ def test_each_role_gets_only_what_it_may_on_every_route(
         return
     if status == 303:
         assert not response.headers["location"].startswith("/login"), f"{role} was signed out"
-    if role == "alice" or (role == "coach" and path in ("/coach", "/coach/runners/{runner_id}")):
+    if role == "alice" or (role == "coach" and kind == "coach"):
         assert status < 500, body
         return
     # Everyone else: never A's data, never a change to it.
@@ -238,6 +239,9 @@ def test_a_revoked_coach_sees_nothing(world: World) -> None:
     gone = world.clients["revoked"]
     assert "Alice Marker" not in gone.get("/coach").text
     assert gone.get(f"/coach/runners/{world.ids['runner_id']}").status_code == 404
+    report = f"/coach/runners/{world.ids['runner_id']}/assessments/{world.ids['assessment_id']}"
+    assert gone.get(report).status_code == 404
+    assert world.clients["coach"].get(report).status_code == 200
 
 
 def _assert_alice_intact(world: World) -> None:

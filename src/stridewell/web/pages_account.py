@@ -213,3 +213,16 @@ def coach_runner(runner_id: str, request: Request) -> Response:
             "shoes": service.shoes(runner_id=runner_id),
         },
     )
+
+
+@router.get(
+    "/coach/runners/{runner_id}/assessments/{assessment_id}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(_multi_user)],
+)
+def coach_report(runner_id: str, assessment_id: str, request: Request) -> Response:
+    service = service_of(request)
+    service.require_coach_view(_coach(request), runner_id)
+    record = service.get_assessment(assessment_id, runner_id)
+    context = {"record": record, "report": record.report, "read_only": True}
+    return render(request, "report.html", context)
