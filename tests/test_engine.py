@@ -171,3 +171,37 @@ def test_conditions_far_from_the_pain_say_so_against_them() -> None:
     report = _report(locations=["achilles"], foot_cold_pale=True)
     far = [c for c in report.conditions if "not where" in " ".join(c.against)]
     assert all(c.id not in {"achilles_tendinopathy"} for c in far)
+
+
+def test_reports_are_identical_across_processes_whatever_the_hash_seed() -> None:
+    # Set iteration order changes with PYTHONHASHSEED; nothing in a report may depend on it
+    # (not even the last bit of a likelihood, through the order of a sum).
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "dev.yaml"
+    cases = [c["assessment"] for c in yaml.safe_load(shared.read_text())]
+    script = (
+        "import json, sys\n"
+        "from stridewell.contract import Assessment\n"
+        "from stridewell.triage.engine import assess\n"
+        "cases = json.load(sys.stdin)\n"
+        "print(json.dumps([assess(Assessment.model_validate(c)).to_json_dict() for c in cases]))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=json.dumps(cases),
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "12345")
+    }
+    assert len(outputs) == 1

@@ -90,7 +90,8 @@ class _Assessor:
         soreness = not hits and self._is_soreness(leading)
         level, reasons = self._level(hits, leading, soreness)
         conditions = self._conditions(scores, soreness)
-        advice = self._advice(level, hits, scores)
+        care = self._care(level, hits, scores)
+        prevention = self._prevention()
         return TriageReport(
             triage=Triage(level=level, reasons=reasons),
             summary=self._summary(level, hits, leading, soreness),
@@ -106,11 +107,11 @@ class _Assessor:
                 for h in hits
             ],
             conditions=conditions,
-            self_care=[a.text for a in advice if a.kind == "self_care"],
-            shoe_features=[a.text for a in advice if a.kind == "shoe_feature"],
-            exercises=[a.text for a in advice if a.kind == "exercise"],
-            prevention=[a.text for a in advice if a.kind == "prevention"],
-            advice=advice,
+            self_care=list(care.self_care),
+            shoe_features=list(care.shoe_features),
+            exercises=list(care.exercises),
+            prevention=[a.text for a in prevention],
+            advice=[*care.items, *prevention],
             disclaimer=self.kb.meta.disclaimer,
             knowledge_base=KnowledgeRef(version=self.kb.version, rules_fired=self.rules),
             sources=self._sources(),
@@ -191,9 +192,7 @@ class _Assessor:
             summary=cond.summary,
         )
 
-    def _advice(
-        self, level: Level, hits: list[RedFlagHit], scores: list[ConditionScore]
-    ) -> list[AdviceItem]:
+    def _care(self, level: Level, hits: list[RedFlagHit], scores: list[ConditionScore]) -> Care:
         leading = scores[0].condition
         second = None
         if len(scores) > 1 and scores[1].likelihood >= SECOND_CONDITION_ADVICE:
@@ -202,12 +201,14 @@ class _Assessor:
         # Care advice depends on these four things only, so it is worked out once per
         # combination and shared (the items are immutable).
         key = (level, leading.id, second.id if second else None, bone)
-        care = self.ck.care_cache.get(key)
+        care: Care | None = self.ck.care_cache.get(key)
         if care is None:
-            care = self.ck.care_cache[key] = _care_items(self.ck, level, leading, second, bone)
-        self.rules += [f"{_RULE_PREFIX[item.kind]}:{item.id}" for item in care]
-        self.cited.update(dict.fromkeys(chain.from_iterable(item.sources for item in care)))
-        return [*care, *self._prevention()]
+            care = self.ck.care_cache[key] = Care(
+                _care_items(self.ck, level, leading, second, bone)
+            )
+        self.rules += care.rules
+        self.cited.update(care.cited)
+        return care
 
     def _prevention(self) -> list[AdviceItem]:
         items = []
@@ -217,9 +218,9 @@ class _Assessor:
         for prevention, holds, needs, reads in self.ck.prevention:
             if holds is not None and not (needs <= present and holds(facts)):
                 continue
-            self.rules.append(f"prevention:{prevention.id}")
+            self.rules.append(_PREVENTION_RULE[prevention.id])
             # The explanation depends only on the facts the rule reads.
-            key = (prevention.id, *(facts.get(f) for f in reads))
+            key = (prevention.id, *map(facts.get, reads))
             item = explained.get(key)
             if item is None:
                 rule = prevention.rule
@@ -265,6 +266,30 @@ def _explain(
         sources,
         tuple(f.rule_id for f in held),
     )
+
+
+class _PreventionRuleIds(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        value = self[key] = f"prevention:{key}"
+        return value
+
+
+_PREVENTION_RULE = _PreventionRuleIds()
+
+
+class Care:
+    """Self-care, shoe features and exercises for one combination, with what a report
+    takes from them precomputed (shared between reports: nothing here is changed)."""
+
+    __slots__ = ("cited", "exercises", "items", "rules", "self_care", "shoe_features")
+
+    def __init__(self, items: tuple[AdviceItem, ...]) -> None:
+        self.items = items
+        self.rules = tuple(f"{_RULE_PREFIX[item.kind]}:{item.id}" for item in items)
+        self.cited = dict.fromkeys(chain.from_iterable(item.sources for item in items))
+        self.self_care = tuple(a.text for a in items if a.kind == "self_care")
+        self.shoe_features = tuple(a.text for a in items if a.kind == "shoe_feature")
+        self.exercises = tuple(a.text for a in items if a.kind == "exercise")
 
 
 _RULE_PREFIX = {"self_care": "advice", "shoe_feature": "shoe", "exercise": "exercise"}

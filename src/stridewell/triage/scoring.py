@@ -129,7 +129,8 @@ class CompiledKnowledge:
             **{("prevention", p.id): (p.text, p.sources) for p in kb.prevention},
         }
         self._advice_items: dict[tuple[str, str, str], AdviceItem] = {}
-        self.care_cache: dict[tuple[Level, str, str | None, bool], tuple[AdviceItem, ...]] = {}
+        # Care advice per (level, leading, second, bone), built by the engine (`engine.Care`).
+        self.care_cache: dict[tuple[Level, str, str | None, bool], Any] = {}
         self._base = [c.model.prior + c.model.off_site_penalty for c in self.conditions]
         self._by_region: dict[str, list[tuple[int, float]]] = {}
         # Region scores depend on the set of painful regions only; there are few such sets.
@@ -137,7 +138,8 @@ class CompiledKnowledge:
         for ci, cond in enumerate(self.conditions):
             for region, weight in cond.regions.items():
                 self._by_region.setdefault(region, []).append((ci, weight))
-        self._by_value: dict[tuple[str, Hashable], list[_Entry]] = {}
+        # field -> value -> the findings that value satisfies
+        self._by_value: dict[str, dict[Hashable, list[_Entry]]] = {}
         self._by_field: dict[str, list[_Entry]] = {}
         self._always: list[_Entry] = []
         for ci, cond in enumerate(self.conditions):
@@ -153,7 +155,7 @@ class CompiledKnowledge:
         if isinstance(rule, Leaf) and rule.op in ("has", "has_any", "eq", "in"):
             values = rule.value if isinstance(rule.value, frozenset) else [rule.value]
             for value in values:
-                self._by_value.setdefault((rule.field, value), []).append(entry)
+                self._by_value.setdefault(rule.field, {}).setdefault(value, []).append(entry)
         elif finding.needs:
             self._by_field.setdefault(min(finding.needs), []).append(entry)
         else:
@@ -182,7 +184,7 @@ class CompiledKnowledge:
         return hits
 
     def _red_flag_hit(self, flag: CompiledRedFlag, facts: Facts) -> RedFlagHit:
-        key = (flag.model.id, *(facts.get(f) for f in flag.reads))
+        key = (flag.model.id, *map(facts.get, flag.reads))
         hit: RedFlagHit | None = self.explained.get(key)
         if hit is None:
             hit = RedFlagHit(flag.model, tuple(evidence(flag.model.rule, facts)))
@@ -193,25 +195,29 @@ class CompiledKnowledge:
     def _matching(self, facts: Facts) -> list[_Entry]:
         """Every finding that holds for these facts (in no particular order)."""
         by_value, by_field = self._by_value, self._by_field
-        # Keyed by (condition, position): a has_any finding met by two answers counts once.
-        matched: dict[tuple[int, int], _Entry] = {}
+        # Keyed by the entry's identity (entries live as long as the compiled knowledge):
+        # a has_any finding met by two answers is one entry, and counts once.
+        matched: dict[int, _Entry] = {}
         list_fields = _LIST_FIELDS
         for field, value in facts.items():
+            table = by_value.get(field)
+            if table is None:
+                continue
             if field in list_fields:
                 for item in value:
-                    for entry in by_value.get((field, item), ()):
-                        matched[entry[0], entry[1]] = entry
+                    for entry in table.get(item, ()):
+                        matched[id(entry)] = entry
             else:
-                for entry in by_value.get((field, value), ()):
-                    matched[entry[0], entry[1]] = entry
+                for entry in table.get(value, ()):
+                    matched[id(entry)] = entry
         present = frozenset(facts)
-        for field in facts:
+        for field in facts:  # in the facts' order: the sums stay the same bit for bit
             for entry in by_field.get(field, ()):
                 if entry[2].needs <= present and entry[2].holds(facts):
-                    matched[entry[0], entry[1]] = entry
+                    matched[id(entry)] = entry
         for entry in self._always:
             if entry[2].holds(facts):
-                matched[entry[0], entry[1]] = entry
+                matched[id(entry)] = entry
         return list(matched.values())
 
     def _region_scores(self, locations: frozenset[str]) -> tuple[list[float], list[bool]]:
@@ -236,25 +242,24 @@ class CompiledKnowledge:
             regional = self._regional[locations] = self._region_scores(locations)
         base, matched_region = regional
         scores = list(base)
-        matched = self._matching(facts)
-        for ci, _, finding in matched:
-            scores[ci] += finding.weight
+        # One pass: add each finding's weight and group the findings by condition.
+        per_condition: list[list[_Entry]] = [[] for _ in scores]
+        for entry in self._matching(facts):
+            ci = entry[0]
+            scores[ci] += entry[2].weight
+            per_condition[ci].append(entry)
         top = max(scores)
         exp = math.exp
-        weights = [exp((s - top) / TEMPERATURE) for s in scores]
+        inverse = 1.0 / TEMPERATURE
+        weights = [exp((s - top) * inverse) for s in scores]
         total = sum(weights)
         # Stable sort (reverse keeps it stable): equal scores keep knowledge-base order.
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:DETAILED]
-        held: dict[int, list[_Entry]] = {ci: [] for ci in order}
-        for entry in matched:
-            found = held.get(entry[0])
-            if found is not None:
-                found.append(entry)
         result = []
         conditions = self.conditions
         for ci in order:
-            found = held[ci]
-            found.sort(key=_position)  # by rank
+            found = per_condition[ci]
+            found.sort()  # (condition, rank, ...): one condition, so by rank; ranks are unique
             result.append(
                 ConditionScore(
                     conditions[ci].model,
@@ -273,10 +278,6 @@ _LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "
 
 def _urgency(hit: RedFlagHit) -> int:
     return -hit.flag.level.rank
-
-
-def _position(entry: _Entry) -> int:
-    return entry[1]
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:
