@@ -32,6 +32,12 @@ def assess_json(source: str, *, save: bool = True, service: Any = None) -> None:
     from stridewell.validation import parse_assessment_json
 
     assessment = parse_assessment_json(read_input(source))
+    if not save and service is None:  # nothing to store: the engine alone, no service stack
+        from stridewell.triage.engine import assess
+
+        report = assess(assessment)
+        sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+        return
     if service is None:
         from stridewell.service import Stridewell
 
