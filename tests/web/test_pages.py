@@ -7,8 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-
-from conftest import hidden_fields, walk_assessment
+from web_helpers import hidden_fields, walk_assessment
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "activity-files"
 HEEL = {

@@ -8,12 +8,10 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Query, Request, UploadFile
 
-from stridewell.errors import InvalidInput
 from stridewell.web.api import service_of
+from stridewell.web.uploads import import_summary, write_uploads
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 def _activity_json(a: Any) -> dict[str, Any]:
@@ -51,26 +49,10 @@ def list_activities(
 async def import_activities(files: list[UploadFile], request: Request) -> Any:
     """Upload FIT/GPX/TCX files (also .gz) or a Strava export zip; returns the import report."""
     with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for index, upload in enumerate(files):
-            data = await upload.read(MAX_UPLOAD_BYTES + 1)
-            if len(data) > MAX_UPLOAD_BYTES:
-                raise InvalidInput(
-                    f"{upload.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB", field="files"
-                )
-            # Our own names on disk: an upload's name never becomes a path.
-            suffix = "".join(Path(upload.filename or "").suffixes[-2:])[:16]
-            path = Path(folder) / f"upload-{index}{suffix}"
-            path.write_bytes(data)
-            paths.append(path)
+        paths = await write_uploads(files, Path(folder))
+        names = {str(p): u.filename or p.name for p, u in zip(paths, files, strict=True)}
         report = service_of(request).import_paths(paths)
-    return {
-        "imported": report.imported,
-        "files": report.files,
-        "duplicates": len(report.duplicates),
-        "set_aside": [{"source": Path(s).name, "reason": r} for s, r in report.set_aside],
-        "summary": report.summary(),
-    }
+    return import_summary(report, names)
 
 
 @router.get("/load")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +33,31 @@ async def imported_uploads(request: Request, service: Any) -> dict[str, Any]:
     if not uploads:
         raise InvalidInput("choose at least one activity file or export zip", field="files")
     with tempfile.TemporaryDirectory() as folder:
-        paths, total = [], 0
-        for index, upload in enumerate(uploads):
-            # Our own names on disk: an upload's name never becomes a path.
-            suffix = "".join(Path(upload.filename or "").suffixes[-2:])[:16]
-            path = Path(folder) / f"upload-{index}{suffix}"
-            with path.open("wb") as out:
-                while chunk := await upload.read(CHUNK):
-                    total += len(chunk)
-                    if total > MAX_UPLOAD_BYTES:
-                        raise HTTPException(
-                            413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB"
-                        )
-                    out.write(chunk)
-            paths.append(path)
+        paths = await write_uploads(uploads, Path(folder))
         names = {str(p): u.filename or p.name for p, u in zip(paths, uploads, strict=True)}
         report = service.import_paths(paths)
+    return import_summary(report, names)
+
+
+async def write_uploads(uploads: Sequence[UploadFile], folder: Path) -> list[Path]:
+    """Write uploads into ``folder`` under our own names, refusing (413) past the limit."""
+    paths, total = [], 0
+    for index, upload in enumerate(uploads):
+        # Our own names on disk: an upload's name never becomes a path.
+        suffix = "".join(Path(upload.filename or "").suffixes[-2:])[:16]
+        path = folder / f"upload-{index}{suffix}"
+        with path.open("wb") as out:
+            while chunk := await upload.read(CHUNK):
+                total += len(chunk)
+                if total > MAX_UPLOAD_BYTES:
+                    raise HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+                out.write(chunk)
+        paths.append(path)
+    return paths
+
+
+def import_summary(report: Any, names: dict[str, str]) -> dict[str, Any]:
+    """The import report as data, naming files as the runner uploaded them."""
     return {
         "imported": report.imported,
         "files": report.files,
