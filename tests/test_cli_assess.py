@@ -117,3 +117,13 @@ def test_cli_json_path_does_not_import_the_web_stack() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stderr.strip().endswith("[]"), done.stderr
+
+
+def test_show_takes_a_unique_start_of_the_id() -> None:
+    first = run(["assess", "--json", "-"], stdin=json.dumps({"locations": ["arch"]}))
+    assert first.returncode == 0
+    listed = json.loads(run(["history", "--json"]).stdout)
+    full = listed[0]["id"]
+    shown = run(["show", full[:8], "--json"])
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout)["triage"] == json.loads(first.stdout)["triage"]

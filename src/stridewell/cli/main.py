@@ -90,8 +90,9 @@ def show(
     assessment_id: Annotated[str, typer.Argument(help="The id from `stridewell history`.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Show a stored assessment's triage report."""
-    record = _service().get_assessment(assessment_id)
+    """Show a stored assessment's triage report (a unique start of the id will do)."""
+    service = _service()
+    record = service.get_assessment(_full_assessment_id(service, assessment_id))
     if as_json:
         sys.stdout.write(json.dumps(record.report, indent=2, ensure_ascii=False) + "\n")
         return
@@ -99,6 +100,20 @@ def show(
     from stridewell.contract import TriageReport
 
     print_report(TriageReport.model_validate(record.report))
+
+
+def _full_assessment_id(service: Any, prefix: str) -> str:
+    from stridewell.errors import InvalidInput, NotFound
+
+    prefix = prefix.strip().lower()
+    if len(prefix) >= 32:
+        return prefix
+    ids = [r.id for r in service.history(limit=100_000) if r.id.startswith(prefix)]
+    if not ids or not prefix:
+        raise NotFound(f"no assessment with id '{prefix}'")
+    if len(ids) > 1:
+        raise InvalidInput(f"'{prefix}' matches several assessments: give more of the id")
+    return str(ids[0])
 
 
 @db_app.command("upgrade")
