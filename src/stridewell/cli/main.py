@@ -155,7 +155,10 @@ def demo(
     from stridewell.demo import load_demo
 
     added = load_demo(_service(), only_if_empty=if_empty)
-    typer.echo(f"demo data: {added} assessment(s) added")
+    if added:
+        typer.echo(f"demo data: {added} assessments, a recovery plan with check-ins, shoes")
+    else:
+        typer.echo("demo data: not added (the database already has assessments)")
 
 
 @app.command()
