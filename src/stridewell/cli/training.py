@@ -161,14 +161,15 @@ def shoes(
             "No shoes yet. Add a pair with [bold]stridewell shoes add BRAND MODEL[/bold]."
         )
         return
+    from stridewell.shoes.model import to_unit
+
     unit = data["unit"]
-    factor = 1 / 1.609344 if unit == "mi" else 1.0
     table = Table(title="Shoes", title_justify="left")
     for column in ("id", "shoe", "type", unit, "default", "retired"):
         table.add_column(column)
     for shoe in data["shoes"]:
         name = f"{shoe['brand']} {shoe['model']}".strip()
-        table.add_row(shoe["id"][:8], name, shoe["type"], f"{shoe['km'] * factor:.0f}",
+        table.add_row(shoe["id"][:8], name, shoe["type"], f"{to_unit(shoe['km'], unit):.0f}",
                       "yes" if shoe["is_default"] else "", shoe["retired"] or "")  # fmt: skip
     console.print(table)
     for alert in data["alerts"]:

@@ -218,7 +218,7 @@ class AccountsMixin:
             "not_improving": trend.direction.value in ("unchanged", "worsening"),
             "trend": trend.direction.value,
             "spikes": spikes,
-            "worn_shoes": [a for a in shoes["alerts"]],
+            "worn_shoes": list(shoes["alerts"]),
         }
 
     # -- your data ------------------------------------------------------------------------

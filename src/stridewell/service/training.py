@@ -264,11 +264,13 @@ class TrainingMixin:
         limit: int | None = 50,
         offset: int = 0,
         sport: str | None = None,
+        since: datetime | None = None,
         runner_id: str = LOCAL_RUNNER_ID,
     ) -> list[StoredActivity]:
+        """The runner's activities, newest first (those starting at or after ``since``)."""
         rows: list[StoredActivity] = self._with_schema(
             lambda: self.store.list_activities(
-                runner_id, since=None, until=None, sport=sport, limit=limit, offset=offset
+                runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
             )
         )
         return rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -102,7 +102,9 @@ def journal_page(request: Request) -> Response:
 
 def _daily_km(service: Any, since: date) -> list[tuple[date, float]]:
     km: dict[date, float] = {}
-    for activity in service.activities(limit=None, sport="running"):
+    # A day early in UTC: the local day of a run may start before UTC midnight.
+    first = datetime.combine(since - timedelta(days=1), time.min, tzinfo=UTC)
+    for activity in service.activities(limit=None, sport="running", since=first):
         day = activity.start_time.astimezone().date()
         if day >= since and activity.distance_m:
             km[day] = km.get(day, 0.0) + activity.distance_m / 1000

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
 from stridewell.web.pages import render, see_other, service_of
 from stridewell.web.svg_charts import shoe_bars_svg, weekly_load_svg
@@ -64,15 +65,14 @@ async def training_import(request: Request) -> Response:
 @router.get("/shoes", response_class=HTMLResponse)
 def shoes_page(request: Request, unit: str = "km") -> Response:
     service = service_of(request)
-    shown = "mi" if unit == "mi" else "km"
+    shown: Unit = "mi" if unit == "mi" else "km"
     overview = service.shoes(unit=shown)
-    factor = 1 / 1.609344 if shown == "mi" else 1.0
     bars = [
         {
             "name": s.get("nickname") or f"{s['brand']} {s['model']}",
-            "distance": s["km"] * factor,
-            "check_at": s["check_km"] * factor,
-            "replace_at": s["replace_km"] * factor,
+            "distance": to_unit(s["km"], shown),
+            "check_at": to_unit(s["check_km"], shown),
+            "replace_at": to_unit(s["replace_km"], shown),
             "retired": s.get("retired") is not None,
         }
         for s in overview["shoes"]
