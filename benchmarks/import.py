@@ -24,7 +24,7 @@ from pathlib import Path
 
 from stridewell.activities import ImportProblem, read_activities
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "activity-files"
+REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "activity-files"
 
 
 def ours(data: bytes) -> int:
@@ -198,13 +198,13 @@ def main() -> None:
               args.repeat)  # fmt: skip
         bench("GPX, synthetic 1 Hz runs", load(files, ".gpx")[: args.limit],
               {"gpxpy": gpxpy_read}, args.repeat)  # fmt: skip
-    if SHARED.is_dir():
-        real_fit = [p for p in (SHARED / "fit").iterdir() if p.suffix.lower() == ".fit"]
-        bench("FIT, real files (shared/activity-files)", load(real_fit, ".fit"), fit_rivals,
+    if REAL.is_dir():
+        real_fit = [p for p in (REAL / "fit").iterdir() if p.suffix.lower() == ".fit"]
+        bench("FIT, real files (tests/data/activity-files)", load(real_fit, ".fit"), fit_rivals,
               args.repeat)  # fmt: skip
-        bench("GPX, real files", load(list((SHARED / "gpx").iterdir()), ".gpx"),
+        bench("GPX, real files", load(list((REAL / "gpx").iterdir()), ".gpx"),
               {"gpxpy": gpxpy_read}, args.repeat)  # fmt: skip
-        bench("TCX, real files", load(list((SHARED / "tcx").iterdir()), ".tcx"),
+        bench("TCX, real files", load(list((REAL / "tcx").iterdir()), ".tcx"),
               {"tcxreader": tcxreader_read}, args.repeat)  # fmt: skip
     sys.stdout.flush()
 

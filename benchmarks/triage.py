@@ -24,11 +24,11 @@ from stridewell.contract import Assessment
 from stridewell.triage.engine import assess
 from stridewell.validation import parse_assessment
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEV_VIGNETTES = Path(__file__).resolve().parents[1] / "tests" / "vignettes" / "dev.yaml"
 
 
 def _cases() -> list[dict[str, object]]:
-    cases = yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())
+    cases = yaml.safe_load(DEV_VIGNETTES.read_text())
     return [c["assessment"] for c in cases]
 
 

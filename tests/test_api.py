@@ -10,11 +10,11 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from repo_paths import DEV_VIGNETTES
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VIGNETTES = yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())
+VIGNETTES = yaml.safe_load(DEV_VIGNETTES.read_text())
 
 
 @pytest.fixture

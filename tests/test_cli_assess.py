@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VIGNETTES = yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())
+from repo_paths import DEV_VIGNETTES
+
+VIGNETTES = yaml.safe_load(DEV_VIGNETTES.read_text())
 STRIDEWELL = [sys.executable, "-m", "stridewell.cli.main"]
 
 

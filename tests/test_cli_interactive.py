@@ -13,6 +13,7 @@ import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
+from repo_paths import DEV_VIGNETTES
 from stridewell.cli.interactive import ReplyError, parse_reply, run_questionnaire
 from stridewell.cli.main import app
 from stridewell.cli.render import LEVEL_WORD
@@ -22,8 +23,7 @@ from stridewell.knowledge.questions import Question, load_questionnaire
 from stridewell.service import Stridewell
 from stridewell.triage.questionnaire import answers_from_assessment
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VIGNETTES = {c["id"]: c for c in yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())}
+VIGNETTES = {c["id"]: c for c in yaml.safe_load(DEV_VIGNETTES.read_text())}
 SCRIPTED = [
     "dev-plantar-fasciitis-classic",
     "dev-metatarsalgia-worn-shoes",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -13,15 +12,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from repo_paths import CONTRACT_SCHEMA, DEV_VIGNETTES
 from stridewell.contract import Assessment, TriageReport
 from stridewell.errors import InvalidInput
 from stridewell.triage.engine import assess
 from stridewell.validation import parse_assessment, parse_assessment_json
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SCHEMA = json.loads((SHARED / "contract" / "assessment.schema.json").read_text())
+SCHEMA = json.loads(CONTRACT_SCHEMA.read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-VIGNETTES = yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())
+VIGNETTES = yaml.safe_load(DEV_VIGNETTES.read_text())
 PROPS: dict[str, Any] = SCHEMA["properties"]
 HISTORY_PROPS: dict[str, Any] = PROPS["history"]["properties"]
 

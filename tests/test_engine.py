@@ -180,12 +180,12 @@ def test_reports_are_identical_across_processes_whatever_the_hash_seed() -> None
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     import yaml
 
-    shared = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "dev.yaml"
-    cases = [c["assessment"] for c in yaml.safe_load(shared.read_text())]
+    from repo_paths import DEV_VIGNETTES
+
+    cases = [c["assessment"] for c in yaml.safe_load(DEV_VIGNETTES.read_text())]
     script = (
         "import json, sys\n"
         "from stridewell.contract import Assessment\n"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from repo_paths import DEV_VIGNETTES
 from stridewell.contract import Assessment, Level, Region, most_urgent
 from stridewell.errors import InvalidInput, KnowledgeBaseError
 from stridewell.knowledge import load_knowledge
@@ -28,8 +29,7 @@ from stridewell.triage.questionnaire import (
     to_assessment,
 )
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-VIGNETTES = yaml.safe_load((SHARED / "vignettes" / "dev.yaml").read_text())
+VIGNETTES = yaml.safe_load(DEV_VIGNETTES.read_text())
 
 # Red-flag fields that are not asked of everyone, and why skipping them is safe. The
 # property test below checks the claim; this list must name exactly the gated ones.

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
+from repo_paths import DEV_VIGNETTES
 from stridewell.contract import Assessment, Level
 from stridewell.triage.engine import assess
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
-DEV = SHARED / "vignettes" / "dev.yaml"
+DEV = DEV_VIGNETTES
 BLIND = [REPO / "tests" / "vignettes" / name for name in ("extra.yaml", "sparse.yaml")]
 
 

@@ -1,4 +1,4 @@
-"""Shared paths for the activity importer tests."""
+"""Shared fixtures for the activity importer tests."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from repo_paths import REAL_ACTIVITY_FILES
+
 HERE = Path(__file__).resolve().parent
-# The real files live beside the clone (../shared/activity-files), never in the package.
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "activity-files"
 
 # synthetic.py is a helper module next to the tests, imported by name.
 if str(HERE) not in sys.path:
@@ -18,6 +18,5 @@ if str(HERE) not in sys.path:
 
 @pytest.fixture(scope="session")
 def shared() -> Path:
-    if not SHARED.is_dir():
-        pytest.skip(f"real activity files not found at {SHARED}")
-    return SHARED
+    """The folder of real activity files (fit/, gpx/, tcx/)."""
+    return REAL_ACTIVITY_FILES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synthetic import synthetic_run, write_fit
 
+from repo_paths import ACTIVITY_FILES
 from stridewell.activities import ImportProblem, read_activities
 from stridewell.activities.fit import parse_fit_bytes
 from stridewell.activities.fit_crc import _crc_py, crc16
@@ -88,7 +88,7 @@ def _check(data: bytes) -> None:
 def test_fit_decoder_never_raises_anything_but_import_problem_on_truncation(
     name: str, cut: float
 ) -> None:
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "activity-files" / "fit" / name
+    data = ACTIVITY_FILES / "fit" / name
     if not data.is_file():
         pytest.skip("real files missing")
     raw = data.read_bytes()
@@ -103,7 +103,7 @@ def test_fit_decoder_never_raises_anything_but_import_problem_on_truncation(
 def test_fit_decoder_never_raises_anything_but_import_problem_on_bit_flips(
     name: str, flips: list[tuple[float, int]]
 ) -> None:
-    path = Path(__file__).resolve().parents[2].parent / "shared" / "activity-files" / "fit" / name
+    path = ACTIVITY_FILES / "fit" / name
     if not path.is_file():
         pytest.skip("real files missing")
     raw = bytearray(path.read_bytes())

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from repo_paths import ACTIVITY_FILES
 from stridewell.activities import ImportProblem, read_activities
 from stridewell.activities.gpx import _Gpx
 from stridewell.activities.gpx_fast import _scan_tokens, _whole_points, extract
 from stridewell.activities.xmlsafe import check_xml, parse_xml
 
-GPX_DIR = Path(__file__).resolve().parents[3] / "shared" / "activity-files" / "gpx"
+GPX_DIR = ACTIVITY_FILES / "gpx"
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="test" '
     'xmlns="http://www.topografix.com/GPX/1/1" '

@@ -21,15 +21,11 @@ from typing import Any
 
 import pytest
 
+from repo_paths import ACTIVITY_FILES
+
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
-GPX = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "activity-files"
-    / "gpx"
-    / "korita-zbevnica.gpx"
-)
+GPX = ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # Pages of the assessment answered by clicking, in whatever order the questionnaire asks.

@@ -14,17 +14,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from repo_paths import ACTIVITY_FILES
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 
 PASSWORD = "correct horse battery"
-GPX = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "activity-files"
-    / "gpx"
-    / "korita-zbevnica.gpx"
-)
+GPX = ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx"
 
 
 @pytest.fixture

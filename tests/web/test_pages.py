@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from web_helpers import hidden_fields, walk_assessment
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "activity-files"
+from repo_paths import ACTIVITY_FILES
+
 HEEL = {
     "locations": ["heel_bottom"],
     "side": "left",
@@ -112,7 +112,7 @@ def test_an_unknown_assessment_is_a_404_page_not_json(client: TestClient) -> Non
 
 def test_an_uploaded_gpx_file_shows_in_the_activity_list_and_load_chart(client: TestClient) -> None:
     token = _token(client, "/training")
-    data = (SHARED / "gpx" / "korita-zbevnica.gpx").read_bytes()
+    data = (ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx").read_bytes()
     page = client.post(
         "/training/import",
         data={"csrf_token": token},
