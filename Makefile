@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck unit install install-dev bench clean
+.PHONY: run test lint typecheck unit docs install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,12 @@ $(CHROMIUM):
 unit: install-dev | $(CHROMIUM)
 	$(BIN)/pytest -n 2 -q
 
-test: lint typecheck unit
+# The documentation site, built offline into site/ (git-ignored); --strict fails on any
+# broken link or page missing from the nav.
+docs: install-dev
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+
+test: lint typecheck unit docs
 
 bench: install-dev
 	$(BIN)/python benchmarks/triage.py
