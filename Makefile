@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install | $(PANGO)
 	$(BIN)/stridewell db upgrade
 	$(BIN)/stridewell demo --if-empty
 	$(BIN)/stridewell serve --host $(HOST) --port $(PORT)
@@ -35,6 +35,22 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# The handover PDF: WeasyPrint draws text with Debian's Pango; its tests read the PDF back
+# with poppler's pdftotext and pdftoppm. Installed where we may, only when missing.
+PANGO := /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
+PDFTOTEXT := /usr/bin/pdftotext
+$(PANGO):
+	@$(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation)
+$(PDFTOTEXT):
+	@$(call apt_install,poppler-utils)
+define apt_install
+if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	apt-get install -y -q $(1) >/dev/null 2>&1 || \
+	(apt-get update -q >/dev/null 2>&1 && apt-get install -y -q $(1) >/dev/null 2>&1) || \
+	echo "could not install $(1): the handover PDF will say so"; \
+else echo "the handover PDF needs Debian's $(1): apt-get install $(1)"; fi
+endef
+
 # The browser tests drive Debian's Chromium; install it where we may (never a browser download).
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
@@ -44,7 +60,7 @@ $(CHROMIUM):
 		echo "could not install chromium: the browser tests will say so"; \
 	else echo "browser tests need Debian's chromium: apt-get install chromium"; fi
 
-unit: install-dev | $(CHROMIUM)
+unit: install-dev | $(CHROMIUM) $(PANGO) $(PDFTOTEXT)
 	$(BIN)/pytest -n 2 -q
 
 # The documentation site, built offline into site/ (git-ignored); --strict fails on any

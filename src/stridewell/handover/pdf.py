@@ -1,0 +1,66 @@
+"""The handover PDF: the summary through a Jinja template (web/templates/handover/) and
+WeasyPrint. One A4 page for a typical history, two at most.
+
+WeasyPrint needs Pango from the system (Debian: libpango-1.0-0, libpangoft2-1.0-0; the
+Makefile installs them) and is imported on first use: it is slow to import, and only the
+PDF needs it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from stridewell.export.charts import PainPoint, PhaseSpan
+from stridewell.web.svg_charts import pain_chart_svg
+
+from .model import HandoverSummary
+
+TEMPLATE = "handover/summary.html"
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("stridewell.web") / "templates"))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["percent"] = percent
+    return env
+
+
+def percent(likelihood: float) -> str:
+    """A likelihood as a whole percentage; below one per cent says so instead of '0 %'."""
+    return "<1 %" if likelihood < 0.005 else f"{likelihood * 100:.0f} %"
+
+
+def pain_chart(summary: HandoverSummary) -> str:
+    """The journal chart as inline SVG: worst pain per day, plan phases, km per day."""
+    points = [PainPoint(day=d.day, worst=d.worst) for d in summary.journal.days]
+    phases = [PhaseSpan(phase=p.phase, first=p.first, last=p.last) for p in summary.tried.phases]
+    return pain_chart_svg(
+        points, phases, summary.training.daily_km, title="Pain journal and running"
+    )
+
+
+def render_html(summary: HandoverSummary) -> str:
+    """The handover page as HTML (the PDF's source; also printable from a browser)."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(s=summary, chart=pain_chart(summary))
+
+
+def render_pdf(summary: HandoverSummary) -> bytes:
+    """The handover as PDF bytes."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=render_html(summary), base_url=str(templates_dir())).write_pdf()
+    return pdf
