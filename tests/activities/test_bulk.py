@@ -87,7 +87,7 @@ def test_one_broken_file_in_a_folder_never_stops_the_rest(tmp_path: Path, shared
     (sub / "ok.fit").write_bytes((shared / "fit" / "garmin-fenix-5-walk.fit").read_bytes())
     (tmp_path / "bad.tcx").write_bytes(b"<TrainingCenterDatabase><oops")
     (tmp_path / "settings.fit").write_bytes((shared / "fit" / "Settings.fit").read_bytes())
-    (tmp_path / "notes.txt").write_text("ignored: not an activity file name")
+    (tmp_path / "notes.txt").write_text("listed as not read: not an activity file name")
     calls: list[tuple[int, int | None, str]] = []
     sources = list(iter_sources([tmp_path, tmp_path / "missing.fit"]))
     activities, report = import_all(sources, progress=lambda d, t, n: calls.append((d, t, n)))
@@ -96,8 +96,12 @@ def test_one_broken_file_in_a_folder_never_stops_the_rest(tmp_path: Path, shared
     assert "not well-formed" in reasons[str(tmp_path / "bad.tcx")]
     assert reasons[str(tmp_path / "settings.fit")] == "not an activity: FIT file type is 'settings'"
     assert reasons[str(tmp_path / "missing.fit")] == "no such file or folder"
-    assert [c[0] for c in calls] == [1, 2, 3, 4] and all(c[1] == 4 for c in calls)
-    assert report.summary() == "1 imported, 0 duplicates skipped, 3 set aside"
+    assert [name for name, _ in report.not_read] == [str(tmp_path / "notes.txt")]
+    assert "not an activity file" in report.not_read[0][1]
+    assert [c[0] for c in calls] == [1, 2, 3, 4, 5] and all(c[1] == 5 for c in calls)
+    assert report.summary() == (
+        "1 imported, 0 duplicates skipped, 3 set aside, 1 other file not read"
+    )
 
 
 def test_source_that_fails_to_read_is_reported_not_raised() -> None:

@@ -11,8 +11,9 @@ from .bulk import ImportReport, Source, SourceMeta, import_all, iter_sources
 from .errors import ImportProblem
 from .fit import parse_fit
 from .gpx import parse_gpx
+from .limits import DEFAULT_LIMITS, Limits
 from .model import Activity, Samples
-from .read import DEFAULT_LIMITS, Limits, read_activities
+from .read import read_activities
 from .tcx import parse_tcx
 
 __all__ = [

@@ -23,3 +23,7 @@ class ImportProblem(Exception):
     def with_source(self, source: str) -> ImportProblem:
         """The same problem, naming the file it came from (keeps the first name given)."""
         return self if self.source else ImportProblem(self.reason, source)
+
+
+class NotAnActivityFile(ImportProblem):
+    """A file of another type found in a folder or archive: listed in the report, not read."""

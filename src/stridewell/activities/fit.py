@@ -16,7 +16,7 @@ import numpy as np
 
 from .derive import Totals, Track, build_activity
 from .errors import ImportProblem
-from .fit_decode import F64, TIMESTAMP, FitError, Segment, Table, decode
+from .fit_decode import F64, MAX_SEGMENTS, TIMESTAMP, FitError, Segment, Table, decode
 from .model import FOOT_SPORTS, Activity
 from .sports import fit_names, normalise
 
@@ -69,9 +69,11 @@ def parse_fit(stream: BinaryIO, check_crc: bool = True) -> list[Activity]:
     return parse_fit_bytes(stream.read(), check_crc=check_crc)
 
 
-def parse_fit_bytes(buf: bytes, check_crc: bool = True) -> list[Activity]:
+def parse_fit_bytes(
+    buf: bytes, check_crc: bool = True, max_segments: int = MAX_SEGMENTS
+) -> list[Activity]:
     try:
-        return _parse(buf, check_crc)
+        return _parse(buf, check_crc, max_segments)
     except ImportProblem:
         raise
     except FitError as exc:
@@ -80,8 +82,8 @@ def parse_fit_bytes(buf: bytes, check_crc: bool = True) -> list[Activity]:
         raise ImportProblem(f"FIT file could not be read ({type(exc).__name__}: {exc})") from exc
 
 
-def _parse(buf: bytes, check_crc: bool) -> list[Activity]:
-    segments = decode(buf, check_crc=check_crc)
+def _parse(buf: bytes, check_crc: bool, max_segments: int) -> list[Activity]:
+    segments = decode(buf, check_crc=check_crc, max_segments=max_segments)
     activities: list[Activity] = []
     problems: list[str] = []
     for segment in segments:

@@ -114,6 +114,13 @@ class Segment:
     records_read: int
 
 
+MAX_SEGMENTS = 32  # chained FIT files in one file; the importer passes its own limit
+
+
+class FitLimit(FitError):
+    """A FIT file over one of the importer's limits (never a warning: the file is refused)."""
+
+
 class _Compressed(Exception):
     """Raised by the fast scan on the first compressed-timestamp header."""
 
@@ -128,8 +135,12 @@ def parse_header(buf: bytes, pos: int) -> tuple[int, int]:
     return size, int.from_bytes(buf[pos + 4 : pos + 8], "little")
 
 
-def decode(buf: bytes, check_crc: bool = True) -> list[Segment]:
-    """Decode every FIT file chained in ``buf``; later broken ones only add warnings."""
+def decode(buf: bytes, check_crc: bool = True, max_segments: int = MAX_SEGMENTS) -> list[Segment]:
+    """Decode every FIT file chained in ``buf``; later broken ones only add warnings.
+
+    More than ``max_segments`` chained files is refused: each costs a scan, and a file of
+    nothing but chained headers would otherwise cost seconds and gigabytes.
+    """
     segments: list[Segment] = []
     pos = 0
     while pos < len(buf):
@@ -142,6 +153,8 @@ def decode(buf: bytes, check_crc: bool = True) -> list[Segment]:
                 f"ignored {len(buf) - pos} bytes after the FIT data at byte {pos} ({exc})"
             )
             break
+        if len(segments) >= max_segments:
+            raise FitLimit(f"FIT file chains more than {max_segments} files, over the limit")
         segment, pos = _decode_segment(buf, pos, header_size, data_size, check_crc)
         segments.append(segment)
     return segments

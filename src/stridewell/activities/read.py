@@ -5,54 +5,42 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import BinaryIO
 
 from .errors import ImportProblem
 from .fit import parse_fit_bytes
 from .gpx import parse_gpx
+from .limits import DEFAULT_LIMITS, Allowance, Limits, expansion_cap, size
 from .model import Activity
 from .tcx import parse_tcx
+from .xmlsafe import check_markup_density
 
-MB = 1 << 20
+__all__ = ["DEFAULT_LIMITS", "Limits", "read_activities", "read_bytes", "sniff_xml"]
+
 GZIP_MAGIC = b"\x1f\x8b"
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?(gpx|TrainingCenterDatabase)[\s>/]")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Size limits against huge or hostile input; all configurable.
-
-    ``max_file_bytes`` caps one file as stored (a gzip or a zip member as stored),
-    ``max_decompressed_bytes`` what one file may expand to, ``max_zip_members`` and
-    ``max_archive_bytes`` an archive's member count and total expanded size.
-    """
-
-    max_file_bytes: int = 100 * MB
-    max_decompressed_bytes: int = 200 * MB
-    max_zip_members: int = 100_000
-    max_archive_bytes: int = 20 * 1024 * MB
-    check_crc: bool = True
-
-
-DEFAULT_LIMITS = Limits()
+_INFLATE_STEP = 4 * (1 << 20)  # bytes out per call, so a limit is seen within 4 MB
 
 
 def read_activities(
-    stream: BinaryIO, filename: str = "", limits: Limits = DEFAULT_LIMITS
+    stream: BinaryIO,
+    filename: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    allowance: Allowance | None = None,
 ) -> list[Activity]:
     """Read one FIT, GPX or TCX file (gzipped or not) into Activities.
 
     The format is told by content, not by name: a gzip magic number means decompress
-    (capped at ``limits.max_decompressed_bytes``) and look again; a FIT header means FIT; an
-    XML root ``gpx`` or ``TrainingCenterDatabase`` means GPX or TCX. Raises ImportProblem,
-    naming ``filename``, for anything that cannot be imported.
+    (within ``limits``, spending from ``allowance`` when given) and look again; a FIT
+    header means FIT; an XML root ``gpx`` or ``TrainingCenterDatabase`` means GPX or TCX.
+    Raises ImportProblem, naming ``filename``, for anything that cannot be imported.
     """
     try:
         data = stream.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
-            raise ImportProblem(f"file is larger than the limit of {_size(limits.max_file_bytes)}")
-        activities = read_bytes(data, limits)
+            raise ImportProblem(f"file is larger than the limit of {size(limits.max_file_bytes)}")
+        activities = read_bytes(data, limits, allowance)
     except ImportProblem as exc:
         raise exc.with_source(filename) if filename else exc from None
     except Exception as exc:  # the promise: one bad file never stops an import
@@ -60,16 +48,27 @@ def read_activities(
     return [replace(a, source_name=filename or None) for a in activities]
 
 
-def read_bytes(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Activity]:
-    for _ in range(3):  # a .gz of a .gz happens; deeper nesting is not an activity file
+def read_bytes(
+    data: bytes, limits: Limits = DEFAULT_LIMITS, allowance: Allowance | None = None
+) -> list[Activity]:
+    for _ in range(limits.max_gzip_layers):
         if not data.startswith(GZIP_MAGIC):
             break
-        data = gunzip(data, limits.max_decompressed_bytes)
+        data = gunzip_within(data, limits, allowance)
+    else:
+        if data.startswith(GZIP_MAGIC):
+            raise ImportProblem(
+                f"gzip inside gzip more than {limits.max_gzip_layers} deep: not an activity file"
+            )
     if not data:
         raise ImportProblem("file is empty")
     if len(data) >= 12 and data[8:12] == b".FIT":
-        return parse_fit_bytes(data, check_crc=limits.check_crc)
+        return parse_fit_bytes(
+            data, check_crc=limits.check_crc, max_segments=limits.max_fit_segments
+        )
     kind = sniff_xml(data)
+    if kind is not None:
+        check_markup_density(data, limits.max_xml_run_bytes, kind.upper())
     if kind == "gpx":
         return parse_gpx(io.BytesIO(data))
     if kind == "tcx":
@@ -90,23 +89,40 @@ def sniff_xml(data: bytes) -> str | None:
     return "gpx" if match.group(1) == b"gpx" else "tcx"
 
 
-def gunzip(data: bytes, limit: int) -> bytes:
-    """Decompress gzip data (all members), refusing to produce more than ``limit`` bytes."""
+def gunzip_within(data: bytes, limits: Limits, allowance: Allowance | None = None) -> bytes:
+    """One layer of gzip (all its members) within the limits; spends from ``allowance``."""
+    cap, why = expansion_cap(limits, len(data), allowance)
+    out = gunzip(data, cap)
+    if out is None:
+        if allowance is not None:
+            allowance.spend(cap)
+        raise ImportProblem(f"gzip data {why}")
+    if allowance is not None:
+        allowance.spend(len(out))
+    return out
+
+
+def gunzip(data: bytes, limit: int) -> bytes | None:
+    """Decompress gzip data (all members); None as soon as it would exceed ``limit`` bytes.
+
+    Decompression goes in steps of a few MB, so a bomb costs at most ``limit`` bytes of
+    work and memory, never what it claims to hold.
+    """
     out = bytearray()
     pending = data
     try:
         while pending:
             inflater = zlib.decompressobj(wbits=31)
-            chunk = inflater.decompress(pending, limit + 1 - len(out))
-            out += chunk
-            while not inflater.eof and len(out) <= limit:
-                if not inflater.unconsumed_tail:
-                    break
-                out += inflater.decompress(inflater.unconsumed_tail, limit + 1 - len(out))
-            if len(out) > limit:
-                raise ImportProblem(
-                    f"gzip data expands beyond the limit of {_size(limit)} (a decompression bomb?)"
-                )
+            chunk = pending
+            while True:
+                step = min(_INFLATE_STEP, limit + 1 - len(out))
+                got = inflater.decompress(chunk, step)
+                out += got
+                if len(out) > limit:
+                    return None
+                chunk = inflater.unconsumed_tail
+                if inflater.eof or (not chunk and len(got) < step):
+                    break  # a full step may leave output inside zlib: ask again
             if not inflater.eof:
                 break  # cut short: hand on what came out; the format parser judges the rest
             pending = inflater.unused_data
@@ -115,7 +131,3 @@ def gunzip(data: bytes, limit: int) -> bytes:
     except zlib.error as exc:
         raise ImportProblem(f"gzip data is damaged ({exc})") from None
     return bytes(out)
-
-
-def _size(n: int) -> str:
-    return f"{n / MB:.0f} MB" if n >= MB else f"{n} bytes"

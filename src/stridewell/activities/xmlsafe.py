@@ -13,6 +13,7 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 from .errors import ImportProblem
+from .limits import size
 
 CHUNK = 1 << 20
 
@@ -96,3 +97,17 @@ def parse_xml(
         raise ImportProblem(
             f"{kind} is not well-formed XML: {message} at line {exc.lineno}"
         ) from None
+
+
+def check_markup_density(data: bytes, longest: int, kind: str) -> None:
+    """Refuse XML with a run of ``longest`` bytes or more that holds no ``<``: an attribute
+    or a text that long (no device writes one) costs expat time that grows faster than
+    its length. Every run that long covers a whole window of half its length, so looking
+    for ``<`` in each such window finds it; a window's search stops at its first ``<``."""
+    window = max(longest // 2, 1)
+    for start in range(0, len(data) - window + 1, window):
+        if data.find(b"<", start, start + window) < 0:
+            raise ImportProblem(
+                f"{kind} holds a value or a text about {size(longest)} long without "
+                "markup, over the limit (no device writes one)"
+            )
