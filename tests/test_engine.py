@@ -137,14 +137,14 @@ def test_soreness_verdict_needs_a_change_in_training() -> None:
     assert report.conditions[0].id != SORENESS_ID
 
 
-def test_a_leading_stress_fracture_without_red_flags_still_needs_a_clinician() -> None:
+def test_a_leading_stress_fracture_without_red_flags_is_at_least_its_minimum_level() -> None:
     report = _report(
         locations=["top_of_foot"], onset="gradual", pain_quality=["pinpoint"],
         pain_timing=["weight_bearing", "worsens_with_activity"], duration_days=5,
         history={"weekly_km_change_pct": 50, "low_energy_risk": True},
     )  # fmt: skip
     assert report.conditions[0].id == "metatarsal_stress_fracture"
-    assert report.triage.level is Level.soon
+    assert report.triage.level is Level.urgent  # contract 1.1: stress fractures are urgent
     assert any("stress fracture" in r for r in report.triage.reasons)
 
 

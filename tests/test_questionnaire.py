@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from repo_paths import DEV_VIGNETTES
-from stridewell.contract import Assessment, Level, Region, most_urgent
+from stridewell.contract import Assessment, Level, Region
 from stridewell.errors import InvalidInput, KnowledgeBaseError
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.questions import (
@@ -19,6 +19,7 @@ from stridewell.knowledge.questions import (
     questions_file,
 )
 from stridewell.knowledge.rules import FIELDS, compile_rule, facts_of, fields_used
+from stridewell.triage.engine import assess
 from stridewell.triage.questionnaire import (
     AnswerError,
     answers_from_assessment,
@@ -39,6 +40,8 @@ GATED_RED_FLAG_FIELDS = {
     "bone_tenderness": "asked after any injury and for every region with a bone under it",
     "hop_test_painful": "its flag needs no injury; unable to bear weight is urgent already",
     "heel_squeeze_painful": "a heel-bone test, asked whenever any part of the heel hurts",
+    "steroid_injection": "its tear presentation needs heel or arch pain, and then it is asked",
+    "plantar_bruising": "its Lisfranc presentation needs an injury, and then it is asked",
 }
 # Where skipping a gated question may leave a red flag unreached, and why that is right.
 _NOT_HEEL = set(Region) - {Region.heel_bottom, Region.heel_pad, Region.heel_back}
@@ -103,8 +106,18 @@ def test_ottawa_questions_come_only_after_an_injury(injury: bool | None) -> None
     assert "ottawa_bone_points" not in asked_ids({**base, "injury_event": injury})
 
 
+def _cue_fields() -> set[str]:
+    """Fields whose answer can fire a red flag (rule-outs can only keep one quiet)."""
+    return {
+        name
+        for flag in load_knowledge().red_flags
+        for p in flag.presentations
+        for name in fields_used(p.cue_rule)
+    }
+
+
 def test_every_red_flag_field_is_asked_of_everyone_unless_listed_as_safely_gated() -> None:
-    red_flag_fields = set().union(*(fields_used(f.rule) for f in load_knowledge().red_flags))
+    red_flag_fields = _cue_fields()
     gated = {
         field
         for field in red_flag_fields
@@ -134,7 +147,7 @@ def _fired(data: dict[str, Any]) -> dict[str, Level]:
 def test_a_skipped_question_never_hides_a_more_urgent_red_flag(region: Region) -> None:
     """Give each skipped red-flag question its most alarming answer: no red flag more
     urgent than what the asked questions allow may appear, bar the accepted cases."""
-    flag_fields = set().union(*(fields_used(f.rule) for f in load_knowledge().red_flags))
+    flag_fields = _cue_fields()
     for injury, weight, onset in itertools.product(
         [True, False, None], [True, False, None], ["sudden", "gradual", None]
     ):
@@ -142,7 +155,8 @@ def test_a_skipped_question_never_hides_a_more_urgent_red_flag(region: Region) -
         gate["onset"] = onset
         skipped = flag_fields - {q.field for q in questions_for(gate)}
         known = {k: v for k, v in gate.items() if v is not None}
-        ceiling = most_urgent(list(_fired(known).values())).rank
+        # what the answers given already reach (flags, conditions, warning signs added up)
+        ceiling = assess(Assessment.model_validate(known)).triage.level.rank
         for field in sorted(skipped):
             filled = _fired({**known, field: _worst(field)})
             hidden = {fid for fid, level in filled.items() if level.rank > ceiling}

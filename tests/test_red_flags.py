@@ -85,6 +85,73 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"locations": ["ball_of_foot"], "pain_score": 7},
         {"locations": ["ball_of_foot"], "pain_score": 6, "duration_days": 7},
     ),
+    "local_infection": (
+        {"locations": ["toes"], "open_wound": True, "redness_warmth": True},
+        {"locations": ["toes"], "open_wound": True, "redness_warmth": False},
+    ),
+    "penetrating_wound": (
+        {"locations": ["ball_of_foot"], "penetrating_injury": True},
+        {"locations": ["ball_of_foot"], "penetrating_injury": False, "open_wound": True},
+    ),
+    "hot_swollen_joint": (
+        {"locations": ["big_toe_joint"], "redness_warmth": True, "swelling": "mild"},
+        # after a stubbed toe, redness and swelling are the injury, not a hot joint
+        {
+            "locations": ["big_toe_joint"],
+            "redness_warmth": True,
+            "swelling": "mild",
+            "injury_event": True,
+        },
+    ),
+    "possible_tendon_rupture": (
+        {"locations": ["inner_ankle"], "onset": "sudden", "push_off_weak": True},
+        {"locations": ["inner_ankle"], "onset": "gradual", "push_off_weak": True},
+    ),
+    "midfoot_injury": (
+        {
+            "locations": ["top_of_foot"],
+            "injury_event": True,
+            "can_bear_weight": True,
+            "plantar_bruising": True,
+        },
+        {
+            "locations": ["top_of_foot"],
+            "injury_event": True,
+            "can_bear_weight": True,
+            "plantar_bruising": False,
+            "swelling": "mild",
+            "bone_tenderness": [],
+        },
+    ),
+    "neurovascular_compromise": (
+        {
+            "locations": ["toes"],
+            "injury_event": True,
+            "can_bear_weight": False,
+            "numbness_tingling": True,
+        },
+        {
+            "locations": ["toes"],
+            "injury_event": True,
+            "can_bear_weight": True,
+            "numbness_tingling": True,
+        },
+    ),
+    "neurological_emergency": (
+        {"locations": ["toes"], "side": "both", "numbness_tingling": True, "duration_days": 3},
+        # numbness of both feet only while running, for months: laces or nerves, not an emergency
+        {
+            "locations": ["toes"],
+            "side": "both",
+            "numbness_tingling": True,
+            "duration_days": 90,
+            "pain_timing": ["during_run"],
+        },
+    ),
+    "nerve_root_compromise": (
+        {"locations": ["top_of_foot"], "sciatica_symptoms": True, "push_off_weak": True},
+        {"locations": ["top_of_foot"], "sciatica_symptoms": False, "push_off_weak": True},
+    ),
 }
 
 KB = load_knowledge()
@@ -99,9 +166,17 @@ def test_every_red_flag_of_the_knowledge_base_has_its_own_case() -> None:
     assert set(CASES) == {flag.id for flag in KB.red_flags}
 
 
-def test_every_red_flag_of_the_contract_is_in_the_knowledge_base() -> None:
+def test_every_red_flag_of_contract_1_1_is_in_the_knowledge_base_at_its_level() -> None:
     contract = {
         "possible_infection": "emergency",
+        "local_infection": "urgent",
+        "neurovascular_compromise": "emergency",
+        "neurological_emergency": "emergency",
+        "nerve_root_compromise": "urgent",
+        "possible_tendon_rupture": "urgent",
+        "midfoot_injury": "urgent",
+        "hot_swollen_joint": "urgent",
+        "penetrating_wound": "urgent",
         "possible_dvt": "emergency",
         "poor_circulation": "emergency",
         "deformity": "emergency",
@@ -167,8 +242,16 @@ def test_bone_stress_rules_apply_when_the_injury_question_was_not_answered() -> 
     assert "suspected_bone_stress_injury" in flags
 
 
-def test_infection_fires_for_a_wound_with_redness_even_without_fever() -> None:
+def test_a_red_wound_without_fever_or_diabetes_is_a_local_infection_not_an_emergency() -> None:
     flags = _flags({"locations": ["toes"], "open_wound": True, "redness_warmth": True})
+    assert flags.get("local_infection") is Level.urgent
+    assert "possible_infection" not in flags
+
+
+def test_a_red_wound_with_diabetes_is_an_emergency() -> None:
+    flags = _flags(
+        {"locations": ["toes"], "open_wound": True, "redness_warmth": True, "diabetes": True}
+    )
     assert flags.get("possible_infection") is Level.emergency
 
 
@@ -178,8 +261,13 @@ def test_worsening_pain_counts_as_not_improving_at_any_duration() -> None:
     )
 
 
-def test_ten_days_without_a_trend_counts_as_not_improving() -> None:
-    assert "not_improving" in _flags({"locations": ["arch"], "duration_days": 10})
+def test_a_blank_trend_is_never_read_as_not_improving_but_is_asked() -> None:
+    report = assess(Assessment.model_validate({"locations": ["arch"], "duration_days": 10}))
+    assert "not_improving" not in {f.id for f in report.red_flags}
+    assert "trend" in {q.field for q in report.unanswered_safety_questions}
+    assert "not_improving" in _flags(
+        {"locations": ["arch"], "duration_days": 10, "trend": "unchanged"}
+    )
 
 
 def test_improving_pain_after_two_weeks_is_not_flagged_as_not_improving() -> None:

@@ -1,4 +1,4 @@
-"""The assessment contract, version 1 (shared/contract/assessment.md) as pydantic models.
+"""The assessment contract, version 1.1 (shared/contract/assessment.md) as pydantic models.
 
 The input side (`Assessment`) accepts exactly the fields of the contract and rejects
 unknown ones. The output side (`TriageReport`) carries the contract's fields plus
@@ -7,7 +7,7 @@ Stridewell's extensions (knowledge-base version, rules fired, advice with source
 
 from __future__ import annotations
 
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -20,7 +20,20 @@ from pydantic import (
     field_validator,
 )
 
-CONTRACT_VERSION = 1
+from stridewell.levels import CONTRACT_MINOR, CONTRACT_VERSION, Level, most_urgent
+
+# The report side lives in `stridewell.report` (plain dataclasses: built for every
+# assessment, and fast to build matters); re-exported here as part of the contract.
+from stridewell.report import (
+    AdviceItem,
+    KnowledgeRef,
+    RankedCondition,
+    RedFlagHit,
+    SafetyQuestion,
+    SourceRef,
+    Triage,
+    TriageReport,
+)
 
 
 def _integral_float_to_int(value: Any) -> Any:
@@ -114,6 +127,7 @@ class BonePoint(StrEnum):
     medial_malleolus = "medial_malleolus"
     lateral_malleolus = "lateral_malleolus"
     sesamoid = "sesamoid"
+    tarsometatarsal = "tarsometatarsal"  # contract 1.1: base of the 2nd metatarsal (Lisfranc)
 
 
 class Surface(StrEnum):
@@ -128,35 +142,6 @@ class ArchType(StrEnum):
     flat = "flat"
     normal = "normal"
     high = "high"
-
-
-class Level(StrEnum):
-    """Triage levels of the contract, from most to least urgent."""
-
-    emergency = "emergency"
-    urgent = "urgent"
-    soon = "soon"
-    self_care = "self_care"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more urgent; self_care is 0."""
-        return _LEVEL_RANK[self]
-
-
-class _Rank(IntEnum):
-    self_care = 0
-    soon = 1
-    urgent = 2
-    emergency = 3
-
-
-_LEVEL_RANK = {Level(name): int(rank) for name, rank in _Rank.__members__.items()}
-
-
-def most_urgent(levels: list[Level]) -> Level:
-    """The most urgent of `levels`, `self_care` for an empty list."""
-    return max(levels, key=lambda lvl: lvl.rank, default=Level.self_care)
 
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
@@ -223,6 +208,14 @@ class Assessment(BaseModel):
     tendon_thickening: StrictBool | None = None
     push_off_weak: StrictBool | None = None
     diabetes: StrictBool | None = None
+    # contract 1.1
+    penetrating_injury: StrictBool | None = None
+    recent_travel_or_immobility: StrictBool | None = None
+    sciatica_symptoms: StrictBool | None = None
+    saddle_or_bladder_symptoms: StrictBool | None = None
+    plantar_bruising: StrictBool | None = None
+    steroid_injection: StrictBool | None = None
+    previous_episode: StrictBool | None = None
     history: History | None = None
 
     _reject_null = field_validator("*", mode="before")(_no_null)
@@ -239,19 +232,8 @@ class Assessment(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-# The report side lives in `stridewell.report` (plain dataclasses: they are built for
-# every assessment, and fast to build matters); re-exported here as part of the contract.
-from stridewell.report import (  # noqa: E402
-    AdviceItem,
-    KnowledgeRef,
-    RankedCondition,
-    RedFlagHit,
-    SourceRef,
-    Triage,
-    TriageReport,
-)
-
 __all__ = [
+    "CONTRACT_MINOR",
     "CONTRACT_VERSION",
     "AdviceItem",
     "ArchType",
@@ -265,6 +247,7 @@ __all__ = [
     "RankedCondition",
     "RedFlagHit",
     "Region",
+    "SafetyQuestion",
     "Sex",
     "Side",
     "SourceRef",

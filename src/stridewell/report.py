@@ -1,4 +1,4 @@
-"""The triage report (contract version 1 plus extensions) as plain, immutable dataclasses.
+"""The triage report (contract version 1.1 plus extensions) as plain, immutable dataclasses.
 
 A report is built for every assessment, so these are stdlib dataclasses (cheap to build)
 rather than validating models; `TriageReport.from_json_dict` validates a report read back
@@ -8,20 +8,25 @@ from storage or from another program.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from stridewell.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from stridewell.contract import Level
-
-CONTRACT_VERSION = 1
+from stridewell.levels import CONTRACT_MINOR, CONTRACT_VERSION, Level
 
 
 def _level(value: Any) -> Level:
-    from stridewell.contract import Level
-
     return Level(value)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyQuestion:
+    """An unanswered field whose answer could make this presentation more urgent."""
+
+    field: str
+    why: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "why": self.why}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +134,8 @@ class TriageReport:
     knowledge_base: KnowledgeRef
     sources: list[SourceRef]
     contract: int = field(default=CONTRACT_VERSION)
+    contract_minor: int = field(default=CONTRACT_MINOR)
+    unanswered_safety_questions: list[SafetyQuestion] = field(default_factory=list)
     # extension: notes from the runner's recorded training (spikes with their numbers,
     # load ratios as information, shoe rotation), when the history came from data
     training: list[dict[str, Any]] = field(default_factory=list)
@@ -138,9 +145,13 @@ class TriageReport:
         """The report as the contract's JSON object (with Stridewell's extensions)."""
         return {
             "contract": self.contract,
+            "contract_minor": self.contract_minor,
             "triage": self.triage.to_json_dict(),
             "summary": self.summary,
             "red_flags": [f.to_json_dict() for f in self.red_flags],
+            "unanswered_safety_questions": [
+                q.to_json_dict() for q in self.unanswered_safety_questions
+            ],
             "conditions": [c.to_json_dict() for c in self.conditions],
             "self_care": list(self.self_care),
             "shoe_features": list(self.shoe_features),
@@ -160,6 +171,12 @@ class TriageReport:
         try:
             return cls(
                 contract=int(data["contract"]),
+                # reports stored before contract 1.1 have neither of these
+                contract_minor=int(data.get("contract_minor", 0)),
+                unanswered_safety_questions=[
+                    SafetyQuestion(str(q["field"]), str(q["why"]))
+                    for q in data.get("unanswered_safety_questions", [])
+                ],
                 triage=Triage(_level(data["triage"]["level"]), list(data["triage"]["reasons"])),
                 summary=str(data["summary"]),
                 red_flags=[

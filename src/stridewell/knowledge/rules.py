@@ -320,3 +320,54 @@ def facts_of(assessment: Assessment) -> dict[str, Any]:
         else:
             facts[name] = value
     return facts
+
+
+def reads_blank_as_no(rule: Rule) -> bool:
+    """True when the rule can hold on a field that was never answered.
+
+    Rule-outs must not: only an answer given may rule a red flag out.
+    """
+    if isinstance(rule, Leaf):
+        return rule.op == "is_not" or (rule.op == "known" and rule.value is False)
+    if isinstance(rule, NotOf):
+        return True
+    return any(reads_blank_as_no(p) for p in rule.parts)
+
+
+# Three-valued reading of a rule over partial answers: None = cannot hold whatever the
+# blanks turn out to be; an empty set = holds now; otherwise the blank fields whose
+# answers could still make it hold.
+Open = frozenset[str] | None
+_HOLDS: frozenset[str] = frozenset()
+
+
+def open_fields(rule: Rule, facts: Facts) -> Open:
+    """Which unanswered fields could still make `rule` hold (see `Open`)."""
+    if isinstance(rule, Leaf):
+        if rule.field in facts or rule.op in ("is_not", "known"):
+            return _HOLDS if compile_rule(rule)(facts) else None
+        return frozenset([rule.field])
+    if isinstance(rule, NotOf):
+        inner = open_fields(rule.part, facts)
+        if inner is None:
+            return _HOLDS
+        return inner if inner else None
+    parts = [open_fields(p, facts) for p in rule.parts]
+    if isinstance(rule, AllOf):
+        if any(p is None for p in parts):
+            return None
+        return frozenset().union(*(p for p in parts if p is not None))
+    if any(p == _HOLDS for p in parts):
+        return _HOLDS
+    still = [p for p in parts if p is not None]
+    return frozenset().union(*still) if still else None
+
+
+def anchored(rule: Rule, facts: Facts) -> bool:
+    """At least one positive cue of the rule is among the answers given (it is in play)."""
+    if isinstance(rule, Leaf):
+        negative = rule.op in ("is_not", "known", "lacks")
+        return not negative and rule.field in facts and compile_rule(rule)(facts)
+    if isinstance(rule, NotOf):
+        return False
+    return any(anchored(p, facts) for p in rule.parts)

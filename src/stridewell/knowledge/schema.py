@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from stridewell.contract import Level, Region
-from stridewell.knowledge.rules import Rule, parse_rule
+from stridewell.knowledge.rules import AllOf, AnyOf, NotOf, Rule, parse_rule, reads_blank_as_no
 
 _ID = r"^[a-z][a-z0-9_]*$"
 
@@ -57,10 +57,9 @@ class Condition(_Strict):
     regions: dict[Region, float] = Field(min_length=1)
     off_site_penalty: float = Field(default=-4.0, le=0)
     findings: list[Finding]
-    level_floor: Level | None = Field(
-        default=None, description="minimum level when this is the leading cause"
-    )
-    floor_reason: str | None = None
+    minimum_level: Level = Field(description="the level is never below this when it leads")
+    minimum_reason: str = Field(min_length=10, description="plain words: why that minimum")
+    minimum_sources: list[str] = Field(min_length=1)
     self_care: list[str] = Field(default_factory=list)
     shoe_features: list[str] = Field(default_factory=list)
     exercises: list[str] = Field(default_factory=list)
@@ -68,12 +67,50 @@ class Condition(_Strict):
     sources: list[str] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _floor_needs_reason(self) -> Condition:
-        if self.level_floor is not None and not self.floor_reason:
-            raise ValueError(f"{self.id}: level_floor needs a floor_reason")
+    def _finding_ids_unique(self) -> Condition:
         ids = [f.id for f in self.findings]
         if len(ids) != len(set(ids)):
             raise ValueError(f"{self.id}: finding ids must be unique")
+        return self
+
+
+class Presentation(_Strict):
+    """One way runners report a red flag: its cues, and what known answers rule it out.
+
+    A blank answer is "not known": `cues` only hold on answers given (or on blanks where a
+    cue says `is_not`), and `unless` may only read answers given, so that an unanswered
+    question can never rule a presentation out.
+    """
+
+    id: str = Field(pattern=_ID)
+    text: str = Field(min_length=10, description="plain words: how a runner reports it")
+    cues: RuleField
+    unless: RuleField | None = None
+    level: Level | None = Field(default=None, description="a milder level for this one")
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def cue_rule(self) -> Rule:
+        return self.cues  # type: ignore[no-any-return]
+
+    @property
+    def unless_rule(self) -> Rule | None:
+        rule: Rule | None = self.unless
+        return rule
+
+    @property
+    def rule(self) -> Rule:
+        """Cues hold and no known answer rules it out, as one rule."""
+        unless = self.unless_rule
+        return self.cue_rule if unless is None else AllOf((self.cue_rule, NotOf(unless)))
+
+    @model_validator(mode="after")
+    def _rule_out_needs_an_answer(self) -> Presentation:
+        unless = self.unless_rule
+        if unless is not None and reads_blank_as_no(unless):
+            raise ValueError(
+                f"{self.id}: 'unless' must only read answers given (a blank is not a no)"
+            )
         return self
 
 
@@ -81,13 +118,32 @@ class RedFlag(_Strict):
     id: str = Field(pattern=_ID)
     name: str
     level: Level
-    when: RuleField
+    presentations: list[Presentation] = Field(min_length=1)
+    why_ask: str = Field(min_length=10, description="plain words: why its questions matter")
     advice: str
     sources: list[str] = Field(min_length=1)
+    _rule: Rule = PrivateAttr()
+
+    def model_post_init(self, __context: Any) -> None:
+        self._rule = AnyOf(tuple(p.rule for p in self.presentations))
 
     @property
     def rule(self) -> Rule:
-        return self.when  # type: ignore[no-any-return]
+        """The flag as one rule: any of its presentations."""
+        return self._rule
+
+    def level_of(self, presentation: Presentation) -> Level:
+        return presentation.level or self.level
+
+    @model_validator(mode="after")
+    def _presentations_fit_the_flag(self) -> RedFlag:
+        ids = [p.id for p in self.presentations]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"{self.id}: presentation ids must be unique")
+        for p in self.presentations:
+            if p.level is not None and p.level.rank > self.level.rank:
+                raise ValueError(f"{self.id}.{p.id}: a presentation cannot outrank its flag")
+        return self
 
 
 class Exercise(_Strict):
@@ -145,6 +201,33 @@ class Soreness(_Strict):
         return self.when  # type: ignore[no-any-return]
 
 
+class Aggregation(_Strict):
+    """When lesser warning signs together make the level more urgent (contract 1.1)."""
+
+    id: str = Field(pattern=_ID)
+    signs: list[str] = Field(min_length=1, description="flag ids or 'flag.presentation'")
+    min_signs: int = Field(ge=1, description="this many distinct signs fired ...")
+    when: RuleField | None = Field(default=None, description="... and this holds ...")
+    raise_to: Level = Field(description="... raise the level to at least this")
+    reason: str = Field(min_length=10, description="plain words for triage.reasons")
+    sources: list[str] = Field(min_length=1)
+
+    @property
+    def rule(self) -> Rule | None:
+        rule: Rule | None = self.when
+        return rule
+
+
+class DangerInTopThree(_Strict):
+    """A dangerous condition ranked second or third still raises the level."""
+
+    minimum_level: Level = Field(description="conditions with this minimum level ...")
+    min_likelihood: float = Field(gt=0, le=1, description="... at least this likely ...")
+    raise_to: Level = Field(description="... raise the level to at least this")
+    reason: str = Field(min_length=10)
+    sources: list[str] = Field(min_length=1)
+
+
 class Meta(_Strict):
     version: str = Field(pattern=r"^\d{4}\.\d{2}\.\d+$")
     disclaimer: str
@@ -152,6 +235,8 @@ class Meta(_Strict):
     soreness: Soreness
     no_flag_reason: str
     sources: list[str] = Field(min_length=1)
+    aggregation: list[Aggregation] = Field(min_length=1)
+    danger_in_top_three: list[DangerInTopThree] = Field(min_length=1)
 
 
 class KnowledgeBase(_Strict):
@@ -170,8 +255,13 @@ class KnowledgeBase(_Strict):
 
     def citation_ids_used(self) -> set[str]:
         used: set[str] = set(self.meta.sources) | set(self.meta.soreness.sources)
+        for agg in self.meta.aggregation:
+            used.update(agg.sources)
+        for danger in self.meta.danger_in_top_three:
+            used.update(danger.sources)
         for cond in self.conditions:
             used.update(cond.sources)
+            used.update(cond.minimum_sources)
             for finding in cond.findings:
                 used.update(finding.sources)
         for group in (
@@ -183,6 +273,9 @@ class KnowledgeBase(_Strict):
         ):
             for item in group:
                 used.update(item.sources)
+        for flag in self.red_flags:
+            for presentation in flag.presentations:
+                used.update(presentation.sources)
         return used
 
     @model_validator(mode="after")
@@ -202,6 +295,13 @@ class KnowledgeBase(_Strict):
             if dupes:
                 problems.append(f"duplicate {kind} ids: {dupes}")
         citations = {c.id for c in self.citations}
+        presentations = {f.id for f in self.red_flags} | {
+            f"{f.id}.{p.id}" for f in self.red_flags for p in f.presentations
+        }
+        for agg in self.meta.aggregation:
+            unknown_signs = sorted(set(agg.signs) - presentations)
+            if unknown_signs:
+                problems.append(f"aggregation {agg.id}: unknown signs {unknown_signs}")
         missing = sorted(self.citation_ids_used() - citations)
         if missing:
             problems.append(f"unknown citations: {missing}")

@@ -3,7 +3,8 @@
 Order of reasoning, safety first:
 1. red flags are evaluated before anything else; the level starts at the most urgent one;
 2. conditions are scored and ranked with the findings for and against each;
-3. a leading condition that needs a clinician may raise the level (never lower it);
+3. warning signs add up, and the ranked conditions may raise the level, never lower it
+   (`escalation`); the unanswered questions that could raise it are listed (`safety`);
 4. advice is chosen for the level: at `emergency` and `urgent` only what is safe while
    waiting to be seen; exercises wait for a clinician.
 """
@@ -25,20 +26,21 @@ from stridewell.report import (
     TriageReport,
 )
 from stridewell.report import RedFlagHit as RedFlagOut
+from stridewell.triage.escalation import escalate
+from stridewell.triage.safety import safety_questions
 from stridewell.triage.scoring import (
     EXPLAINED_CACHE_SIZE,
     CompiledKnowledge,
     ConditionScore,
     RedFlagHit,
-    level_of,
 )
 
 MAX_CONDITIONS = 5
 MIN_LIKELIHOOD = 0.02
 # The second condition's self-care joins the leading one's when it is this likely.
 SECOND_CONDITION_ADVICE = 0.2
-# Below this likelihood a leading condition cannot raise the level on its own.
-FLOOR_MIN_LIKELIHOOD = 0.35
+# Below this likelihood the summary does not name a most likely cause.
+NAMED_CAUSE_MIN_LIKELIHOOD = 0.35
 SORENESS_ID = "training_soreness"
 BONE_FLAGS = {"suspected_bone_stress_injury", "high_risk_stress_fracture_site"}
 # Advice that is safe while a runner waits to be seen at `urgent`.
@@ -88,7 +90,7 @@ class _Assessor:
         scores = self.ck.score(self.facts)
         leading = scores[0]
         soreness = not hits and self._is_soreness(leading)
-        level, reasons = self._level(hits, leading, soreness)
+        level, reasons = self._level(hits, scores, soreness)
         conditions = self._conditions(scores, soreness)
         care = self._care(level, hits, scores)
         prevention = self._prevention()
@@ -99,7 +101,7 @@ class _Assessor:
                 RedFlagOut(
                     id=h.flag.id,
                     name=h.flag.name,
-                    level=h.flag.level,
+                    level=h.level,
                     because=list(h.because),
                     advice=h.flag.advice,
                     sources=self._cite(h.flag.sources),
@@ -115,6 +117,9 @@ class _Assessor:
             disclaimer=self.kb.meta.disclaimer,
             knowledge_base=KnowledgeRef(version=self.kb.version, rules_fired=self.rules),
             sources=self._sources(),
+            unanswered_safety_questions=list(
+                safety_questions(self.ck).questions(self.facts, level)
+            ),
         )
 
     def _is_soreness(self, leading: ConditionScore) -> bool:
@@ -122,32 +127,18 @@ class _Assessor:
         return self.ck.soreness(self.facts) and leading.likelihood <= meta.max_leading_likelihood
 
     def _level(
-        self, hits: list[RedFlagHit], leading: ConditionScore, soreness: bool
+        self, hits: list[RedFlagHit], scores: list[ConditionScore], soreness: bool
     ) -> tuple[Level, list[str]]:
-        level = level_of(hits)
-        reasons: list[str] = []
-        for hit in hits:
-            self.rules.append(f"red_flag:{hit.flag.id}")
-            because = "; ".join(hit.because)
-            reasons.append(f"{hit.flag.name} ({because})" if because else hit.flag.name)
-        cond = leading.condition
-        floor = cond.level_floor
-        if (
-            floor is not None
-            and leading.region_match
-            and leading.likelihood >= FLOOR_MIN_LIKELIHOOD
-            and floor.rank > level.rank
-        ):
-            level = floor
-            self.rules.append(f"level_floor:{cond.id}")
-            self._cite(cond.sources)
-            reasons.append(f"{cond.name} is the most likely cause: {cond.floor_reason}")
+        decided = escalate(self.kb, self.facts, hits, scores)
+        self.rules += decided.rules
+        self._cite(decided.cited)
+        reasons = decided.reasons
         if not reasons:
             reasons.append(self.kb.meta.no_flag_reason)
             self._cite(self.kb.meta.sources)
         if soreness:
             self.rules.append("soreness")
-        return level, reasons
+        return decided.level, reasons
 
     def _conditions(self, scores: list[ConditionScore], soreness: bool) -> list[RankedCondition]:
         shown = [s for s in scores if s.likelihood >= MIN_LIKELIHOOD][:MAX_CONDITIONS]
@@ -241,7 +232,7 @@ class _Assessor:
             parts.append(f"Warning sign: {hits[0].flag.name.lower()}.")
         if soreness:
             parts.append(self.kb.meta.soreness.text)
-        elif leading.region_match and leading.likelihood >= FLOOR_MIN_LIKELIHOOD:
+        elif leading.region_match and leading.likelihood >= NAMED_CAUSE_MIN_LIKELIHOOD:
             parts.append(f"Most likely cause: {leading.condition.name}.")
         parts.append(text.action)
         return " ".join(parts)

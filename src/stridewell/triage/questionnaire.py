@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stridewell.contract import Assessment
+from stridewell.contract import Assessment, Level
 from stridewell.errors import InvalidInput
 from stridewell.knowledge.questions import Question, Questionnaire, load_questionnaire
 from stridewell.knowledge.rules import compile_rule
+from stridewell.triage.engine import assess
 
 Answers = Mapping[str, Any]
 
@@ -47,15 +48,26 @@ def questions_for(answers: Answers, questionnaire: Questionnaire | None = None) 
     questions before it; only the first applicable question of a field is kept. Answers
     the listed questions do not cover are ignored (say, an Ottawa answer after the
     injury answer was changed to no). Unanswered questions count as "not known".
+
+    Safety first: a question whose `ask_if` does not hold is still asked when its field
+    is one of the report's `unanswered_safety_questions` for the answers so far (an answer
+    to it could make the presentation more urgent).
     """
     questionnaire = questionnaire or load_questionnaire()
+    chosen = _walk(answers, questionnaire, frozenset())
+    safety = safety_fields(_assessment(answers, chosen))
+    return _walk(answers, questionnaire, safety) if safety else chosen
+
+
+def _walk(answers: Answers, questionnaire: Questionnaire, safety: frozenset[str]) -> list[Question]:
     facts: dict[str, Any] = {}
     chosen: list[Question] = []
     fields: set[str] = set()
     for question in questionnaire.questions:
         if question.field in fields:
             continue
-        if question.rule is not None and not compile_rule(question.rule)(facts):
+        gated = question.rule is not None and not compile_rule(question.rule)(facts)
+        if gated and question.field not in safety:
             continue
         chosen.append(question)
         fields.add(question.field)
@@ -63,6 +75,31 @@ def questions_for(answers: Answers, questionnaire: Questionnaire | None = None) 
         if value is not None:
             facts.update(_facts({question.field: value}))
     return chosen
+
+
+def safety_fields(assessment: Assessment | None) -> frozenset[str]:
+    """The fields the report on these answers lists as unanswered safety questions."""
+    if assessment is None:
+        return frozenset()
+    report = assess(assessment)
+    return frozenset(q.field for q in report.unanswered_safety_questions)
+
+
+def level_so_far(answers: Answers, questionnaire: Questionnaire | None = None) -> Level | None:
+    """The triage level the answers given so far already reach (None before a location).
+
+    The interactive flows stop at once when this is `emergency`.
+    """
+    questionnaire = questionnaire or load_questionnaire()
+    assessment = _assessment(answers, questions_for(answers, questionnaire))
+    return None if assessment is None else assess(assessment).triage.level
+
+
+def _assessment(answers: Answers, questions: list[Question]) -> Assessment | None:
+    try:
+        return _build(answers, questions)
+    except AnswerError:
+        return None
 
 
 def next_question(answers: Answers, questionnaire: Questionnaire | None = None) -> Question | None:
@@ -167,9 +204,13 @@ def to_assessment(answers: Answers, questionnaire: Questionnaire | None = None) 
     Raises AnswerError (an InvalidInput) if the answers break the contract, for example
     when no location was given.
     """
+    return _build(answers, questions_for(answers, questionnaire))
+
+
+def _build(answers: Answers, questions: list[Question]) -> Assessment:
     data: dict[str, Any] = {}
     history: dict[str, Any] = {}
-    for question in questions_for(answers, questionnaire):
+    for question in questions:
         value = answers.get(question.field)
         if value is None:
             continue

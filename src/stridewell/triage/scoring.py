@@ -29,7 +29,7 @@ from stridewell.knowledge.rules import (
     fields_used,
     required_fields,
 )
-from stridewell.knowledge.schema import Condition, KnowledgeBase, RedFlag
+from stridewell.knowledge.schema import Condition, KnowledgeBase, Presentation, RedFlag
 from stridewell.report import AdviceItem, SourceRef
 
 # Each further painful region a condition explains adds a little: spreading pain fits
@@ -64,10 +64,18 @@ class CompiledCondition:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledPresentation:
+    flag: RedFlag
+    model: Presentation
+    level: Level
+    holds: Predicate  # cues hold and nothing known rules it out
+    needs: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRedFlag:
     model: RedFlag
-    holds: Predicate
-    needs: frozenset[str]
+    presentations: tuple[CompiledPresentation, ...]
     reads: tuple[str, ...]
 
 
@@ -85,6 +93,8 @@ class ConditionScore:
 class RedFlagHit:
     flag: RedFlag
     because: tuple[str, ...]
+    level: Level  # the most urgent of the presentations that fired
+    presentations: tuple[str, ...]  # ids of the presentations that fired
 
 
 # (condition index, the finding's rank within its condition, the finding)
@@ -97,12 +107,7 @@ class CompiledKnowledge:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.conditions = tuple(_compile_condition(c) for c in kb.conditions)
-        self.red_flags = tuple(
-            CompiledRedFlag(
-                f, compile_rule(f.rule), required_fields(f.rule), tuple(sorted(fields_used(f.rule)))
-            )
-            for f in kb.red_flags
-        )
+        self.red_flags = tuple(_compile_red_flag(f) for f in kb.red_flags)
         self.prevention = tuple(
             (p, compile_rule(p.rule), required_fields(p.rule), tuple(sorted(fields_used(p.rule))))
             if p.rule is not None
@@ -173,21 +178,32 @@ class CompiledKnowledge:
         return item
 
     def red_flag_hits(self, facts: Facts) -> list[RedFlagHit]:
-        """Red flags that fire, most urgent first (knowledge-base order breaks ties)."""
+        """Red flags that fire, most urgent first (knowledge-base order breaks ties).
+
+        A flag fires when any of its presentations does: its cues hold on the answers
+        given and no known answer rules it out.
+        """
         present = frozenset(facts)
-        hits = [
-            self._red_flag_hit(f, facts)
-            for f in self.red_flags
-            if f.needs <= present and f.holds(facts)
-        ]
+        hits = []
+        for flag in self.red_flags:
+            fired = [p for p in flag.presentations if p.needs <= present and p.holds(facts)]
+            if fired:
+                hits.append(self._red_flag_hit(flag, fired, facts))
         hits.sort(key=_urgency)
         return hits
 
-    def _red_flag_hit(self, flag: CompiledRedFlag, facts: Facts) -> RedFlagHit:
+    def _red_flag_hit(
+        self, flag: CompiledRedFlag, fired: list[CompiledPresentation], facts: Facts
+    ) -> RedFlagHit:
         key = (flag.model.id, *map(facts.get, flag.reads))
         hit: RedFlagHit | None = self.explained.get(key)
         if hit is None:
-            hit = RedFlagHit(flag.model, tuple(evidence(flag.model.rule, facts)))
+            because = dict.fromkeys(
+                item for p in fired for item in evidence(p.model.cue_rule, facts)
+            )
+            level = max((p.level for p in fired), key=lambda lvl: lvl.rank)
+            ids = tuple(p.model.id for p in fired)
+            hit = RedFlagHit(flag.model, tuple(because), level, ids)
             if len(self.explained) < EXPLAINED_CACHE_SIZE:
                 self.explained[key] = hit
         return hit
@@ -277,7 +293,17 @@ _LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "
 
 
 def _urgency(hit: RedFlagHit) -> int:
-    return -hit.flag.level.rank
+    return -hit.level.rank
+
+
+def _compile_red_flag(flag: RedFlag) -> CompiledRedFlag:
+    presentations = tuple(
+        CompiledPresentation(
+            flag, p, flag.level_of(p), compile_rule(p.rule), required_fields(p.rule)
+        )
+        for p in flag.presentations
+    )
+    return CompiledRedFlag(flag, presentations, tuple(sorted(fields_used(flag.rule))))
 
 
 def _compile_condition(cond: Condition) -> CompiledCondition:
@@ -297,4 +323,4 @@ def _compile_condition(cond: Condition) -> CompiledCondition:
 
 
 def level_of(hits: list[RedFlagHit]) -> Level:
-    return hits[0].flag.level if hits else Level.self_care
+    return hits[0].level if hits else Level.self_care
