@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "handover"))
 
-from handover_cases import dev_cases, summary_for  # noqa: E402
+from handover_cases import dev_cases, summary_for
 
-from stridewell.handover import build_bundle, render_pdf  # noqa: E402
+from stridewell.handover import build_bundle, render_pdf
 
 TARGET_S = 1.0
 

@@ -14,8 +14,8 @@ from fhir.resources.R4B.clinicalimpression import ClinicalImpression
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-
 from handover_cases import dev_cases, summary_for
+
 from stridewell.contract import Assessment, History
 from stridewell.handover import (
     QUESTIONNAIRE_CANONICAL,

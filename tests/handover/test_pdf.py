@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from handover_cases import QUESTIONS, dev_cases, summary_for
+
 from stridewell.handover import HandoverSummary, render_html, render_pdf
 
 CASES = dev_cases()

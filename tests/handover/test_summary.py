@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-
 from handover_cases import ASSESSED_AT, TODAY, Run, dev_cases, journal, runs, shoes, summary_for
+
 from stridewell.contract import Assessment
 from stridewell.handover import build_summary
 from stridewell.journal.model import JournalEntry
