@@ -13,12 +13,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stridewell.knowledge.rules import Facts, compile_rule
+from stridewell.knowledge.rules import Facts, Predicate, Rule, compile_rule
 from stridewell.knowledge.schema import KnowledgeBase
 from stridewell.levels import Level
 from stridewell.triage.scoring import ConditionScore, RedFlagHit, level_of
 
 TOP = 3
+# compiled `when` rules of the aggregation, by identity (rules live as long as their base)
+_PREDICATES: dict[int, tuple[Rule, Predicate]] = {}
+
+
+class _RuleIds(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        value = self[key] = f"red_flag:{key}"
+        return value
+
+
+_RED_FLAG_RULE = _RuleIds()
+
+
+def _predicate(rule: Rule) -> Predicate:
+    found = _PREDICATES.get(id(rule))
+    if found is None or found[0] is not rule:
+        found = _PREDICATES[id(rule)] = (rule, compile_rule(rule))
+    return found[1]
 
 
 @dataclass(slots=True)
@@ -41,22 +59,10 @@ def escalate(
     """The level and why, from the red flags fired and the ranked conditions."""
     out = Escalation(level_of(hits))
     for hit in hits:
-        out.rules.append(f"red_flag:{hit.flag.id}")
-        because = "; ".join(hit.because)
-        out.reasons.append(f"{hit.flag.name} ({because})" if because else hit.flag.name)
-    fired = {h.flag.id: h for h in hits}
-    signs = set(fired) | {f"{h.flag.id}.{p}" for h in hits for p in h.presentations}
-    for rule in kb.meta.aggregation:
-        counted = [s for s in rule.signs if s in signs]
-        if len(counted) < rule.min_signs:
-            continue
-        if rule.rule is not None and not compile_rule(rule.rule)(facts):
-            continue
-        if out.raise_to(rule.raise_to):
-            names = dict.fromkeys(fired[s.split(".")[0]].flag.name.lower() for s in counted)
-            out.reasons.append(f"{' '.join(rule.reason.split())} ({', '.join(names)})")
-            out.rules.append(f"aggregation:{rule.id}")
-            out.cited += rule.sources
+        out.rules.append(_RED_FLAG_RULE[hit.flag.id])
+        out.reasons.append(hit.reason)
+    if hits:
+        _add_up(kb, facts, hits, out)
     leading = scores[0].condition
     if out.raise_to(leading.minimum_level):
         out.reasons.append(f"{leading.name} is the most likely cause: {leading.minimum_reason}")
@@ -74,3 +80,20 @@ def escalate(
                 out.rules.append(f"danger_in_top_three:{s.condition.id}")
                 out.cited += [*s.condition.minimum_sources, *danger.sources]
     return out
+
+
+def _add_up(kb: KnowledgeBase, facts: Facts, hits: list[RedFlagHit], out: Escalation) -> None:
+    """Warning signs add up: raise the level when enough lesser signs fired together."""
+    fired = {h.flag.id: h for h in hits}
+    signs = frozenset().union(*(h.signs for h in hits))
+    for rule in kb.meta.aggregation:
+        counted = [s for s in rule.signs if s in signs]
+        if len(counted) < rule.min_signs:
+            continue
+        if rule.rule is not None and not _predicate(rule.rule)(facts):
+            continue
+        if out.raise_to(rule.raise_to):
+            names = dict.fromkeys(fired[s.split(".")[0]].flag.name.lower() for s in counted)
+            out.reasons.append(f"{' '.join(rule.reason.split())} ({', '.join(names)})")
+            out.rules.append(f"aggregation:{rule.id}")
+            out.cited += rule.sources

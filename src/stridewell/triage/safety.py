@@ -47,7 +47,8 @@ class SafetyQuestions:
         """The unanswered fields that could raise `level`, most important first."""
         if level is Level.emergency:
             return ()
-        key = (level, *map(facts.get, self.reads))
+        # the same answers in the same order (facts follow the contract's field order)
+        key = (level, *facts.items())
         found = self._cache.get(key)
         if found is None:
             found = self._work_out(facts, level)

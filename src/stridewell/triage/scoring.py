@@ -70,6 +70,7 @@ class CompiledPresentation:
     level: Level
     holds: Predicate  # cues hold and nothing known rules it out
     needs: frozenset[str]
+    order: int  # position within its flag
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ class RedFlagHit:
     because: tuple[str, ...]
     level: Level  # the most urgent of the presentations that fired
     presentations: tuple[str, ...]  # ids of the presentations that fired
+    reason: str  # for triage.reasons: the flag's name and the answers that raised it
+    signs: frozenset[str]  # "flag" and "flag.presentation": what the aggregation counts
 
 
 # (condition index, the finding's rank within its condition, the finding)
@@ -108,6 +111,17 @@ class CompiledKnowledge:
         self.kb = kb
         self.conditions = tuple(_compile_condition(c) for c in kb.conditions)
         self.red_flags = tuple(_compile_red_flag(f) for f in kb.red_flags)
+        # Presentations indexed by one field they need (the last in contract order): only
+        # those whose field was answered are evaluated. The flag's position keeps the
+        # knowledge-base order of the hits.
+        self._presentations_by_field: dict[str, list[tuple[int, CompiledPresentation]]] = {}
+        for fi, flag in enumerate(self.red_flags):
+            for pres in flag.presentations:
+                if not pres.needs:  # the schema's cues always need an answer; stay safe
+                    raise ValueError(f"{flag.model.id}.{pres.model.id}: cues need an answer")
+                # later contract fields (exam, 1.1 fields) are answered less often
+                key = max(pres.needs, key=_FIELD_ORDER.__getitem__)
+                self._presentations_by_field.setdefault(key, []).append((fi, pres))
         self.prevention = tuple(
             (p, compile_rule(p.rule), required_fields(p.rule), tuple(sorted(fields_used(p.rule))))
             if p.rule is not None
@@ -147,6 +161,7 @@ class CompiledKnowledge:
         self._by_value: dict[str, dict[Hashable, list[_Entry]]] = {}
         self._by_field: dict[str, list[_Entry]] = {}
         self._always: list[_Entry] = []
+        self._multi: set[int] = set()
         for ci, cond in enumerate(self.conditions):
             # Rank = where the finding is listed in a report: strongest evidence first,
             # knowledge-base order breaking ties. Sorting by it later is one int compare.
@@ -161,6 +176,8 @@ class CompiledKnowledge:
             values = rule.value if isinstance(rule.value, frozenset) else [rule.value]
             for value in values:
                 self._by_value.setdefault(rule.field, {}).setdefault(value, []).append(entry)
+            if len(values) > 1 and rule.field in _LIST_FIELDS:
+                self._multi.add(id(entry))  # two answers can both meet it: count it once
         elif finding.needs:
             self._by_field.setdefault(min(finding.needs), []).append(entry)
         else:
@@ -184,11 +201,19 @@ class CompiledKnowledge:
         given and no known answer rules it out.
         """
         present = frozenset(facts)
-        hits = []
-        for flag in self.red_flags:
-            fired = [p for p in flag.presentations if p.needs <= present and p.holds(facts)]
-            if fired:
-                hits.append(self._red_flag_hit(flag, fired, facts))
+        fired: dict[int, list[CompiledPresentation]] = {}
+        by_field = self._presentations_by_field
+        for name in facts:
+            for fi, pres in by_field.get(name, ()):
+                if pres.needs <= present and pres.holds(facts):
+                    fired.setdefault(fi, []).append(pres)
+        if not fired:
+            return []
+        flags = self.red_flags
+        hits = [
+            self._red_flag_hit(flags[fi], sorted(fired[fi], key=_position), facts)
+            for fi in sorted(fired)
+        ]
         hits.sort(key=_urgency)
         return hits
 
@@ -203,17 +228,20 @@ class CompiledKnowledge:
             )
             level = max((p.level for p in fired), key=lambda lvl: lvl.rank)
             ids = tuple(p.model.id for p in fired)
-            hit = RedFlagHit(flag.model, tuple(because), level, ids)
+            name = flag.model.name
+            reason = f"{name} ({'; '.join(because)})" if because else name
+            signs = frozenset([flag.model.id, *(f"{flag.model.id}.{i}" for i in ids)])
+            hit = RedFlagHit(flag.model, tuple(because), level, ids, reason, signs)
             if len(self.explained) < EXPLAINED_CACHE_SIZE:
                 self.explained[key] = hit
         return hit
 
     def _matching(self, facts: Facts) -> list[_Entry]:
-        """Every finding that holds for these facts (in no particular order)."""
-        by_value, by_field = self._by_value, self._by_field
-        # Keyed by the entry's identity (entries live as long as the compiled knowledge):
-        # a has_any finding met by two answers is one entry, and counts once.
-        matched: dict[int, _Entry] = {}
+        """Every finding that holds for these facts, each once (in no particular order)."""
+        by_value, by_field, multi = self._by_value, self._by_field, self._multi
+        matched: list[_Entry] = []
+        add = matched.append
+        seen: set[int] = set()
         list_fields = _LIST_FIELDS
         for field, value in facts.items():
             table = by_value.get(field)
@@ -222,19 +250,24 @@ class CompiledKnowledge:
             if field in list_fields:
                 for item in value:
                     for entry in table.get(item, ()):
-                        matched[id(entry)] = entry
+                        # entries live as long as the compiled knowledge: ids are stable
+                        key = id(entry)
+                        if key in multi:
+                            if key in seen:
+                                continue
+                            seen.add(key)
+                        add(entry)
             else:
-                for entry in table.get(value, ()):
-                    matched[id(entry)] = entry
+                matched.extend(table.get(value, ()))
         present = frozenset(facts)
         for field in facts:  # in the facts' order: the sums stay the same bit for bit
             for entry in by_field.get(field, ()):
                 if entry[2].needs <= present and entry[2].holds(facts):
-                    matched[id(entry)] = entry
+                    add(entry)
         for entry in self._always:
             if entry[2].holds(facts):
-                matched[id(entry)] = entry
-        return list(matched.values())
+                add(entry)
+        return matched
 
     def _region_scores(self, locations: frozenset[str]) -> tuple[list[float], list[bool]]:
         """Prior plus region weight per condition for a set of painful regions."""
@@ -290,6 +323,11 @@ class CompiledKnowledge:
 
 
 _LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "list")
+_FIELD_ORDER = {name: i for i, name in enumerate(FIELDS)}
+
+
+def _position(pres: CompiledPresentation) -> int:
+    return pres.order
 
 
 def _urgency(hit: RedFlagHit) -> int:
@@ -299,9 +337,9 @@ def _urgency(hit: RedFlagHit) -> int:
 def _compile_red_flag(flag: RedFlag) -> CompiledRedFlag:
     presentations = tuple(
         CompiledPresentation(
-            flag, p, flag.level_of(p), compile_rule(p.rule), required_fields(p.rule)
+            flag, p, flag.level_of(p), compile_rule(p.rule), required_fields(p.rule), i
         )
-        for p in flag.presentations
+        for i, p in enumerate(flag.presentations)
     )
     return CompiledRedFlag(flag, presentations, tuple(sorted(fields_used(flag.rule))))
 
