@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,14 @@ class Run:
     shoe_id: str | None = None
 
 
-def dev_cases() -> list[dict[str, Any]]:
+@cache
+def _dev_cases() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = yaml.safe_load(DEV_VIGNETTES.read_text(encoding="utf-8"))
     return cases
+
+
+def dev_cases() -> list[dict[str, Any]]:
+    return [dict(c) for c in _dev_cases()]
 
 
 def runs() -> list[Run]:
@@ -104,6 +110,12 @@ def journal() -> list[JournalEntry]:
             )
         )
     return entries
+
+
+@cache
+def dev_summary(case_id: str) -> HandoverSummary:
+    """The summary of a dev vignette with the made-up history, built once per process."""
+    return summary_for(next(c for c in dev_cases() if c["id"] == case_id))
 
 
 def summary_for(case: dict[str, Any], *, with_history: bool = True) -> HandoverSummary:

@@ -5,7 +5,6 @@ into the same assessment."""
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from fhir.resources.R4B.clinicalimpression import ClinicalImpression
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from handover_cases import dev_cases, summary_for
+from handover_cases import dev_cases, dev_summary, summary_for
 
 from stridewell.contract import Assessment, History
 from stridewell.handover import (
@@ -32,9 +31,8 @@ CASES = dev_cases()
 IDS = [c["id"] for c in CASES]
 
 
-@cache
 def _summary(case_id: str) -> HandoverSummary:
-    return summary_for(next(c for c in CASES if c["id"] == case_id))
+    return dev_summary(case_id)
 
 
 def _resources(bundle: Bundle, kind: type[Any]) -> list[Any]:

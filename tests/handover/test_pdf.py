@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from functools import cache
 from pathlib import Path
 
 import pytest
-from handover_cases import QUESTIONS, dev_cases, summary_for
+from handover_cases import QUESTIONS, dev_cases, dev_summary, summary_for
 
 from stridewell.handover import HandoverSummary, render_html, render_pdf
 
@@ -18,9 +17,8 @@ IDS = [c["id"] for c in CASES]
 POPPLER = "Debian's poppler-utils (make unit installs it)"
 
 
-@cache
 def _summary(case_id: str) -> HandoverSummary:
-    return summary_for(next(c for c in CASES if c["id"] == case_id))
+    return dev_summary(case_id)
 
 
 def _tool(name: str) -> str:

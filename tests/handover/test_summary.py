@@ -158,3 +158,10 @@ def test_runs_of_another_sport_add_no_running_distance() -> None:
     s = build_summary(assessment_id="x", assessment=assessment, report=assess(assessment),
                       assessed_at=ASSESSED_AT, today=date(2026, 3, 18), runs=[ride])  # fmt: skip
     assert s.training.total_km == 0 and s.training.surfaces == []
+
+
+def test_warning_signs_say_their_findings_in_words_not_field_names() -> None:
+    s = summary_for(_case("dev-diabetic-foot"))
+    because = [b for w in s.warning_signs for b in w.because]
+    assert "red and warm: yes" in because
+    assert not any(b.startswith("redness_warmth") for b in because)

@@ -207,3 +207,10 @@ class HandoverSummary(BaseModel):
     questions: list[str]
     disclaimer: str
     kb_version: str
+
+    @property
+    def other_level_reasons(self) -> list[str]:
+        """The level's reasons that do not restate a warning sign (an escalation rule, the
+        leading condition's minimum level): the warning signs are listed on their own."""
+        names = tuple(w.name for w in self.warning_signs)
+        return [r for r in self.level_reasons if not names or not r.startswith(names)]

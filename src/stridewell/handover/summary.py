@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, tzinfo
 from stridewell.contract import Assessment
 from stridewell.journal.model import ExerciseLog, JournalEntry
 from stridewell.journal.trend import daily_scores, pain_trend
+from stridewell.knowledge.questions import load_questionnaire
+from stridewell.knowledge.rules import FIELDS
 from stridewell.plan.model import DayStatus, Plan
 from stridewell.report import TriageReport
 from stridewell.shoes import Shoe
@@ -117,6 +119,14 @@ def presentation(a: Assessment) -> Presentation:
     )
 
 
+def finding_words(finding: str) -> str:
+    """'redness_warmth: yes' as 'red and warm: yes': the field in the questionnaire's words."""
+    field, sep, value = finding.partition(": ")
+    if not sep or field not in FIELDS:
+        return finding
+    return f"{load_questionnaire().field_name(field)}: {value}"
+
+
 def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:
     out = []
     for rank, c in enumerate(report.conditions, start=1):
@@ -191,9 +201,8 @@ def tried(plan: Plan | None, logs: Sequence[ExerciseLog], entries: Sequence[Jour
             done += bool(wanted & done_on.get(day.day, set()))
     referral = None
     if plan.referral is not None:
-        referral = f"{plan.referral.level.value} since {plan.referral.since.isoformat()}: " + (
-            "; ".join(plan.referral.reasons)
-        )
+        # Its reasons are the report's warning signs, listed on their own.
+        referral = f"{plan.referral.level.value} since {plan.referral.since.isoformat()}"
     return Tried(
         plan_start=plan.start,
         phases=spans,
@@ -250,7 +259,7 @@ def build_summary(
                 id=f.id,
                 name=f.name or f.id.replace("_", " "),
                 level=f.level,
-                because=list(f.because),
+                because=[finding_words(b) for b in f.because],
                 advice=f.advice,
             )
             for f in report.red_flags
