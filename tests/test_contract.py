@@ -116,3 +116,44 @@ def test_a_report_has_every_contract_field_and_serialises_for_to_json() -> None:
     first = data["conditions"][0]
     assert {"id", "name", "likelihood", "for", "against", "sources"} <= set(first)
     assert TriageReport.model_validate(data) == report
+
+
+def test_a_contract_1_0_assessment_is_still_valid_and_gets_a_1_1_report() -> None:
+    data = {"locations": ["achilles"], "felt_pop": True, "push_off_weak": True, "age": 41}
+    report = assess(parse_assessment(data)).to_json_dict()
+    assert report["contract"] == 1 and report["contract_minor"] == 1
+    assert isinstance(report["unanswered_safety_questions"], list)
+
+
+def test_the_fields_of_contract_1_1_are_accepted() -> None:
+    data = {
+        "locations": ["top_of_foot"], "penetrating_injury": False,
+        "recent_travel_or_immobility": True, "sciatica_symptoms": False,
+        "saddle_or_bladder_symptoms": False, "plantar_bruising": True,
+        "steroid_injection": False, "previous_episode": True,
+        "bone_tenderness": ["tarsometatarsal"],
+    }  # fmt: skip
+    assert _schema_ok(data) and _model_ok(data)
+
+
+def test_a_report_with_safety_questions_reads_back_the_same() -> None:
+    report = assess(parse_assessment({"locations": ["achilles"]}))
+    assert report.unanswered_safety_questions
+    assert TriageReport.model_validate(report.to_json_dict()) == report
+
+
+def test_a_report_stored_before_contract_1_1_still_reads() -> None:
+    data = assess(parse_assessment({"locations": ["arch"]})).to_json_dict()
+    del data["contract_minor"], data["unanswered_safety_questions"]
+    old = TriageReport.model_validate(data)
+    assert old.contract_minor == 0 and old.unanswered_safety_questions == []
+
+
+def test_there_is_one_contract_version_and_one_level_type() -> None:
+    import stridewell.contract as contract
+    import stridewell.levels as levels
+    import stridewell.report as report_module
+
+    assert contract.CONTRACT_VERSION is levels.CONTRACT_VERSION
+    assert report_module.CONTRACT_VERSION is levels.CONTRACT_VERSION
+    assert contract.Level is levels.Level

@@ -27,6 +27,19 @@ CONTRACT_CONDITIONS = {
     "dorsal_compression", "posterior_tibial_tendinopathy", "peroneal_tendinopathy",
     "sesamoiditis", "tarsal_tunnel_syndrome", "ankle_sprain", "foot_infection",
     "deep_vein_thrombosis",
+    # contract 1.1
+    "lisfranc_injury", "posterior_tibial_tendon_rupture", "peroneal_tendon_injury",
+    "plantar_fascia_rupture", "gout", "septic_arthritis", "compartment_syndrome",
+    "calcaneal_apophysitis", "lumbar_radiculopathy", "hallux_rigidus", "subungual_haematoma",
+    "ingrown_toenail",
+}  # fmt: skip
+# Minimum levels the contract 1.1 names (examples in "How red flags read the answers").
+CONTRACT_MINIMUMS = {
+    "achilles_rupture": "emergency", "deep_vein_thrombosis": "emergency",
+    "compartment_syndrome": "emergency", "septic_arthritis": "emergency",
+    "calcaneal_stress_fracture": "urgent", "metatarsal_stress_fracture": "urgent",
+    "navicular_stress_fracture": "urgent", "lisfranc_injury": "urgent",
+    "posterior_tibial_tendon_rupture": "urgent", "plantar_fascia_rupture": "urgent",
 }  # fmt: skip
 
 
@@ -154,3 +167,46 @@ def test_no_sentence_of_the_domain_brief_is_copied_into_the_knowledge_base() -> 
         copied = [" ".join(text[i : i + 9]) for i in range(len(text) - 8)]
         hits = [g for g in copied if g in grams]
         assert not hits, f"{path.name} repeats the brief: {hits[:3]}"
+
+
+def test_every_condition_declares_a_cited_minimum_level_in_plain_words() -> None:
+    for cond in KB.conditions:
+        assert cond.minimum_sources and len(cond.minimum_reason) > 20, cond.id
+    by_id = {c.id: c.minimum_level.value for c in KB.conditions}
+    for cond_id, level in CONTRACT_MINIMUMS.items():
+        assert by_id[cond_id] == level, cond_id
+
+
+def test_every_red_flag_presentation_is_cited_and_told_in_plain_words() -> None:
+    for flag in KB.red_flags:
+        assert len(flag.why_ask) > 30, flag.id
+        for p in flag.presentations:
+            assert p.sources and len(p.text) > 10, f"{flag.id}.{p.id}"
+            assert "_" not in p.text, f"{flag.id}.{p.id}: a field name in runner-facing text"
+
+
+def test_a_rule_out_that_reads_a_blank_as_no_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    flags = yaml.safe_load((folder / "red_flags.yaml").read_text())
+    flags[0]["presentations"][0]["unless"] = {"fever_or_unwell": {"is_not": True}}
+    (folder / "red_flags.yaml").write_text(yaml.safe_dump(flags))
+    with pytest.raises(KnowledgeBaseError, match="only read answers given"):
+        load_from(folder)
+
+
+def test_an_aggregation_that_counts_an_unknown_sign_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    meta = yaml.safe_load((folder / "meta.yaml").read_text())
+    meta["aggregation"][0]["signs"].append("no_such_flag")
+    (folder / "meta.yaml").write_text(yaml.safe_dump(meta))
+    with pytest.raises(KnowledgeBaseError, match="unknown signs"):
+        load_from(folder)
+
+
+def test_the_aggregation_and_top_three_rules_are_cited() -> None:
+    for agg in KB.meta.aggregation:
+        assert agg.sources and agg.reason
+    for danger in KB.meta.danger_in_top_three:
+        assert danger.sources and danger.reason
