@@ -85,22 +85,26 @@ def runs_for(weekly_hm: int, aim: Aim, lim: RunningLimits) -> int:
 def levels(
     baseline_weekly_hm: int, baseline_long_hm: int, aim: Aim, lim: RunningLimits
 ) -> list[Level]:
-    """Level 0 is the baseline week; the last level is the aim."""
-    weekly, long_run = baseline_weekly_hm, min(baseline_long_hm, baseline_weekly_hm)
+    """Level 0 is the baseline week; the last level is the aim (or as near as whole
+    hectometres allow growing within the bounds)."""
+    # A baseline above the aim starts at the aim: every level is then at most the one
+    # after it, so a step back never plans more.
+    weekly = min(baseline_weekly_hm, aim.weekly_hm)
+    long_run = min(baseline_long_hm, weekly, aim.long_hm)
     ladder = [Level(weekly, long_run, runs_for(weekly, aim, lim))]
     while (weekly, long_run) != (aim.weekly_hm, aim.long_hm) and len(ladder) < MAX_LEVELS:
         if weekly < aim.weekly_hm:
-            weekly = min(
-                aim.weekly_hm, max(weekly + 1, weekly * (100 + lim.weekly_growth_pct) // 100)
-            )
+            weekly = min(aim.weekly_hm, weekly * (100 + lim.weekly_growth_pct) // 100)
         else:
             weekly = aim.weekly_hm
         if long_run < aim.long_hm:
-            grown = max(long_run + 1, long_run * lim.single_run_cap_pct // 100)
-            long_run = min(aim.long_hm, grown, weekly)
+            long_run = min(aim.long_hm, long_run * lim.single_run_cap_pct // 100, weekly)
         else:
             long_run = min(aim.long_hm, weekly)
-        ladder.append(Level(weekly, long_run, runs_for(weekly, aim, lim)))
+        level = Level(weekly, long_run, runs_for(weekly, aim, lim))
+        if level == ladder[-1]:  # too small to grow in whole hectometres
+            break
+        ladder.append(level)
     return ladder
 
 

@@ -123,9 +123,11 @@ class Planner:
         self.pace = pace
         self.runs = all_runs(imported, entries, pace)
         self.done_hm: dict[date, int] = {}
+        self.done_minutes: dict[date, float] = {}
         for run in self.runs:
             if run.day <= today:
                 self.done_hm[run.day] = self.done_hm.get(run.day, 0) + lad.to_hm(run.km)
+                self.done_minutes[run.day] = self.done_minutes.get(run.day, 0) + run.minutes
         self.gate = PainGate(
             entries,
             self.runs,
@@ -155,11 +157,11 @@ class Planner:
 
     def _baseline(self) -> tuple[int, int]:
         """The week before the plan (its distance) and the longest run of the 30 days
-        before it; with no run in those 30 days, the recovery plan's last step."""
+        before it; with no real run in those 30 days, the recovery plan's last step."""
         week = sum(self._done_between(self.start - timedelta(days=7), self.start))
-        longest = max(self._done_between(self.start - timedelta(days=self.lim.lookback_days),
-                                         self.start), default=0)  # fmt: skip
-        if longest == 0:
+        lookback = self.start - timedelta(days=self.lim.lookback_days)
+        longest = max(self._done_between(lookback, self.start), default=0)
+        if longest < lad.to_hm(self.lim.min_run_km):
             runs = min(self.lim.start_runs_per_week, self.aim.runs)
             return max(week, self.restart_hm * runs), self.restart_hm
         return max(week, longest), longest
@@ -331,6 +333,10 @@ class Planner:
             return
         self.budgets[day] = self.ladder[self.level].weekly_hm
         run, reasons = self._run_for(week, day)
+        if run is None and day < self.today and day in self.done_hm:
+            # A run on a day without one planned is judged like any other: its pain counts.
+            minutes = max(1, round(self.done_minutes[day]))
+            self.pending.append((day, self.done_hm[day], minutes, week))
         offset = lad.offset(day, self.targets.long_run_weekday)
         runs = self.ladder[self.level].runs
         sessions = self.book.extras(
@@ -420,9 +426,11 @@ class Planner:
             hm = reference * self.cap // 100
             reasons.append(self._reason("day.single_run_cap", km=lad.to_km(hm),
                                         reference=lad.to_km(reference)))  # fmt: skip
-        if hm < lad.to_hm(self.lim.min_run_km):
-            if left <= 0 or hm < want:
-                reasons.append(self._reason("day.week_used_up", budget=lad.to_km(level.weekly_hm)))
+        allowed = min(want, reference * self.cap // 100 if reference else self.restart_hm)
+        if hm <= 0 or (hm < allowed and hm < lad.to_hm(self.lim.min_run_km)):
+            # A run the budget cut below a useful length is left out; one the single-run
+            # rule keeps short is still run (it is how the rule lets the runs grow again).
+            reasons.append(self._reason("day.week_used_up", budget=lad.to_km(level.weekly_hm)))
             return None, reasons
         self.planned[day] = hm
         week.runs_planned += 1
