@@ -143,7 +143,7 @@ threading.Thread(target=sample, daemon=True).start()
 with Stridewell(sys.argv[1]) as sw:
     sw.upgrade_database()
     began = time.perf_counter()
-    report = sw.import_paths([sys.argv[2]])
+    report = sw.local().training.import_paths([sys.argv[2]])
     elapsed = time.perf_counter() - began
 done.set()
 print(json.dumps({"seconds": elapsed, "imported": report.imported,

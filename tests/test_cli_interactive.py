@@ -88,7 +88,7 @@ def test_scripted_answers_reproduce_the_vignette_and_print_its_report(
     )
     expected = Assessment.model_validate(case["assessment"]).to_json_dict()
     assert result.id is not None
-    assert service.get_assessment(result.id).assessment == expected
+    assert service.local().assessments.get(result.id).assessment == expected
     level = Level(case["expect"]["triage"])
     assert result.report.triage.level is level
     text = out.getvalue()
@@ -121,7 +121,7 @@ def test_a_bad_number_is_asked_again_with_a_clear_message(service: Stridewell) -
     assert "'lots' is not a number" in text
     assert text.count("expected a number from 0 to 10") == 1
     assert "expected a whole number" in text
-    assert result.id is None and not service.history()
+    assert result.id is None and not service.local().assessments.history()
     assert any("pain score: 7" in r or "(0 to 10): 7" in r for r in text.splitlines())
 
 
@@ -150,7 +150,7 @@ def test_stopping_midway_exits_cleanly_and_saves_nothing(
         run_questionnaire(service, save=True, console=con, ask=ask)
     assert stopped.value.exit_code == code
     assert "Nothing was saved" in out.getvalue()
-    assert service.history() == []
+    assert service.local().assessments.history() == []
 
 
 def test_the_assess_command_runs_the_questionnaire_and_stores_the_report() -> None:

@@ -137,7 +137,7 @@ def test_history_table_of_stored_assessments_and_of_none() -> None:
     with Stridewell() as service:
         saved = service.assess(MILD)
         out = io.StringIO()
-        history_table(service.history(), Console(file=out, width=80))
+        history_table(service.local().assessments.history(), Console(file=out, width=80))
     assert saved.id is not None and saved.id in out.getvalue()
     assert "Plantar fasciitis" in out.getvalue()
     empty = io.StringIO()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from stridewell.service import Stridewell
+from stridewell.service import RunnerServices
+from stridewell.service.shoes import ShoeValue
 
 # Three made-up runners' assessments, written for the demo.
 DEMO_ASSESSMENTS: list[dict[str, Any]] = [
@@ -47,21 +48,20 @@ DEMO_ASSESSMENTS: list[dict[str, Any]] = [
 
 # Worst morning pain on the plan's first days, easing as a plan should see it.
 DEMO_MORNING_PAIN = (5, 4, 4, 3)
-DEMO_SHOE = {"brand": "Demo", "model": "Cruiser", "type": "neutral_cushioned",
+DEMO_SHOE: dict[str, ShoeValue] = {"brand": "Demo", "model": "Cruiser", "type": "neutral_cushioned",
              "start_km": 760, "is_default": True}  # fmt: skip
 
 
-def load_demo(service: Stridewell, *, only_if_empty: bool = False) -> int:
+def load_demo(runner: RunnerServices, *, only_if_empty: bool = False) -> int:
     """Store the demo assessments, a recovery plan from the first (the heel) with a few
     days of check-ins, and a worn pair of shoes; returns how many assessments were added."""
-    if only_if_empty and service.history(limit=1):
+    if only_if_empty and runner.assessments.history(limit=1):
         return 0
-    ids = [service.assess(data).id for data in DEMO_ASSESSMENTS]
-    today = service.today()
-    start = today - timedelta(days=len(DEMO_MORNING_PAIN) - 1)
-    service.start_plan(ids[0], start=start)
+    ids = [runner.assessments.assess(data).id for data in DEMO_ASSESSMENTS]
+    start = runner.today() - timedelta(days=len(DEMO_MORNING_PAIN) - 1)
+    runner.plans.start(ids[0], start=start)
     for offset, pain in enumerate(DEMO_MORNING_PAIN):
         day = start + timedelta(days=offset)
-        service.log_entry({"day": day.isoformat(), "pain_morning": pain})
-    service.add_shoe(dict(DEMO_SHOE))
+        runner.journal.log_entry({"day": day.isoformat(), "pain_morning": pain})
+    runner.shoes.add(DEMO_SHOE)
     return len(DEMO_ASSESSMENTS)

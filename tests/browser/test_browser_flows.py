@@ -80,12 +80,13 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("club-data")
     with Stridewell(f"sqlite:///{(data_dir / 'stridewell.db').as_posix()}") as service:
         service.upgrade_database()
-        alice = service.register("alice@example.org", PASSWORD, "Alice Runner")
-        bob = service.register("bob@example.org", PASSWORD, "Bob Runner")
-        cora = service.register("cora@example.org", PASSWORD, "Cora Coach", role="coach")
-        service.assess({"locations": ["heel_bottom"], "pain_score": 4}, runner_id=alice.runner_id)
-        service.assess({"locations": ["arch"]}, runner_id=bob.runner_id)
-        service.accept_invite(service.invite_coach(alice.runner_id), cora.runner_id)
+        alice = service.accounts.register("alice@example.org", PASSWORD, "Alice Runner")
+        bob = service.accounts.register("bob@example.org", PASSWORD, "Bob Runner")
+        cora = service.accounts.register("cora@example.org", PASSWORD, "Cora Coach", role="coach")
+        as_alice = service.for_runner(alice.runner_id)
+        as_alice.assessments.assess({"locations": ["heel_bottom"], "pain_score": 4})
+        service.for_runner(bob.runner_id).assessments.assess({"locations": ["arch"]})
+        service.for_runner(cora.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
     yield from _serve(data_dir, ["--multi-user"])
 
 

@@ -27,21 +27,23 @@ def service(tmp_path: Path) -> Any:
 
 def test_a_check_in_is_stored_and_listed(service: Stridewell) -> None:
     today = service.today()
-    stored = service.log_entry({"day": today.isoformat(), "pain_morning": 4, "activity": "run",
+    stored = service.local().journal.log_entry({"day": today.isoformat(), "pain_morning": 4, "activity": "run",
                                 "activity_minutes": 20, "pain_after": 3})  # fmt: skip
-    [listed] = service.journal()
+    [listed] = service.local().journal.entries()
     assert listed.id == stored.id
     assert (listed.entry.pain_morning, listed.entry.activity_minutes) == (4, 20)
 
 
 def test_an_edit_keeps_the_history(service: Stridewell) -> None:
     day = service.today().isoformat()
-    stored = service.log_entry({"day": day, "pain_rest": 2})
-    service.edit_entry(stored.id, {"day": day, "pain_rest": 1, "notes": "typo fixed"})
-    history = service.journal_history(stored.id)
+    stored = service.local().journal.log_entry({"day": day, "pain_rest": 2})
+    service.local().journal.edit_entry(
+        stored.id, {"day": day, "pain_rest": 1, "notes": "typo fixed"}
+    )
+    history = service.local().journal.entry_history(stored.id)
     assert [h.entry.pain_rest for h in history] == [2, 1]
     assert [h.revision for h in history] == [1, 2]
-    assert service.journal()[0].entry.pain_rest == 1
+    assert service.local().journal.entries()[0].entry.pain_rest == 1
 
 
 @pytest.mark.parametrize(
@@ -58,33 +60,37 @@ def test_an_edit_keeps_the_history(service: Stridewell) -> None:
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
     service: Stridewell, data: dict[str, Any], field: str
 ) -> None:
-    service.log_entry({"day": service.today().isoformat(), "pain_rest": 1})
+    service.local().journal.log_entry({"day": service.today().isoformat(), "pain_rest": 1})
     with pytest.raises(InvalidInput) as caught:
-        service.log_entry({"day": service.today().isoformat(), **data})
+        service.local().journal.log_entry({"day": service.today().isoformat(), **data})
     assert caught.value.field == field
-    assert len(service.journal()) == 1
+    assert len(service.local().journal.entries()) == 1
 
 
 def test_a_day_in_the_future_is_refused(service: Stridewell) -> None:
     tomorrow = service.today() + timedelta(days=1)
     with pytest.raises(InvalidInput, match="future"):
-        service.log_entry({"day": tomorrow.isoformat(), "pain_rest": 1})
-    assert service.journal() == []
+        service.local().journal.log_entry({"day": tomorrow.isoformat(), "pain_rest": 1})
+    assert service.local().journal.entries() == []
 
 
 def test_editing_an_unknown_entry_is_not_found(service: Stridewell) -> None:
     with pytest.raises(NotFound):
-        service.edit_entry("nope", {"day": service.today().isoformat()})
+        service.local().journal.edit_entry("nope", {"day": service.today().isoformat()})
 
 
 def test_exercise_logs_are_validated_and_listed(service: Stridewell) -> None:
     today = service.today()
-    service.log_exercise(
+    service.local().journal.log_exercise(
         {"day": today.isoformat(), "exercise_id": "towel_scrunches", "sets_done": 3}
     )
     with pytest.raises(InvalidInput, match="unknown exercise"):
-        service.log_exercise({"day": today.isoformat(), "exercise_id": "nope", "sets_done": 1})
-    assert [log.exercise_id for log in service.exercise_logs()] == ["towel_scrunches"]
+        service.local().journal.log_exercise(
+            {"day": today.isoformat(), "exercise_id": "nope", "sets_done": 1}
+        )
+    assert [log.exercise_id for log in service.local().journal.exercise_logs()] == [
+        "towel_scrunches"
+    ]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 
 from stridewell.errors import NotFound
 from stridewell.service import Stridewell
+from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.storage.repository import Store
 from stridewell.web.app import create_app
 
 EARLY_HEEL_PAIN = {
@@ -50,13 +52,13 @@ def service(tmp_path: Path, clock: Clock) -> Iterator[Stridewell]:
 
 def test_no_plan_before_an_assessment(service: Stridewell) -> None:
     with pytest.raises(NotFound, match="assess"):
-        service.start_plan()
-    assert service.current_plan() is None
+        service.local().plans.start()
+    assert service.local().plans.current() is None
 
 
 def test_a_plan_starts_from_the_latest_assessment_with_rest_first(service: Stridewell) -> None:
     service.assess(EARLY_HEEL_PAIN)
-    plan = service.start_plan()
+    plan = service.local().plans.start()
     assert plan.start == service.today()
     assert plan.days[0].phase.value == "protect"
     assert plan.days[0].rule.id
@@ -65,24 +67,26 @@ def test_a_plan_starts_from_the_latest_assessment_with_rest_first(service: Strid
 
 def test_the_stored_plan_days_follow_the_journal(service: Stridewell, clock: Clock) -> None:
     service.assess(EARLY_HEEL_PAIN)
-    plan = service.start_plan()
+    plan = service.local().plans.start()
     for _ in range(3):
-        service.log_entry({"day": service.today().isoformat(), "pain_rest": 1, "pain_morning": 2})
+        service.local().journal.log_entry(
+            {"day": service.today().isoformat(), "pain_rest": 1, "pain_morning": 2}
+        )
         clock.next_day()
-    rebuilt = service.current_plan()
+    rebuilt = service.local().plans.current()
     assert rebuilt is not None
-    stored = service.store.plan_days(
-        service.store.active_plan("local").id,
-        "local",  # type: ignore[union-attr]
-    )
+    with Store(service.database_url) as store:
+        active = store.active_plan(LOCAL_RUNNER_ID)
+        assert active is not None
+        stored = store.plan_days(active.id, LOCAL_RUNNER_ID)
     assert len(stored) >= len(plan.days[:4])
     assert stored[0].phase == rebuilt.days[0].phase.value
 
 
 def test_plan_calendar_has_one_event_per_plan_day_with_its_tasks(service: Stridewell) -> None:
     service.assess(EARLY_HEEL_PAIN)
-    plan = service.start_plan()
-    calendar = icalendar.Calendar.from_ical(service.plan_ics())
+    plan = service.local().plans.start()
+    calendar = icalendar.Calendar.from_ical(service.local().plans.ics())
     events = list(calendar.walk("VEVENT"))
     assert len(events) == len(plan.days)
     assert plan.days[0].tasks[0].text in str(events[0].get("description"))
@@ -92,28 +96,32 @@ def test_pain_chart_is_drawn_with_the_phases(
     service: Stridewell, clock: Clock, tmp_path: Path
 ) -> None:
     service.assess(EARLY_HEEL_PAIN)
-    service.start_plan()
+    service.local().plans.start()
     for score in (5, 4, 4, 3):
-        service.log_entry({"day": service.today().isoformat(), "pain_morning": score})
+        service.local().journal.log_entry(
+            {"day": service.today().isoformat(), "pain_morning": score}
+        )
         clock.next_day()
-    path = service.pain_chart(tmp_path / "pain.png")
+    path = service.local().plans.pain_chart(tmp_path / "pain.png")
     assert path.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_exercise_adherence_counts_logged_sessions(service: Stridewell, clock: Clock) -> None:
     service.assess(EARLY_HEEL_PAIN)
-    service.start_plan()
+    service.local().plans.start()
     for _ in range(4):
         clock.next_day()
-    today = service.exercises_for()
+    today = service.local().plans.exercises_for()
     if not today:
         pytest.skip("the plan prescribes no exercise on day 5")
     task, done = today[0]
     assert not done
-    service.log_exercise({"day": service.today().isoformat(), "exercise_id": task.exercise_id,
+    service.local().journal.log_exercise({"day": service.today().isoformat(), "exercise_id": task.exercise_id,
                           "sets_done": 2})  # fmt: skip
-    assert dict((t.exercise_id, d) for t, d in service.exercises_for())[task.exercise_id]
-    week = service.adherence()[-1]
+    assert dict((t.exercise_id, d) for t, d in service.local().plans.exercises_for())[
+        task.exercise_id
+    ]
+    week = service.local().plans.adherence()[-1]
     assert week["done"] >= 1 and week["prescribed"] >= week["done"]
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from stridewell.storage.config import normalise_database_url
 from stridewell.storage.db import make_engine
-from stridewell.storage.records import StoredAssessment
+from stridewell.storage.records import LOCAL_RUNNER_ID, AssessmentToStore, StoredAssessment
 from stridewell.storage.repository import Store
 
 POSTGRES_URL_VARIABLE = "STRIDEWELL_TEST_POSTGRES_URL"
@@ -186,7 +186,8 @@ def save_assessment(store: Store) -> SaveAssessment:
             "rules_fired": ["pf.morning", "load.spike"],
             "created_at": datetime(2026, 11, 20, 7, 30, tzinfo=UTC),
         }
-        return store.save_assessment(**(fields | overrides))
+        runner_id = str(overrides.pop("runner_id", LOCAL_RUNNER_ID))
+        return store.save_assessment(AssessmentToStore(**(fields | overrides)), runner_id=runner_id)
 
     return save
 

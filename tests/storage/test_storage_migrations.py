@@ -23,6 +23,7 @@ from stridewell.storage import (
 )
 from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.models import Base
+from stridewell.storage.records import LOCAL_RUNNER_ID, AssessmentToStore
 from stridewell.storage.schema_version import HEAD_REVISION
 
 SaveAssessment = Callable[..., StoredAssessment]
@@ -34,8 +35,8 @@ def test_unmigrated_database_raises_database_not_initialised_with_hint(
     assert unmigrated_store.current_revision() is None
 
     for operation in (
-        unmigrated_store.list_assessments,
-        lambda: unmigrated_store.get_assessment("0" * 32),
+        lambda: unmigrated_store.list_assessments(LOCAL_RUNNER_ID),
+        lambda: unmigrated_store.get_assessment("0" * 32, LOCAL_RUNNER_ID),
     ):
         with pytest.raises(DatabaseNotInitialised, match=r"run `stridewell db upgrade`"):
             operation()
@@ -46,13 +47,16 @@ def test_saving_into_an_unmigrated_database_raises_database_not_initialised(
 ) -> None:
     with pytest.raises(DatabaseNotInitialised) as raised:
         unmigrated_store.save_assessment(
-            assessment=assessment_json,
-            report=report_json,
-            level="self_care",
-            top_condition=None,
-            kb_version="2026.11",
-            rules_fired=[],
-            created_at=datetime(2026, 11, 20, 7, 30, tzinfo=UTC),
+            AssessmentToStore(
+                assessment=assessment_json,
+                report=report_json,
+                level="self_care",
+                top_condition=None,
+                kb_version="2026.11",
+                rules_fired=[],
+                created_at=datetime(2026, 11, 20, 7, 30, tzinfo=UTC),
+            ),
+            runner_id=LOCAL_RUNNER_ID,
         )
 
     assert isinstance(raised.value, StorageError)
@@ -68,7 +72,7 @@ def test_upgrade_is_idempotent_and_keeps_data(
     store.upgrade()
 
     assert store.current_revision() == migrate.head_revision() == HEAD_REVISION
-    assert store.list_assessments() == [saved]
+    assert store.list_assessments(LOCAL_RUNNER_ID) == [saved]
 
 
 def test_migrations_produce_exactly_the_models_schema(store: Store, direct_engine: Engine) -> None:
@@ -94,7 +98,7 @@ def test_database_from_a_newer_stridewell_is_refused(store: Store, direct_engine
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
 
     with Store(store.url) as newer, pytest.raises(UnknownSchemaRevision, match="9999"):
-        newer.list_assessments()
+        newer.list_assessments(LOCAL_RUNNER_ID)
 
 
 def test_sqlite_connections_use_wal_foreign_keys_busy_timeout_and_normal_sync(
@@ -217,11 +221,11 @@ def test_upgrade_from_0001_keeps_the_assessments_already_stored(
 
     with Store(database_url) as store:
         with pytest.raises(DatabaseNotInitialised, match="at schema revision 0001, expected"):
-            store.list_assessments()
+            store.list_assessments(LOCAL_RUNNER_ID)
         store.upgrade()
 
         assert store.current_revision() == migrate.head_revision()
-        [kept] = store.list_assessments()
+        [kept] = store.list_assessments(LOCAL_RUNNER_ID)
         assert (kept.id, kept.created_at, kept.report) == ("a" * 32, created_at, report)
         assert (kept.assessment, kept.rules_fired) == ({"pain_score": 6}, ["pf.morning"])
         # The new tables work with the old data.
@@ -256,7 +260,7 @@ def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
     }
     with Store(store.url) as reopened:
         reopened.upgrade()
-        assert reopened.list_assessments() == [saved]
+        assert reopened.list_assessments(LOCAL_RUNNER_ID) == [saved]
         assert reopened.list_journal_entries("local") == []
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert, inspect
 
 from stridewell.storage import DatabaseNotInitialised, Store, migrate
 from stridewell.storage.models import Base
+from stridewell.storage.records import LOCAL_RUNNER_ID
 from stridewell.storage.schema_version import HEAD_REVISION
 
 MakeActivity = Callable[..., dict[str, Any]]
@@ -71,7 +72,7 @@ def test_upgrade_from_0002_keeps_the_data_already_stored(
         store.upgrade()
 
         assert store.current_revision() == HEAD_REVISION
-        [assessment] = store.list_assessments()
+        [assessment] = store.list_assessments(LOCAL_RUNNER_ID)
         assert (assessment.id, assessment.report) == ("a" * 32, {"note": "Ünïcödé ✓"})
         [entry] = store.list_journal_entries("local")
         assert (entry.id, entry.data) == ("e" * 32, {"x": 1})

@@ -7,7 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import pytest
 
 from stridewell.service import Stridewell
 from stridewell.storage.quick_sqlite import QuickSqlite
-from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.storage.records import LOCAL_RUNNER_ID, AssessmentToStore
 from stridewell.storage.repository import Store
 
 MakeActivity = Callable[..., dict[str, Any]]
@@ -43,7 +43,7 @@ def _migrated(tmp_path: Path) -> str:
 def _fields(url: str, assessment_id: str) -> dict[str, Any]:
     store = Store(url)
     try:
-        record = store.get_assessment(assessment_id)
+        record = store.get_assessment(assessment_id, LOCAL_RUNNER_ID)
         assert record is not None
         found = asdict(record)
     finally:
@@ -52,16 +52,17 @@ def _fields(url: str, assessment_id: str) -> dict[str, Any]:
     return found
 
 
-def _save_kwargs() -> dict[str, Any]:
-    return {
-        "assessment": HEEL,
-        "report": {"triage": {"level": "soon"}, "note": "ünïcode", "n": 1.5},
-        "level": "soon",
-        "top_condition": "plantar_fasciitis",
-        "kb_version": "2026.11.3",
-        "rules_fired": ["finding:a", "advice:b"],
-        "created_at": WHEN,
-    }
+def _values(**changes: Any) -> AssessmentToStore:
+    values = AssessmentToStore(
+        assessment=HEEL,
+        report={"triage": {"level": "soon"}, "note": "ünïcode", "n": 1.5},
+        level="soon",
+        top_condition="plantar_fasciitis",
+        kb_version="2026.11.3",
+        rules_fired=["finding:a", "advice:b"],
+        created_at=WHEN,
+    )
+    return replace(values, **changes)
 
 
 def test_a_quick_save_reads_back_through_the_orm_exactly_like_an_orm_save(tmp_path: Path) -> None:
@@ -69,10 +70,11 @@ def test_a_quick_save_reads_back_through_the_orm_exactly_like_an_orm_save(tmp_pa
     quick = QuickSqlite.open(url)
     assert quick is not None
     with quick:
-        quick_id = quick.save_assessment(**_save_kwargs())
-    assert quick_id is not None
+        saved = quick.save_assessment(_values(), runner_id=LOCAL_RUNNER_ID)
+    assert saved is not None
+    quick_id = saved.id
     store = Store(url)
-    orm_id = store.save_assessment(**_save_kwargs()).id
+    orm_id = store.save_assessment(_values(), runner_id=LOCAL_RUNNER_ID).id
     store.close()
     assert _fields(url, quick_id) == _fields(url, orm_id)
     with sqlite3.connect(tmp_path / "sw.db") as raw:
@@ -100,7 +102,7 @@ def test_the_quick_path_declines_an_unknown_runner_and_writes_nothing(tmp_path: 
     quick = QuickSqlite.open(url)
     assert quick is not None
     with quick:
-        assert quick.save_assessment(**_save_kwargs(), runner_id="nobody") is None
+        assert quick.save_assessment(_values(), runner_id="nobody") is None
     with sqlite3.connect(tmp_path / "sw.db") as raw:
         assert raw.execute("SELECT count(*) FROM assessments").fetchone() == (0,)
 
@@ -109,7 +111,34 @@ def test_a_naive_datetime_is_refused_by_the_quick_path_too(tmp_path: Path) -> No
     quick = QuickSqlite.open(_migrated(tmp_path))
     assert quick is not None
     with quick, pytest.raises(ValueError, match="naive"):
-        quick.save_assessment(**{**_save_kwargs(), "created_at": datetime(2026, 1, 1)})
+        quick.save_assessment(_values(created_at=datetime(2026, 1, 1)), runner_id=LOCAL_RUNNER_ID)
+
+
+@pytest.mark.parametrize(
+    "changes", [{"level": "x" * 17}, {"kb_version": "v" * 33}, {"top_condition": "c" * 65}]
+)
+def test_over_long_text_is_refused_by_both_write_paths_alike(
+    tmp_path: Path, changes: dict[str, str]
+) -> None:
+    url = _migrated(tmp_path)
+    quick = QuickSqlite.open(url)
+    assert quick is not None
+    with quick, pytest.raises(ValueError, match="longer than") as from_quick:
+        quick.save_assessment(_values(**changes), runner_id=LOCAL_RUNNER_ID)
+    with Store(url) as store, pytest.raises(ValueError, match="longer than") as from_orm:
+        store.save_assessment(_values(**changes), runner_id=LOCAL_RUNNER_ID)
+    assert str(from_quick.value) == str(from_orm.value)
+    with sqlite3.connect(tmp_path / "sw.db") as raw:
+        assert raw.execute("SELECT count(*) FROM assessments").fetchone() == (0,)
+
+
+def test_the_quick_path_stamps_the_local_runner_with_the_service_clock(tmp_path: Path) -> None:
+    url = _migrated(tmp_path)
+    with Stridewell(url, clock=lambda: WHEN) as service:
+        assert service.assess(HEEL).created_at == WHEN.astimezone(UTC)
+    with sqlite3.connect(tmp_path / "sw.db") as raw:
+        [(stamped,)] = raw.execute("SELECT created_at FROM runners WHERE id = 'local'")
+    assert stamped == WHEN.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def test_service_assess_with_training_data_takes_the_ordinary_path(
@@ -126,9 +155,10 @@ def test_service_assess_with_training_data_takes_the_ordinary_path(
         assert not quick.has_activities("someone_else")
     with Stridewell(url) as service:
         result = service.assess(HEEL)
-        assert service._store is not None  # the ORM did the work: training was read
+        assert service._backend.store_opened  # the ORM did the work: training was read
         assert result.id is not None
-        assert service.get_assessment(result.id).level == result.report.triage.level.value
+        level = service.local().assessments.get(result.id).level
+        assert level == result.report.triage.level.value
 
 
 def test_cli_assess_json_saves_without_importing_sqlalchemy(tmp_path: Path) -> None:

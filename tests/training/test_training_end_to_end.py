@@ -46,19 +46,19 @@ def test_import_skips_the_duplicate_and_a_second_import_adds_nothing(
     service: Stridewell, tmp_path: Path
 ) -> None:
     _history(tmp_path / "runs")
-    first = service.import_paths([tmp_path / "runs"])
+    first = service.local().training.import_paths([tmp_path / "runs"])
     assert (first.imported, len(first.duplicates), first.set_aside) == (15, 1, [])
-    again = service.import_paths([tmp_path / "runs"])
+    again = service.local().training.import_paths([tmp_path / "runs"])
     assert again.imported == 0 and len(again.duplicates) == 16
 
 
 def test_assessment_reads_its_history_from_imported_runs(
     service: Stridewell, tmp_path: Path
 ) -> None:
-    service.add_shoe({"brand": "Acme", "model": "Glide", "type": "neutral_cushioned",
+    service.local().shoes.add({"brand": "Acme", "model": "Glide", "type": "neutral_cushioned",
                       "is_default": True, "start_km": 600})  # fmt: skip
     _history(tmp_path / "runs")
-    service.import_paths([tmp_path / "runs"])
+    service.local().training.import_paths([tmp_path / "runs"])
     report = service.assess(HEEL).report
     filled: dict[str, Any] = report.history_from_data
     assert 30 < filled["longest_run_spike_pct"] < 60  # 60 min vs 40 min, speeds vary a little
@@ -77,15 +77,17 @@ def test_assessment_reads_its_history_from_imported_runs(
 
 def test_what_the_runner_says_wins_over_the_data(service: Stridewell, tmp_path: Path) -> None:
     _history(tmp_path / "runs")
-    service.import_paths([tmp_path / "runs"])
+    service.local().training.import_paths([tmp_path / "runs"])
     report = service.assess({**HEEL, "history": {"longest_run_spike_pct": 0}}).report
     assert "longest_run_spike_pct" not in report.history_from_data
 
 
 def test_load_and_shoes_over_the_api(service: Stridewell, tmp_path: Path) -> None:
     _history(tmp_path / "runs")
-    service.add_shoe({"brand": "Acme", "model": "Glide", "is_default": True, "start_km": 780})
-    service.import_paths([tmp_path / "runs"])
+    service.local().shoes.add(
+        {"brand": "Acme", "model": "Glide", "is_default": True, "start_km": 780}
+    )
+    service.local().training.import_paths([tmp_path / "runs"])
     with TestClient(create_app(service)) as client:
         load = client.get("/api/v1/load").json()
         assert load["weeks"] and any(n["kind"] == "single_run_spike" for n in load["notes"])
@@ -99,17 +101,17 @@ def test_load_and_shoes_over_the_api(service: Stridewell, tmp_path: Path) -> Non
 def test_shoes_can_be_edited_and_bad_edits_change_nothing(service: Stridewell) -> None:
     from stridewell.errors import InvalidInput
 
-    shoe = service.add_shoe({"brand": "Acme", "model": "Glide"})
-    service.edit_shoe(shoe.id, {"replace_km": 700, "check_km": 400, "nickname": "blue"})
+    shoe = service.local().shoes.add({"brand": "Acme", "model": "Glide"})
+    service.local().shoes.edit(shoe.id, {"replace_km": 700, "check_km": 400, "nickname": "blue"})
     with pytest.raises(InvalidInput):
-        service.edit_shoe(shoe.id, {"check_km": 900})
+        service.local().shoes.edit(shoe.id, {"check_km": 900})
     with pytest.raises(InvalidInput, match="colour"):
-        service.edit_shoe(shoe.id, {"colour": "red"})
-    [listed] = service.shoes()["shoes"]
+        service.local().shoes.edit(shoe.id, {"colour": "red"})
+    [listed] = service.local().shoes.overview()["shoes"]
     assert (listed["check_km"], listed["replace_km"], listed["nickname"]) == (400, 700, "blue")
 
 
 def test_shoe_advice_follows_the_latest_assessment(service: Stridewell) -> None:
     service.assess({"locations": ["ball_of_foot"], "pain_timing": ["during_run"]})
-    advice = service.shoes()["advice"]
+    advice = service.local().shoes.overview()["advice"]
     assert advice and "cushion" in advice[0]["text"].lower()

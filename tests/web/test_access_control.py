@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,21 +113,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     path = tmp_path_factory.mktemp("acl") / "acl.db"
     service = Stridewell(f"sqlite:///{path.as_posix()}")
     service.upgrade_database()
-    alice = service.register("alice@example.org", PASSWORD, "Alice Marker")
-    bob = service.register("bob@example.org", PASSWORD, "Bob")
-    coach = service.register("coach@example.org", PASSWORD, "Cora Coach", role="coach")
-    revoked = service.register("gone@example.org", PASSWORD, "Gus Gone", role="coach")
+    alice = service.accounts.register("alice@example.org", PASSWORD, "Alice Marker")
+    bob = service.accounts.register("bob@example.org", PASSWORD, "Bob")
+    coach = service.accounts.register("coach@example.org", PASSWORD, "Cora Coach", role="coach")
+    revoked = service.accounts.register("gone@example.org", PASSWORD, "Gus Gone", role="coach")
     a = alice.runner_id
-    result = service.assess(HEEL, runner_id=a)
-    service.start_plan(result.id, runner_id=a)
-    entry = service.log_entry({"day": service.today().isoformat(), "pain_morning": 3,
-                               "notes": "alice-note"}, runner_id=a)  # fmt: skip
-    shoe = service.add_shoe({"brand": "Acme", "model": "AliceShoe"}, runner_id=a)
-    service.accept_invite(service.invite_coach(a), coach.runner_id)
-    service.accept_invite(service.invite_coach(a), revoked.runner_id)
-    gone_share = next(s for s in service.shares(a) if s.coach_id == revoked.runner_id)
-    service.revoke_share(gone_share.id, a)
-    service.register("bobcoach@example.org", PASSWORD, "B Coach", role="coach")
+    as_alice = service.for_runner(a)
+    result = as_alice.assessments.assess(HEEL)
+    as_alice.plans.start(result.id)
+    entry = as_alice.journal.log_entry({"day": service.today().isoformat(), "pain_morning": 3,
+                                        "notes": "alice-note"})  # fmt: skip
+    shoe = as_alice.shoes.add({"brand": "Acme", "model": "AliceShoe"})
+    service.for_runner(coach.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
+    service.for_runner(revoked.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
+    gone_share = next(s for s in as_alice.sharing.shares() if s.coach_id == revoked.runner_id)
+    as_alice.sharing.revoke(gone_share.id)
+    service.accounts.register("bobcoach@example.org", PASSWORD, "B Coach", role="coach")
     app = create_app(service, multi_user=True)
     clients = {role: _client(app) for role in ("anonymous", "alice", "bob", "coach", "revoked")}
     for role, email in (("alice", "alice@example.org"), ("bob", "bob@example.org"),
@@ -245,16 +245,38 @@ def test_a_revoked_coach_sees_nothing(world: World) -> None:
 
 
 def _assert_alice_intact(world: World) -> None:
-    service, a = world.service, world.ids["runner_id"]
-    shoes = service.shoes(runner_id=a)["shoes"]
+    alice = world.service.for_runner(world.ids["runner_id"])
+    shoes = alice.shoes.overview()["shoes"]
     assert [s["model"] for s in shoes if s["retired"] is None] == ["AliceShoe"]
-    assert [e.entry.notes for e in service.journal(runner_id=a)] == ["alice-note"]
-    assert service.get_assessment(world.ids["assessment_id"], a).id == world.ids["assessment_id"]
+    assert [e.entry.notes for e in alice.journal.entries()] == ["alice-note"]
+    assert alice.assessments.get(world.ids["assessment_id"]).id == world.ids["assessment_id"]
 
 
-def test_runner_scoped_service_refuses_a_runner_from_the_caller() -> None:
-    from stridewell.web.auth import RunnerScoped
+def test_no_runner_service_method_takes_a_runner_id() -> None:
+    """A runner's services are bound to their runner when built: no method can be handed
+    another runner's id (or fall back to a default one)."""
+    import inspect
+    from dataclasses import fields
 
-    scoped = RunnerScoped(Stridewell("sqlite:///" + str(Path("/nonexistent/x.db"))), "me")
-    with pytest.raises(TypeError, match="session"):
-        scoped.history(runner_id="someone-else")
+    from stridewell.service import RunnerServices
+
+    areas = [f.type for f in fields(RunnerServices) if f.name not in ("runner_id", "clock")]
+    assert len(areas) == 7
+    for area in areas:
+        cls = getattr(__import__("stridewell.service.runner", fromlist=[area]), area)
+        for name, method in inspect.getmembers(cls, inspect.isfunction):
+            if name.startswith("_"):
+                continue  # built with its runner, once
+            parameters = inspect.signature(method).parameters
+            assert "runner_id" not in parameters, f"{cls.__name__}.{name} takes a runner_id"
+
+
+def test_a_coach_reaches_a_runner_only_through_a_checked_share(world: World) -> None:
+    from stridewell.errors import NotFound
+
+    bob = world.service.for_runner(world.ids["bob"])
+    with pytest.raises(NotFound):
+        bob.sharing.runner_view(world.ids["runner_id"])
+    coach_id = world.service.accounts.authenticate("coach@example.org", PASSWORD).runner_id
+    shared = world.service.for_runner(coach_id).sharing.runner_view(world.ids["runner_id"])
+    assert shared.runner_id == world.ids["runner_id"]

@@ -129,13 +129,13 @@ def test_deleting_the_account_removes_everything_and_signs_out(
         data={"csrf_token": client.cookies["sw_csrf"]},
         files=[("files", ("m.gpx", GPX.read_bytes(), "application/gpx+xml"))],
     )
-    runner = service.authenticate("ann@example.org", PASSWORD).runner_id
-    assert service.originals_dir(runner).is_dir()
+    runner = service.accounts.authenticate("ann@example.org", PASSWORD).runner_id
+    assert service.for_runner(runner).training.originals_dir().is_dir()
     wrong = _post(client, "/account/delete", password="not my password")
     assert wrong.status_code == 401  # type: ignore[attr-defined]
     done = _post(client, "/account/delete", password=PASSWORD)
     assert done.status_code == 303  # type: ignore[attr-defined]
-    assert service.account(runner) is None
-    assert service.activities(runner_id=runner) == []
-    assert not service.originals_dir(runner).exists()
+    assert service.accounts.account_of(runner) is None
+    assert service.for_runner(runner).training.activities() == []
+    assert not service.for_runner(runner).training.originals_dir().exists()
     assert client.get("/account").status_code == 303  # signed out

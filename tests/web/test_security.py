@@ -21,7 +21,7 @@ PASSWORD = "correct horse battery"
 def service(tmp_path: Path) -> Iterator[Stridewell]:
     sw = Stridewell(f"sqlite:///{(tmp_path / 'sec.db').as_posix()}")
     sw.upgrade_database()
-    sw.register("ann@example.org", PASSWORD, "Ann")
+    sw.accounts.register("ann@example.org", PASSWORD, "Ann")
     yield sw
     sw.close()
 
@@ -124,8 +124,8 @@ def test_an_upload_over_the_limit_is_refused_and_imports_nothing(
     )
     assert response.status_code == 413
     assert "larger than" in response.text
-    runner = service.authenticate("ann@example.org", PASSWORD).runner_id
-    assert service.activities(runner_id=runner) == []
+    runner = service.accounts.authenticate("ann@example.org", PASSWORD).runner_id
+    assert service.for_runner(runner).training.activities() == []
 
 
 def test_the_report_page_is_light_and_loads_nothing_from_other_hosts(
@@ -153,7 +153,7 @@ def test_signing_out_ends_the_session_on_the_server(service: Stridewell) -> None
     token = client.cookies["sw_session"]
     out = client.post("/logout", data={"csrf_token": client.cookies["sw_csrf"]})
     assert out.status_code == 303
-    assert service.session_runner(token) is None  # a copied cookie is worthless now
+    assert service.accounts.session_runner(token) is None  # a copied cookie is worthless now
     assert client.get("/account").status_code == 303
 
 

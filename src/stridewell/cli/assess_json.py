@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from stridewell.errors import InvalidInput, exit_code_for, is_reportable
+
+if TYPE_CHECKING:
+    from stridewell.service import Stridewell
 
 
 def read_input(source: str) -> str:
@@ -24,7 +27,7 @@ def read_input(source: str) -> str:
         raise InvalidInput(f"cannot read {source}: {exc}", field="(file)") from exc
 
 
-def assess_json(source: str, *, save: bool = True, service: Any = None) -> None:
+def assess_json(source: str, *, save: bool = True, service: Stridewell | None = None) -> None:
     """Print the triage report of the assessment in ``source`` (a path, or - for stdin).
 
     Storage problems do not cost the runner their report: it is printed, with a warning.
@@ -39,9 +42,9 @@ def assess_json(source: str, *, save: bool = True, service: Any = None) -> None:
         sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
         return
     if service is None:
-        from stridewell.service import Stridewell
+        from stridewell.cli.services import open_stridewell
 
-        service = Stridewell()
+        service = open_stridewell()
     if save:
         try:
             report = service.assess(assessment).report

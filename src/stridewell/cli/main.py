@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stridewell import __version__
 from stridewell.cli import recovery, training
 from stridewell.cli.errors import reports_errors
+from stridewell.cli.services import local_runner, open_stridewell
+
+if TYPE_CHECKING:
+    from stridewell.service.assessments import AssessmentService
 
 app = typer.Typer(
     name="stridewell",
@@ -25,12 +29,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Set up and inspect the database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-def _service() -> Any:
-    from stridewell.service import Stridewell
-
-    return Stridewell()
 
 
 @app.command()
@@ -51,11 +49,11 @@ def assess(
     if json_source is not None:
         from stridewell.cli.assess_json import assess_json
 
-        assess_json(json_source, save=save, service=_service())
+        assess_json(json_source, save=save, service=open_stridewell())
         return
     from stridewell.cli.interactive import run_questionnaire
 
-    run_questionnaire(_service(), save=save)
+    run_questionnaire(open_stridewell(), save=save)
 
 
 @app.command()
@@ -65,7 +63,7 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List past assessments, newest first."""
-    records = _service().history(limit=limit)
+    records = local_runner().assessments.history(limit=limit)
     if as_json:
         rows = [
             {
@@ -91,8 +89,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Show a stored assessment's triage report (a unique start of the id will do)."""
-    service = _service()
-    record = service.get_assessment(_full_assessment_id(service, assessment_id))
+    assessments = local_runner().assessments
+    record = assessments.get(_full_assessment_id(assessments, assessment_id))
     if as_json:
         sys.stdout.write(json.dumps(record.report, indent=2, ensure_ascii=False) + "\n")
         return
@@ -102,13 +100,13 @@ def show(
     print_report(TriageReport.model_validate(record.report))
 
 
-def _full_assessment_id(service: Any, prefix: str) -> str:
+def _full_assessment_id(assessments: AssessmentService, prefix: str) -> str:
     from stridewell.errors import InvalidInput, NotFound
 
     prefix = prefix.strip().lower()
     if len(prefix) >= 32:
         return prefix
-    ids = [r.id for r in service.history(limit=100_000) if r.id.startswith(prefix)]
+    ids = [r.id for r in assessments.history(limit=100_000) if r.id.startswith(prefix)]
     if not ids or not prefix:
         raise NotFound(f"no assessment with id '{prefix}'")
     if len(ids) > 1:
@@ -120,7 +118,7 @@ def _full_assessment_id(service: Any, prefix: str) -> str:
 @reports_errors
 def db_upgrade() -> None:
     """Create the database or migrate it to the newest schema."""
-    service = _service()
+    service = open_stridewell()
     service.upgrade_database()
     typer.echo(f"database ready: {_redacted(service.database_url)}")
 
@@ -129,8 +127,8 @@ def db_upgrade() -> None:
 @reports_errors
 def db_current() -> None:
     """Print the database location and its schema revision."""
-    service = _service()
-    revision = service.store.current_revision()
+    service = open_stridewell()
+    revision = service.current_revision()
     typer.echo(f"{_redacted(service.database_url)} at revision {revision or '(none)'}")
 
 
@@ -154,7 +152,7 @@ def demo(
     """Add a few example assessments so there is something to look at."""
     from stridewell.demo import load_demo
 
-    added = load_demo(_service(), only_if_empty=if_empty)
+    added = load_demo(open_stridewell().local(), only_if_empty=if_empty)
     if added:
         typer.echo(f"demo data: {added} assessments, a recovery plan with check-ins, shoes")
     else:

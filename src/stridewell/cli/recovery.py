@@ -8,20 +8,18 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stridewell.cli.errors import reports_errors
+from stridewell.cli.services import local_runner
 from stridewell.errors import InvalidInput
 
+if TYPE_CHECKING:
+    from stridewell.service import RunnerServices
+
 ACTIVITY_HELP = "What you did: rest, walk:MIN, cross_training:MIN or run:MIN (e.g. run:20)."
-
-
-def _service() -> Any:
-    from stridewell.service import Stridewell
-
-    return Stridewell()
 
 
 def parse_activity(value: str) -> tuple[str, int | None]:
@@ -69,8 +67,8 @@ def log(
     ] = None,
 ) -> None:
     """Record today's pain check-in (interactive when no scores are given)."""
-    service = _service()
-    values: dict[str, Any] = {"day": day or service.today().isoformat(), "notes": note}
+    runner = local_runner()
+    values: dict[str, object] = {"day": day or runner.today().isoformat(), "notes": note}
     for key, value in (
         ("pain_rest", rest),
         ("pain_morning", morning),
@@ -91,15 +89,15 @@ def log(
         values["checkin"] = {"numbness_tingling": numb}
     if not any(k.startswith("pain_") for k in values) and sys.stdin.isatty():
         values.update(_ask_scores())
-    stored = service.log_entry(values)
+    stored = runner.journal.log_entry(values)
     typer.echo(f"logged check-in for {stored.entry.day.isoformat()} (id {stored.id})")
-    _print_plan_hint(service)
+    _print_plan_hint(runner)
 
 
-def _ask_scores() -> dict[str, Any]:
+def _ask_scores() -> dict[str, int]:
     from rich.prompt import IntPrompt
 
-    answers: dict[str, Any] = {}
+    answers: dict[str, int] = {}
     for key, text in (
         ("pain_rest", "Pain at rest (0-10)"),
         ("pain_morning", "First steps this morning (0-10)"),
@@ -110,11 +108,11 @@ def _ask_scores() -> dict[str, Any]:
     return answers
 
 
-def _print_plan_hint(service: Any) -> None:
-    plan = service.current_plan()
+def _print_plan_hint(runner: RunnerServices) -> None:
+    plan = runner.plans.current()
     if plan is None:
         return
-    day = plan.day_of(service.today())
+    day = plan.day_of(runner.today())
     if day is not None:
         typer.echo(f"today: {day.phase.value.replace('_', ' ')} ({day.rule.why})")
     if plan.referral is not None:
@@ -133,12 +131,12 @@ def journal(
 
     from stridewell.cli.recovery_render import print_journal
 
-    service = _service()
-    since: date = service.today() - timedelta(days=days - 1)
-    entries = service.journal(since=since)
-    print_journal(entries, service.pain_trend())
+    runner = local_runner()
+    since: date = runner.today() - timedelta(days=days - 1)
+    entries = runner.journal.entries(since=since)
+    print_journal(entries, runner.journal.pain_trend())
     if chart is not None:
-        path = service.pain_chart(chart, since=since)
+        path = runner.plans.pain_chart(chart, since=since)
         typer.echo(f"chart written to {path}")
 
 
@@ -158,11 +156,11 @@ def plan(
     """Show today's recovery plan and the days ahead (or start one with --start)."""
     from stridewell.cli.recovery_render import print_plan
 
-    service = _service()
-    current = service.start_plan(assessment) if start or assessment else service.require_plan()
+    plans = local_runner().plans
+    current = plans.start(assessment) if start or assessment else plans.require()
     print_plan(current, days_ahead=days)
     if ics is not None:
-        ics.write_bytes(service.plan_ics())
+        ics.write_bytes(plans.ics())
         typer.echo(f"calendar written to {ics}")
 
 
@@ -177,12 +175,12 @@ def exercises(
     """Today's exercises with their dose; mark them done; weekly adherence."""
     from stridewell.cli.recovery_render import print_all_exercises, print_exercises
 
-    service = _service()
     if show_all:
         print_all_exercises()
         return
+    runner = local_runner()
     for exercise_id in done or []:
-        service.log_exercise(
-            {"day": service.today().isoformat(), "exercise_id": exercise_id, "sets_done": sets}
+        runner.journal.log_exercise(
+            {"day": runner.today().isoformat(), "exercise_id": exercise_id, "sets_done": sets}
         )
-    print_exercises(service.exercises_for(), service.adherence())
+    print_exercises(runner.plans.exercises_for(), runner.plans.adherence())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -10,7 +10,9 @@ from rich.table import Table
 from stridewell.journal.model import StoredEntry
 
 if TYPE_CHECKING:
+    from stridewell.journal.trend import Trend
     from stridewell.plan.model import Plan, Task
+    from stridewell.service.views import AdherenceWeek
 
 PHASE_STYLE = {
     "protect": "red",
@@ -26,7 +28,7 @@ def _score(value: int | None) -> str:
     return "-" if value is None else str(value)
 
 
-def print_journal(entries: list[StoredEntry], trend: Any, console: Console | None = None) -> None:
+def print_journal(entries: list[StoredEntry], trend: Trend, console: Console | None = None) -> None:
     console = console or Console()
     if not entries:
         console.print("No check-ins yet. Log one with [bold]stridewell log[/bold].")
@@ -82,7 +84,7 @@ def print_plan(plan: Plan, *, days_ahead: int = 7, console: Console | None = Non
 
 
 def print_exercises(
-    items: list[tuple[Task, bool]], adherence: list[dict[str, Any]], console: Console | None = None
+    items: list[tuple[Task, bool]], adherence: list[AdherenceWeek], console: Console | None = None
 ) -> None:
     console = console or Console()
     if not items:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from stridewell.cli.errors import reports_errors
+from stridewell.cli.services import local_runner
 
-
-def _service() -> Any:
-    from stridewell.service import Stridewell
-
-    return Stridewell()
+if TYPE_CHECKING:
+    from stridewell.service.shoes import ShoeService
 
 
 shoes_app = typer.Typer(
@@ -52,7 +50,7 @@ def import_files(
         from stridewell.errors import InvalidInput
 
         raise InvalidInput(f"no such file or folder: {', '.join(missing)}", field="paths")
-    service = _service()
+    training = local_runner().training
     with Progress(
         TextColumn("[bold]importing"),
         BarColumn(),
@@ -70,7 +68,7 @@ def import_files(
             rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
             bar.update(task, completed=done, total=total, rate=rate)
 
-        report = service.import_paths(paths, progress=progress)
+        report = training.import_paths(paths, progress=progress)
     out = Console()
     out.print(f"[bold]{report.summary()}[/bold] ({report.files} files read)")
     for source, reason in report.set_aside:
@@ -88,7 +86,7 @@ def activities(
     from rich.console import Console
     from rich.table import Table
 
-    rows = _service().activities(limit=limit, sport=sport)
+    rows = local_runner().training.activities(limit=limit, sport=sport)
     table = Table(title="Activities", title_justify="left")
     for column in ("start", "sport", "km", "time", "pace /km", "source"):
         table.add_column(column)
@@ -121,8 +119,8 @@ def load(
     from rich.console import Console
     from rich.table import Table
 
-    service = _service()
-    data = service.training_load(weeks=weeks)
+    training = local_runner().training
+    data = training.load(weeks=weeks)
     console = Console()
     if not data["weeks"]:
         console.print("No activities yet. Import some with [bold]stridewell import PATH[/bold].")
@@ -138,7 +136,7 @@ def load(
     for note in data["notes"]:
         console.print(f"[{styles.get(note['level'], '')}]{note['level']}[/]: {note['text']}")
     if chart is not None:
-        path = service.load_chart(chart, weeks=weeks)
+        path = training.load_chart(chart, weeks=weeks)
         console.print(f"chart written to {path}")
 
 
@@ -154,7 +152,7 @@ def shoes(
     from rich.console import Console
     from rich.table import Table
 
-    data = _service().shoes(unit="mi" if miles else "km")
+    data = local_runner().shoes.overview(unit="mi" if miles else "km")
     console = Console()
     if not data["shoes"]:
         console.print(
@@ -199,7 +197,7 @@ def shoes_add(
     ] = None,
 ) -> None:
     """Add a pair of shoes."""
-    stored = _service().add_shoe(
+    stored = local_runner().shoes.add(
         {
             "brand": brand,
             "model": model,
@@ -230,9 +228,9 @@ def shoes_edit(
     strava_gear: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Change a pair's details."""
-    service = _service()
-    stored = service.edit_shoe(
-        _full_shoe_id(service, shoe_id),
+    shoes = local_runner().shoes
+    stored = shoes.edit(
+        _full_shoe_id(shoes, shoe_id),
         {
             "brand": brand,
             "model": model,
@@ -248,11 +246,11 @@ def shoes_edit(
     typer.echo(f"updated {stored.brand} {stored.model}")
 
 
-def _full_shoe_id(service: Any, prefix: str) -> str:
+def _full_shoe_id(shoes: ShoeService, prefix: str) -> str:
     """Shoe ids are shown shortened: accept a unique prefix."""
     from stridewell.errors import InvalidInput, NotFound
 
-    ids = [s["id"] for s in service.shoes()["shoes"] if s["id"].startswith(prefix)]
+    ids = [s["id"] for s in shoes.overview()["shoes"] if s["id"].startswith(prefix)]
     if not ids:
         raise NotFound(f"no shoe with id '{prefix}'")
     if len(ids) > 1:
@@ -264,6 +262,6 @@ def _full_shoe_id(service: Any, prefix: str) -> str:
 @reports_errors
 def shoes_retire(shoe_id: Annotated[str, typer.Argument(help="The shoe's id.")]) -> None:
     """Retire a pair (its runs keep counting for it)."""
-    service = _service()
-    stored = service.retire_shoe(_full_shoe_id(service, shoe_id))
+    shoes = local_runner().shoes
+    stored = shoes.retire(_full_shoe_id(shoes, shoe_id))
     typer.echo(f"retired {stored.brand} {stored.model} on {stored.retired}")

@@ -1,4 +1,5 @@
-"""Accounts for the multi-user mode: passwords, sessions, coach sharing, your data.
+"""Accounts for the multi-user mode: registration, sign-in and sessions, and what a
+signed-in runner can do with their own account (password, export, deletion).
 
 Passwords are hashed with argon2id (argon2-cffi's defaults follow RFC 9106's second
 recommended setting). Session and invite tokens are random; only their SHA-256 is
@@ -14,18 +15,20 @@ import re
 import secrets
 import shutil
 import zipfile
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from stridewell.errors import InvalidInput, NotFound, Unauthorized
-from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.service.backend import Backend
 
 if TYPE_CHECKING:
-    from datetime import date
-    from pathlib import Path
+    from argon2 import PasswordHasher
 
-    from stridewell.storage.records import StoredAccount, StoredShare
-    from stridewell.storage.repository import Store
+    from stridewell.service.assessments import AssessmentService
+    from stridewell.service.journal import JournalService
+    from stridewell.service.shoes import ShoeService
+    from stridewell.service.training import TrainingService
+    from stridewell.storage.records import StoredAccount, StoredActivity
 
 SESSION_DAYS = 14
 MIN_PASSWORD = 10
@@ -38,7 +41,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _hasher() -> Any:
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()  # argon2id
@@ -56,25 +59,19 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
-class AccountsMixin:
-    """Registration, sign-in, sessions, sharing with coaches, export and deletion."""
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(
+            f"choose a password of at least {MIN_PASSWORD} characters", field="password"
+        )
 
-    if TYPE_CHECKING:  # provided by Stridewell and the other mixins
 
-        @property
-        def store(self) -> Store: ...
-        def clock(self) -> datetime: ...
-        def today(self) -> date: ...
-        def _with_schema(self, action: Any) -> Any: ...
-        def history(self, runner_id: str = ..., limit: int = ..., offset: int = ...) -> Any: ...
-        def pain_trend(self, *, runner_id: str = ...) -> Any: ...
-        def training_load(self, *, weeks: int = ..., runner_id: str = ...) -> Any: ...
-        def shoes(self, *, unit: str = ..., runner_id: str = ...) -> Any: ...
-        def journal(self, *, runner_id: str = ...) -> Any: ...
-        def activities(self, *, limit: int | None = ..., runner_id: str = ...) -> Any: ...
-        def originals_dir(self, runner_id: str) -> Path: ...
+class Accounts:
+    """Who is who: registration, sign-in and sessions (not bound to a runner: these are
+    how a request finds its runner)."""
 
-    # -- accounts and sessions ----------------------------------------------------------
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
 
     def register(self, email: str, password: str, name: str, role: str = "runner") -> StoredAccount:
         email = email.strip().lower()
@@ -86,147 +83,107 @@ class AccountsMixin:
             raise InvalidInput("enter a name of 1 to 120 characters", field="name")
         if role not in ROLES:
             raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
-        hashed = _hasher().hash(password)
-        account: StoredAccount = self._with_schema(
-            lambda: self.store.create_account(
-                email=email, name=name, role=role, password_hash=hashed, created_at=self.clock()
+        hashed, now = _hasher().hash(password), self._backend.clock()
+        return self._backend.run(
+            lambda store: store.create_account(
+                email=email, name=name, role=role, password_hash=hashed, created_at=now
             )
         )
-        return account
 
     def authenticate(self, email: str, password: str) -> StoredAccount:
         """The account for these credentials, or Unauthorized (never saying which was wrong)."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        found: StoredAccount | None = self._with_schema(
-            lambda: self.store.account_by_email(email.strip().lower())
-        )
-        hasher = _hasher()
+        wanted = email.strip().lower()
+        found = self._backend.run(lambda store: store.account_by_email(wanted))
         try:
-            hasher.verify(found.password_hash if found else _dummy_hash(), password[:MAX_PASSWORD])
+            _hasher().verify(
+                found.password_hash if found else _dummy_hash(), password[:MAX_PASSWORD]
+            )
         except (VerificationError, InvalidHashError):
             raise Unauthorized("wrong email or password") from None
         if found is None:
             raise Unauthorized("wrong email or password")
-        # No rehash-on-login: storing a new hash ends every session (see set_password), and
-        # signing in on one device must not sign the runner out on the others.
+        # No rehash-on-login: storing a new hash ends every session (see change_password),
+        # and signing in on one device must not sign the runner out on the others.
         return found
 
-    def start_session(self, runner_id: str) -> str:
+    def start_session(self, account: StoredAccount) -> str:
         """A new session token for the cookie (only its hash is stored)."""
-        token = secrets.token_urlsafe(32)
-        now = self.clock()
-        self._with_schema(
-            lambda: self.store.create_session(
-                runner_id, token_hash(token), now, now + timedelta(days=SESSION_DAYS)
-            )
-        )
-        return token
+        return start_session(self._backend, account.runner_id)
 
     def session_runner(self, token: str) -> str | None:
+        """The runner a session cookie names, while the session lasts."""
         if not token or len(token) > 200:
             return None
-        runner: str | None = self._with_schema(
-            lambda: self.store.session_runner(token_hash(token), self.clock())
-        )
-        return runner
+        digest, now = token_hash(token), self._backend.clock()
+        return self._backend.run(lambda store: store.session_runner(digest, now))
 
     def end_session(self, token: str) -> None:
-        self._with_schema(lambda: self.store.delete_session(token_hash(token)))
+        digest = token_hash(token)
+        self._backend.run(lambda store: store.delete_session(digest))
 
-    def account(self, runner_id: str) -> StoredAccount | None:
-        found: StoredAccount | None = self._with_schema(
-            lambda: self.store.account_by_runner(runner_id)
-        )
-        return found
+    def account_of(self, runner_id: str) -> StoredAccount | None:
+        return self._backend.run(lambda store: store.account_by_runner(runner_id))
 
-    def change_password(self, runner_id: str, current: str, new: str) -> str:
+
+def start_session(backend: Backend, runner_id: str) -> str:
+    token = secrets.token_urlsafe(32)
+    now = backend.clock()
+    expires = now + timedelta(days=SESSION_DAYS)
+    backend.run(lambda store: store.create_session(runner_id, token_hash(token), now, expires))
+    return token
+
+
+class AccountService:
+    """The signed-in runner's own account: password, export of everything, deletion."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        runner_id: str,
+        *,
+        assessments: AssessmentService,
+        journal: JournalService,
+        training: TrainingService,
+        shoes: ShoeService,
+    ) -> None:
+        self._backend = backend
+        self.runner_id = runner_id
+        self._assessments = assessments
+        self._journal = journal
+        self._training = training
+        self._shoes = shoes
+
+    def get(self) -> StoredAccount | None:
+        """The runner's account (None for the local runner of a one-person install)."""
+        return Accounts(self._backend).account_of(self.runner_id)
+
+    def _require(self, password: str) -> StoredAccount:
+        found = self.get()
+        if found is None:
+            raise NotFound("no account")
+        return Accounts(self._backend).authenticate(found.email, password)
+
+    def change_password(self, current: str, new: str) -> str:
         """Change the password; every session ends. Returns a fresh session token."""
-        found = self.account(runner_id)
-        if found is None:
-            raise NotFound("no account")
-        self.authenticate(found.email, current)
+        self._require(current)
         _check_password(new)
-        hashed = _hasher().hash(new)
-        self._with_schema(lambda: self.store.set_password(runner_id, hashed, self.clock()))
-        return self.start_session(runner_id)
+        hashed, runner_id, now = _hasher().hash(new), self.runner_id, self._backend.clock()
+        self._backend.run(lambda store: store.set_password(runner_id, hashed, now))
+        return start_session(self._backend, runner_id)
 
-    def delete_account(self, runner_id: str, password: str) -> None:
+    def delete(self, password: str) -> None:
         """Delete the account and everything stored for it (after the password again)."""
-        found = self.account(runner_id)
-        if found is None:
-            raise NotFound("no account")
-        self.authenticate(found.email, password)
-        self._with_schema(lambda: self.store.delete_runner(runner_id))
-        shutil.rmtree(self.originals_dir(runner_id), ignore_errors=True)
+        self._require(password)
+        runner_id = self.runner_id
+        self._backend.run(lambda store: store.delete_runner(runner_id))
+        shutil.rmtree(self._backend.originals_dir(runner_id), ignore_errors=True)
 
-    # -- coach sharing --------------------------------------------------------------------
-
-    def invite_coach(self, runner_id: str) -> str:
-        """A one-time invite token; the runner sends the link to their coach."""
-        token = secrets.token_urlsafe(24)
-        self._with_schema(
-            lambda: self.store.create_share(runner_id, token_hash(token), self.clock())
-        )
-        return token
-
-    def accept_invite(self, token: str, coach_id: str) -> StoredShare:
-        share: StoredShare | None = self._with_schema(
-            lambda: self.store.accept_share(token_hash(token), coach_id, self.clock())
-        )
-        if share is None:
-            raise NotFound(
-                "this invite is not valid: it may have been used, withdrawn, or be meant for "
-                "a coach account"
-            )
-        return share
-
-    def revoke_share(self, share_id: str, runner_id: str) -> None:
-        done: bool = self._with_schema(
-            lambda: self.store.revoke_share(share_id, runner_id, self.clock())
-        )
-        if not done:
-            raise NotFound("no such share")
-
-    def shares(self, runner_id: str) -> list[StoredShare]:
-        found: list[StoredShare] = self._with_schema(lambda: self.store.shares_of_runner(runner_id))
-        return found
-
-    def require_coach_view(self, coach_id: str, runner_id: str) -> None:
-        """NotFound unless the runner shares with this coach now (never says which)."""
-        allowed: bool = self._with_schema(lambda: self.store.coach_can_view(coach_id, runner_id))
-        if not allowed:
-            raise NotFound("no runner with this id shares with you")
-
-    def coach_dashboard(self, coach_id: str) -> list[dict[str, Any]]:
-        """Each runner who shares with the coach, with the flags that need attention."""
-        shares: list[StoredShare] = self._with_schema(
-            lambda: self.store.runners_shared_with(coach_id)
-        )
-        return [{"share": s, **self.runner_flags(s.runner_id)} for s in shares]
-
-    def runner_flags(self, runner_id: str) -> dict[str, Any]:
-        latest = self.history(runner_id=runner_id, limit=1)
-        report = latest[0].report if latest else None
-        trend = self.pain_trend(runner_id=runner_id)
-        load = self.training_load(weeks=4, runner_id=runner_id)
-        shoes = self.shoes(runner_id=runner_id)
-        spikes = [n for n in load["notes"] if n["kind"] == "single_run_spike"]
-        return {
-            "latest": latest[0] if latest else None,
-            "red_flags": [f.get("name") or f["id"] for f in report["red_flags"]] if report else [],
-            "not_improving": trend.direction.value in ("unchanged", "worsening"),
-            "trend": trend.direction.value,
-            "spikes": spikes,
-            "worn_shoes": list(shoes["alerts"]),
-        }
-
-    # -- your data ------------------------------------------------------------------------
-
-    def export_data(self, runner_id: str = LOCAL_RUNNER_ID) -> bytes:
+    def export_data(self) -> bytes:
         """Everything stored for the runner as a zip of JSON files."""
-        account = self.account(runner_id)
-        parts: dict[str, Any] = {
+        account = self.get()
+        parts: dict[str, object] = {
             "account.json": None
             if account is None
             else {
@@ -242,22 +199,20 @@ class AccountsMixin:
                     "assessment": a.assessment,
                     "report": a.report,
                 }
-                for a in self.history(runner_id=runner_id, limit=100_000)
+                for a in self._assessments.history(limit=100_000)
             ],
             "journal.json": [
                 {"id": e.id, "revision": e.revision, **e.entry.model_dump(mode="json")}
-                for e in self.journal(runner_id=runner_id)
+                for e in self._journal.entries()
             ],
-            "activities.json": [
-                _activity_json(a) for a in self.activities(limit=None, runner_id=runner_id)
-            ],
-            "shoes.json": self.shoes(runner_id=runner_id)["shoes"],
+            "activities.json": [_activity_json(a) for a in self._training.activities(limit=None)],
+            "shoes.json": self._shoes.overview()["shoes"],
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in parts.items():
                 archive.writestr(name, json.dumps(content, indent=2, ensure_ascii=False))
-            folder = self.originals_dir(runner_id)
+            folder = self._backend.originals_dir(self.runner_id)
             if folder.is_dir():
                 for original in sorted(folder.iterdir()):
                     if original.is_file() and not original.name.endswith(".part"):
@@ -265,14 +220,7 @@ class AccountsMixin:
         return buffer.getvalue()
 
 
-def _check_password(password: str) -> None:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidInput(
-            f"choose a password of at least {MIN_PASSWORD} characters", field="password"
-        )
-
-
-def _activity_json(a: Any) -> dict[str, Any]:
+def _activity_json(a: StoredActivity) -> dict[str, object]:
     return {
         "id": a.id,
         "sport": a.sport,

@@ -1,210 +1,116 @@
-"""Training: importing activities, and the shoes they were run in.
-
-Imports stream: sources are read and stored in chunks, so a history of thousands of
-runs never sits in memory at once, and each chunk is one transaction (a broken file is
-set aside; what was stored stays stored).
-"""
+"""Training for one runner: importing activities, the activity list and training load."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
-from itertools import islice
+from collections.abc import Iterable
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.errors import InvalidInput
+from stridewell.service.backend import Backend
+from stridewell.service.imports import (
+    IMPORT_CHUNK,
+    ImportCounter,
+    activity_row,
+    decoder_pool,
+    keep_originals,
+    new_files,
+    shoe_for,
+)
+from stridewell.service.views import LoadWeek, TrainingLoad, note_json
 
 if TYPE_CHECKING:
-    from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
-    from stridewell.activities.errors import ImportProblem
-    from stridewell.activities.model import Activity
+    from stridewell.activities.bulk import ImportReport, Progress
+    from stridewell.load.notes import Note
+    from stridewell.load.runlog import RunLog
+    from stridewell.shoes.model import Shoe
     from stridewell.storage.records import AddActivitiesResult, StoredActivity, StoredShoe
-    from stridewell.storage.repository import Store
 
-# Files per chunk: enough to make each transaction worth it, few enough to bound memory
-# (an hour at one sample a second is about 150 KB of samples).
-IMPORT_CHUNK = 200
+# What the recorded training can fill in of an assessment's history.
+HistoryFromData = dict[str, float | bool]
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def local_tz() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
 
 
-def activity_row(activity: Activity, shoe_id: str | None) -> dict[str, Any]:
-    """An imported activity as the storage row, samples in the compact codec."""
-    from stridewell.activities.codec import encode_samples
+def shoe_model(stored: StoredShoe) -> Shoe:
+    from stridewell.shoes.model import Shoe, ShoeType
 
-    return {
-        "source_format": activity.source_format,
-        "sport": activity.sport,
-        "sub_sport": activity.sub_sport,
-        "is_indoor": activity.is_indoor,
-        "start_time": activity.start_time,
-        "duration_s": activity.duration_s,
-        "moving_time_s": activity.moving_time_s,
-        "distance_m": activity.distance_m,
-        "elevation_gain_m": activity.elevation_gain_m,
-        "avg_hr": activity.avg_hr,
-        "max_hr": activity.max_hr,
-        "avg_cadence": activity.avg_cadence,
-        "name": activity.name,
-        "device": activity.device,
-        "gear": activity.gear,
-        "shoe_id": shoe_id,
-        "source_name": activity.source_name or "",
-        "external_id": activity.external_id,
-        "fingerprint": activity.fingerprint(),
-        "warnings": list(activity.warnings),
-        "samples": encode_samples(activity.samples) if len(activity.samples) else None,
-    }
+    return Shoe(
+        id=stored.id,
+        brand=stored.brand,
+        model=stored.model,
+        type=ShoeType(stored.type),
+        nickname=stored.nickname,
+        started=stored.started,
+        retired=stored.retired,
+        is_default=stored.is_default,
+        check_km=stored.check_km,
+        replace_km=stored.replace_km,
+        start_km=stored.start_km,
+    )
 
 
-# Decoding is CPU-bound and files are independent: several processes for big imports.
-PARALLEL_MIN_FILES = 24
-MAX_WORKERS = 4
+def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
+    """The runner's activities as a load log, runs assigned to their shoes."""
+    import numpy as np
+
+    from stridewell.load.runlog import RunLog
+    from stridewell.shoes.mileage import assign_shoes
+
+    summaries = backend.run(lambda store: store.activity_summaries(runner_id))
+    shoes = [shoe_model(s) for s in backend.run(lambda store: store.list_shoes(runner_id))]
+    tz = local_tz()
+    log = RunLog.from_arrays(
+        np.array([s.start_time.astimezone(tz).date() for s in summaries], "datetime64[D]"),
+        [s.distance_m / 1000 for s in summaries],
+        [s.duration_s for s in summaries],
+        is_run=[s.sport == "running" for s in summaries],
+        treadmill=[s.is_indoor for s in summaries],
+        shoe=[s.shoe_id for s in summaries],
+        shoe_ids=[s.id for s in shoes],
+    )
+    return assign_shoes(log, shoes), shoes
 
 
-@contextmanager
-def _decoder_pool(files: int) -> Iterator[Mapper]:
-    """A process pool's map for a big import, the built-in map for a small one."""
-    workers = min(os.cpu_count() or 1, MAX_WORKERS)
-    if files < PARALLEL_MIN_FILES or workers < 2:
-        yield map
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+class TrainingService:
+    """One runner's activities and training load."""
 
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield lambda fn, jobs: pool.map(fn, jobs, chunksize=4)
+    def __init__(self, backend: Backend, runner_id: str) -> None:
+        self._backend = backend
+        self.runner_id = runner_id
 
-
-class _Counter:
-    """Progress over the whole import, across chunks and skipped files."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress, self.total, self.done = progress, total, 0
-
-    def step(self, _done: int = 0, _total: int | None = None, name: str = "") -> None:
-        self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, self.total, name)
-
-
-def _new_files(
-    chunk: list[Source | ImportProblem],
-    known_files: set[str],
-    report: ImportReport,
-    counter: _Counter,
-) -> tuple[list[Source | ImportProblem], dict[str, str], dict[str, bytes]]:
-    """The chunk without files imported before (same bytes: SHA-256), read once, with
-    their digests and bytes.
-
-    A re-import of a whole history then skips every file without decoding it.
-    """
-    from stridewell.activities.bulk import Source
-    from stridewell.activities.errors import ImportProblem
-
-    fresh: list[Source | ImportProblem] = []
-    digests: dict[str, str] = {}
-    originals: dict[str, bytes] = {}
-    for item in chunk:
-        if isinstance(item, ImportProblem):
-            fresh.append(item)
-            continue
-        try:
-            data = item.read()
-        except ImportProblem as exc:
-            fresh.append(ImportProblem(exc.reason, exc.source or item.name))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in known_files or digest in digests.values():
-            report.files += 1
-            report.duplicates.append((item.name, "the same file was imported before"))
-            counter.step(name=item.name)
-            continue
-        digests[item.name] = digest
-        originals[item.name] = data
-        fresh.append(Source(item.name, functools.partial(bytes, data), item.meta))
-    return fresh, digests, originals
-
-
-_SUFFIX = re.compile(r"^[A-Za-z0-9.]{1,16}$")
-
-
-def keep_originals(
-    folder: Path, stored: list[tuple[str, str]], originals: dict[str, bytes]
-) -> None:
-    """Keep each stored file's bytes as ``<sha256><suffix>`` so the runner can take their
-    original files with them (`export_data`). Written whole, then renamed into place."""
-    if not stored:
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, digest in stored:
-        data = originals.get(name)
-        if data is None:
-            continue
-        suffix = "".join(Path(name.replace("!", "/")).suffixes[-2:]).lower()
-        target = folder / (digest + (suffix if _SUFFIX.match(suffix) else ""))
-        if target.exists():
-            continue
-        partial = target.with_name(target.name + ".part")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-
-
-def _gear_key(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-class TrainingMixin:
-    """Activities and shoes; mixed into `Stridewell`, which provides storage and clock."""
-
-    if TYPE_CHECKING:  # provided by Stridewell
-        clock: Callable[[], datetime]
-
-        @property
-        def store(self) -> Store: ...
-
-        def today(self) -> date: ...
-
-        def _with_schema(self, action: Callable[[], Any]) -> Any: ...
-
-        def originals_dir(self, runner_id: str) -> Path: ...
+    def originals_dir(self) -> Path:
+        """Where the runner's original activity files are kept (for their export)."""
+        return self._backend.originals_dir(self.runner_id)
 
     # -- import -------------------------------------------------------------------------
 
     def import_paths(
-        self,
-        paths: Iterable[str | Path],
-        *,
-        progress: Progress | None = None,
-        runner_id: str = LOCAL_RUNNER_ID,
+        self, paths: Iterable[str | Path], *, progress: Progress | None = None
     ) -> ImportReport:
         """Import files, folders and Strava export zips; duplicates and broken files are
         reported, the rest is stored."""
-        from stridewell.activities.bulk import ImportReport, import_all, iter_sources
+        from stridewell.activities.bulk import ImportReport, import_all, iter_sources, source_chunks
+        from stridewell.activities.limits import DEFAULT_LIMITS
 
-        known: set[str] = self._with_schema(lambda: self.store.known_fingerprints(runner_id))
-        known_files: set[str] = self._with_schema(lambda: self.store.known_file_digests(runner_id))
-        shoes = self._with_schema(lambda: self.store.list_shoes(runner_id))
+        backend, runner_id = self._backend, self.runner_id
+        known = backend.run(lambda store: store.known_fingerprints(runner_id))
+        known_files = backend.run(lambda store: store.known_file_digests(runner_id))
+        shoes = backend.run(lambda store: store.list_shoes(runner_id))
         report = ImportReport()
         sources = list(iter_sources(paths))
-        counter = _Counter(progress, len(sources))
-        with _decoder_pool(len(sources)) as mapper:
-            for chunk in _chunks(sources, IMPORT_CHUNK):
-                fresh, digests, originals = _new_files(chunk, known_files, report, counter)
+        counter = ImportCounter(progress, len(sources))
+        with decoder_pool(len(sources)) as mapper:
+            for chunk in source_chunks(sources, IMPORT_CHUNK, DEFAULT_LIMITS.max_chunk_bytes):
+                fresh, digests, originals = new_files(chunk, known_files, report, counter)
                 activities, part = import_all(fresh, known, counter.step, mapper=mapper)
-                rows = [activity_row(a, self._shoe_for(a, shoes)) for a in activities]
+                rows = [activity_row(a, shoe_for(a, shoes)) for a in activities]
                 per_file = Counter(a.source_name for a in activities)
                 broken = {source for source, _ in part.set_aside}
                 files = [
@@ -212,13 +118,13 @@ class TrainingMixin:
                     for name, digest in digests.items()
                     if name not in broken
                 ]
-                result = self._store_rows(runner_id, rows, files)
+                result = self._store_chunk(rows, files)
                 keep_originals(
-                    self.originals_dir(runner_id),
+                    backend.originals_dir(runner_id),
                     [(str(f["source_name"]), str(f["digest"])) for f in files],
                     originals,
                 )
-                known.update(r["fingerprint"] for r in rows)
+                known.update(str(r["fingerprint"]) for r in rows)
                 known_files.update(digests[str(f["source_name"])] for f in files)
                 report.files += part.files
                 report.imported += len(result.inserted_ids)
@@ -227,36 +133,15 @@ class TrainingMixin:
                 report.duplicates += [("(already stored)", f) for f in stored_before]
                 report.set_aside += part.set_aside
                 report.warnings += part.warnings
+                report.not_read += part.not_read
         return report
 
-    def _store_rows(
-        self, runner_id: str, rows: list[dict[str, Any]], files: list[dict[str, Any]]
+    def _store_chunk(
+        self, rows: list[dict[str, Any]], files: list[dict[str, Any]]
     ) -> AddActivitiesResult:
-        """Store a chunk's activities, and the files they came from, in one transaction."""
-        result: AddActivitiesResult = self._with_schema(
-            lambda: self.store.add_activities(runner_id, rows, files=files)
-        )
-        return result
-
-    @staticmethod
-    def _shoe_for(activity: Activity, shoes: list[StoredShoe]) -> str | None:
-        """The shoe an imported run was in: its gear name, else the default shoe then."""
-        if activity.sport != "running":
-            return None
-        day = activity.start_time.date()
-        usable = [
-            s
-            for s in shoes
-            if (s.started is None or s.started <= day) and (s.retired is None or day <= s.retired)
-        ]
-        if activity.gear:
-            wanted = _gear_key(activity.gear)
-            for shoe in usable:
-                names = {shoe.strava_gear, shoe.nickname, f"{shoe.brand} {shoe.model}"}
-                if wanted in {_gear_key(n) for n in names if n}:
-                    return shoe.id
-        default = next((s for s in usable if s.is_default), None)
-        return default.id if default else None
+        """A chunk's activities, and the files they came from, in one transaction."""
+        runner_id = self.runner_id
+        return self._backend.run(lambda store: store.add_activities(runner_id, rows, files=files))
 
     def activities(
         self,
@@ -265,12 +150,79 @@ class TrainingMixin:
         offset: int = 0,
         sport: str | None = None,
         since: datetime | None = None,
-        runner_id: str = LOCAL_RUNNER_ID,
     ) -> list[StoredActivity]:
         """The runner's activities, newest first (those starting at or after ``since``)."""
-        rows: list[StoredActivity] = self._with_schema(
-            lambda: self.store.list_activities(
+        runner_id = self.runner_id
+        return self._backend.run(
+            lambda store: store.list_activities(
                 runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
             )
         )
-        return rows
+
+    # -- load -----------------------------------------------------------------------------
+
+    def history_from_data(self) -> tuple[HistoryFromData, list[Note]]:
+        """Triage history fields from the recorded training, and the load notes behind them."""
+        runner_id = self.runner_id
+        if not self._backend.run(lambda store: store.count_activities(runner_id)):
+            return {}, []  # and no NumPy import for runners without recorded training
+        from stridewell.load.history import triage_history
+        from stridewell.load.notes import warnings
+
+        log, shoes = run_log(self._backend, runner_id)
+        if log.is_empty:
+            return {}, []
+        today = self._backend.today()
+        return dict(triage_history(log, today, shoes)), warnings(log, today)
+
+    def load(self, *, weeks: int = 12) -> TrainingLoad:
+        """Weekly distance and time, both load ratios as information, and the warnings."""
+        from stridewell.load.metrics import load_metrics
+        from stridewell.load.notes import warnings
+
+        if not 1 <= weeks <= 520:
+            raise InvalidInput("weeks must be between 1 and 520", field="weeks")
+        log, _ = run_log(self._backend, self.runner_id)
+        today = self._backend.today()
+        if log.is_empty:
+            return {
+                "today": today.isoformat(),
+                "weeks": [],
+                "acwr_rolling": None,
+                "acwr_ewma": None,
+                "notes": [],
+            }
+        start = today - timedelta(days=7 * weeks - 1)
+        metrics = load_metrics(log, start, today)
+        w = metrics.weeks
+        rows: list[LoadWeek] = [
+            {
+                "week": str(w.labels[i]),
+                "km": round(float(w.km[i]), 1),
+                "hours": round(float(w.seconds[i]) / 3600, 2),
+                "change_pct": None
+                if w.change_pct[i] != w.change_pct[i]
+                else round(float(w.change_pct[i]), 1),
+                "complete": bool(w.complete[i]),
+            }
+            for i in range(len(w.labels))
+        ]
+        acwr = metrics.acwr_rolling[-1]
+        ewma = metrics.acwr_ewma[-1]
+        return {
+            "today": today.isoformat(),
+            "weeks": rows,
+            "acwr_rolling": None if acwr != acwr else round(float(acwr), 2),
+            "acwr_ewma": None if ewma != ewma else round(float(ewma), 2),
+            "notes": [note_json(n) for n in warnings(log, today)],
+        }
+
+    def load_chart(self, path: Path, *, weeks: int = 26) -> Path:
+        from stridewell.export.charts import load_chart
+
+        data = self.load(weeks=weeks)
+        if not data["weeks"]:
+            raise InvalidInput(
+                "no activities yet: import some with `stridewell import`", field="load"
+            )
+        return load_chart([dict(w) for w in data["weeks"]], path)

@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session, aliased
 from stridewell.storage.checks import require_aware, require_filled, require_text
 from stridewell.storage.core import StoreCore
 from stridewell.storage.errors import EmailTaken, UnknownRunner
-from stridewell.storage.models import (
+from stridewell.storage.limits import (
     EMAIL_LENGTH,
     RUNNER_NAME_LENGTH,
+)
+from stridewell.storage.models import (
     AccountRow,
     LoginSessionRow,
     RunnerRow,

@@ -34,7 +34,7 @@ from stridewell.storage.checks import (
 from stridewell.storage.core import StoreCore, ensure_runner_exists
 from stridewell.storage.errors import UnknownShoe
 from stridewell.storage.import_files_repo import checked_file_rows, insert_file_rows
-from stridewell.storage.models import (
+from stridewell.storage.limits import (
     DEVICE_LENGTH,
     EXTERNAL_ID_LENGTH,
     FINGERPRINT_LENGTH,
@@ -42,6 +42,8 @@ from stridewell.storage.models import (
     ID_LENGTH,
     SOURCE_FORMAT_LENGTH,
     SPORT_LENGTH,
+)
+from stridewell.storage.models import (
     ActivityRow,
     ShoeRow,
     utc_now,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -132,8 +133,9 @@ def translated_errors() -> Iterator[None]:
         raise DatabaseError(f"Database error: {error}") from error
 
 
-def ensure_runner_exists(session: Session, runner_id: str) -> None:
-    """Raise ``UnknownRunner`` unless the runner exists; the local runner is created."""
+def ensure_runner_exists(session: Session, runner_id: str, *, now: datetime | None = None) -> None:
+    """Raise ``UnknownRunner`` unless the runner exists; the local runner is created
+    (stamped ``now``: the caller's clock where it has one)."""
     if runner_id == LOCAL_RUNNER_ID:
         # Created on first use. "Insert unless present" in one statement, so two
         # processes saving their first record at once cannot collide.
@@ -141,7 +143,7 @@ def ensure_runner_exists(session: Session, runner_id: str) -> None:
         insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
         session.execute(
             insert(RunnerRow)
-            .values(id=LOCAL_RUNNER_ID, name=LOCAL_RUNNER_NAME, created_at=utc_now())
+            .values(id=LOCAL_RUNNER_ID, name=LOCAL_RUNNER_NAME, created_at=now or utc_now())
             .on_conflict_do_nothing(index_elements=[RunnerRow.id])
         )
         return

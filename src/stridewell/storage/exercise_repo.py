@@ -16,7 +16,12 @@ from stridewell.storage.checks import (
     require_text,
 )
 from stridewell.storage.core import StoreCore, ensure_runner_exists
-from stridewell.storage.models import EXERCISE_ID_LENGTH, ExerciseLogRow
+from stridewell.storage.limits import (
+    EXERCISE_ID_LENGTH,
+)
+from stridewell.storage.models import (
+    ExerciseLogRow,
+)
 from stridewell.storage.records import StoredExerciseLog
 
 

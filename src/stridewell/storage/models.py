@@ -26,30 +26,33 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from stridewell.storage.db import JSONType, UTCDateTime
-from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED, ROLE_COACH, ROLE_RUNNER
 
-ID_LENGTH = 32  # uuid4().hex
-RUNNER_NAME_LENGTH = 120
-LEVEL_LENGTH = 16
-TOP_CONDITION_LENGTH = 64
-KB_VERSION_LENGTH = 32
-PLAN_STATUS_LENGTH = 16
-PHASE_LENGTH = 32
-RULE_ID_LENGTH = 64
-EXERCISE_ID_LENGTH = 64
-SOURCE_FORMAT_LENGTH = 16
-SPORT_LENGTH = 32
-DEVICE_LENGTH = 120
-GEAR_LENGTH = 120
-EXTERNAL_ID_LENGTH = 64
-FINGERPRINT_LENGTH = 64
-SHOE_BRAND_LENGTH = 80
-SHOE_MODEL_LENGTH = 120
-SHOE_TYPE_LENGTH = 32
-SHOE_NICKNAME_LENGTH = 80
-DIGEST_LENGTH = 64  # hex SHA-256
-EMAIL_LENGTH = 254  # the longest address SMTP can carry
-ROLE_LENGTH = 16
+# Column lengths live in plain Python: the standard-library write path checks them too.
+from stridewell.storage.limits import (
+    DEVICE_LENGTH,
+    DIGEST_LENGTH,
+    EMAIL_LENGTH,
+    EXERCISE_ID_LENGTH,
+    EXTERNAL_ID_LENGTH,
+    FINGERPRINT_LENGTH,
+    GEAR_LENGTH,
+    ID_LENGTH,
+    KB_VERSION_LENGTH,
+    LEVEL_LENGTH,
+    PHASE_LENGTH,
+    PLAN_STATUS_LENGTH,
+    ROLE_LENGTH,
+    RULE_ID_LENGTH,
+    RUNNER_NAME_LENGTH,
+    SHOE_BRAND_LENGTH,
+    SHOE_MODEL_LENGTH,
+    SHOE_NICKNAME_LENGTH,
+    SHOE_TYPE_LENGTH,
+    SOURCE_FORMAT_LENGTH,
+    SPORT_LENGTH,
+    TOP_CONDITION_LENGTH,
+)
+from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED, ROLE_COACH, ROLE_RUNNER
 
 # Deterministic constraint names: SQLite's batch migrations (copy the table, swap it in)
 # can only drop or alter a constraint that has a name, and names must match across

@@ -25,10 +25,12 @@ from stridewell.storage.checks import (
 )
 from stridewell.storage.core import StoreCore, lock_runner
 from stridewell.storage.errors import UnknownAssessment
-from stridewell.storage.models import (
+from stridewell.storage.limits import (
     KB_VERSION_LENGTH,
     PHASE_LENGTH,
     RULE_ID_LENGTH,
+)
+from stridewell.storage.models import (
     AssessmentRow,
     PlanDayRow,
     PlanRow,

@@ -15,10 +15,14 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from uuid import uuid4
 
-from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
+from stridewell.storage.assessment_record import assessment_record
+from stridewell.storage.records import (
+    LOCAL_RUNNER_ID,
+    LOCAL_RUNNER_NAME,
+    AssessmentToStore,
+    StoredAssessment,
+)
 from stridewell.storage.schema_version import HEAD_REVISION
 
 SQLITE_PREFIX = "sqlite:///"
@@ -39,7 +43,7 @@ def stored_datetime(value: datetime) -> str:
     return value.astimezone(UTC).strftime(_DATETIME_FORMAT)
 
 
-def _stored_json(value: Any) -> str:
+def _stored_json(value: object) -> str:
     # SQLAlchemy's JSON type serialises with json.dumps and its defaults.
     return json.dumps(value)
 
@@ -89,28 +93,21 @@ class QuickSqlite:
         return self._db.execute(query, (runner_id,)).fetchone() is not None
 
     def save_assessment(
-        self,
-        *,
-        assessment: dict[str, Any],
-        report: dict[str, Any],
-        level: str,
-        top_condition: str | None,
-        kb_version: str,
-        rules_fired: list[str],
-        created_at: datetime,
-        runner_id: str = LOCAL_RUNNER_ID,
-    ) -> str | None:
-        """Store one assessment; its id, or None when the ordinary path must do it."""
+        self, values: AssessmentToStore, *, runner_id: str
+    ) -> StoredAssessment | None:
+        """Store one assessment; the record as it reads back, or None when the ordinary
+        path must do it. The record is built (and checked) as the ORM path builds it."""
+        record = assessment_record(values, runner_id)
         row = (
-            uuid4().hex,
+            record.id,
             runner_id,
-            stored_datetime(created_at),
-            _stored_json(assessment),
-            _stored_json(report),
-            level,
-            top_condition,
-            kb_version,
-            _stored_json(list(rules_fired)),
+            stored_datetime(record.created_at),
+            _stored_json(record.assessment),
+            _stored_json(record.report),
+            record.level,
+            record.top_condition,
+            record.kb_version,
+            _stored_json(record.rules_fired),
         )
         db = self._db
         try:
@@ -120,7 +117,7 @@ class QuickSqlite:
                     db.execute(
                         "INSERT INTO runners (id, name, created_at) VALUES (?, ?, ?) "
                         "ON CONFLICT (id) DO NOTHING",
-                        (LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, stored_datetime(datetime.now(UTC))),
+                        (LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, row[2]),
                     )
                 elif (
                     db.execute("SELECT 1 FROM runners WHERE id = ?", (runner_id,)).fetchone()
@@ -135,4 +132,4 @@ class QuickSqlite:
                 raise
         except sqlite3.Error:
             return None
-        return row[0]
+        return record

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 LOCAL_RUNNER_ID = "local"
 LOCAL_RUNNER_NAME = "Local runner"
@@ -22,6 +22,19 @@ PLAN_ENDED = "ended"
 ROLE_RUNNER = "runner"
 ROLE_COACH = "coach"
 ACCOUNT_ROLES = (ROLE_RUNNER, ROLE_COACH)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentToStore:
+    """An assessment with its triage report, as the service hands it to storage."""
+
+    assessment: dict[str, Any]
+    report: dict[str, Any]
+    level: str
+    top_condition: str | None
+    kb_version: str
+    rules_fired: list[str]
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +189,22 @@ class AddActivitiesResult:
 
     inserted_ids: list[str]
     duplicate_fingerprints: list[str]
+
+
+class ShoeFields(TypedDict, total=False):
+    """What ``add_shoe`` and ``update_shoe`` accept; ``add_shoe`` needs brand, model, type."""
+
+    brand: str
+    model: str
+    type: str
+    nickname: str | None
+    started: date | None
+    retired: date | None
+    is_default: bool
+    check_km: float
+    replace_km: float
+    start_km: float
+    strava_gear: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,27 +8,18 @@ accounts in their own modules, mixed in.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from uuid import uuid4
-
 from sqlalchemy import select
 
 from stridewell.storage.account_repo import AccountStore
 from stridewell.storage.activity_repo import ActivityStore
-from stridewell.storage.checks import as_stored_json, require_aware, require_max_length
+from stridewell.storage.assessment_record import assessment_record
 from stridewell.storage.core import ensure_runner_exists
 from stridewell.storage.exercise_repo import ExerciseStore
 from stridewell.storage.import_files_repo import ImportFileStore
 from stridewell.storage.journal_repo import JournalStore
-from stridewell.storage.models import (
-    KB_VERSION_LENGTH,
-    LEVEL_LENGTH,
-    TOP_CONDITION_LENGTH,
-    AssessmentRow,
-)
+from stridewell.storage.models import AssessmentRow
 from stridewell.storage.plan_repo import PlanStore
-from stridewell.storage.records import LOCAL_RUNNER_ID, StoredAssessment
+from stridewell.storage.records import AssessmentToStore, StoredAssessment
 from stridewell.storage.shoe_repo import ShoeStore
 
 
@@ -52,46 +43,31 @@ class Store(
 
     # -- assessments --------------------------------------------------------------------
 
-    def save_assessment(
-        self,
-        *,
-        assessment: dict[str, Any],
-        report: dict[str, Any],
-        level: str,
-        top_condition: str | None,
-        kb_version: str,
-        rules_fired: list[str],
-        created_at: datetime,
-        runner_id: str = LOCAL_RUNNER_ID,
-    ) -> StoredAssessment:
+    def save_assessment(self, values: AssessmentToStore, *, runner_id: str) -> StoredAssessment:
         """Store an assessment with its triage report; returns it as it now reads back.
 
         Raises ValueError/TypeError for input the database would store differently on
         the two backends (naive datetime, over-long text, non-JSON values), and
         ``UnknownRunner`` if ``runner_id`` does not exist (the local runner always does).
         """
-        created_at = require_aware(created_at, "created_at")
-        require_max_length(level, LEVEL_LENGTH, "level")
-        require_max_length(kb_version, KB_VERSION_LENGTH, "kb_version")
-        if top_condition is not None:
-            require_max_length(top_condition, TOP_CONDITION_LENGTH, "top_condition")
+        record = assessment_record(values, runner_id)
         row = AssessmentRow(
-            id=uuid4().hex,
+            id=record.id,
             runner_id=runner_id,
-            created_at=created_at,
-            input_json=as_stored_json(assessment, "assessment"),
-            report_json=as_stored_json(report, "report"),
-            level=level,
-            top_condition=top_condition,
-            kb_version=kb_version,
-            rules_fired=as_stored_json(list(rules_fired), "rules_fired"),
+            created_at=record.created_at,
+            input_json=record.assessment,
+            report_json=record.report,
+            level=record.level,
+            top_condition=record.top_condition,
+            kb_version=record.kb_version,
+            rules_fired=record.rules_fired,
         )
         with self._write_session() as session:
-            ensure_runner_exists(session, runner_id)
+            ensure_runner_exists(session, runner_id, now=record.created_at)
             session.add(row)
-        return _to_record(row)
+        return record
 
-    def get_assessment(self, id: str, runner_id: str = LOCAL_RUNNER_ID) -> StoredAssessment | None:
+    def get_assessment(self, id: str, runner_id: str) -> StoredAssessment | None:
         """The assessment ``id`` if it belongs to ``runner_id``, else None."""
         query = select(AssessmentRow).where(
             AssessmentRow.id == id, AssessmentRow.runner_id == runner_id
@@ -101,7 +77,7 @@ class Store(
             return None if row is None else _to_record(row)
 
     def list_assessments(
-        self, runner_id: str = LOCAL_RUNNER_ID, limit: int = 50, offset: int = 0
+        self, runner_id: str, *, limit: int = 50, offset: int = 0
     ) -> list[StoredAssessment]:
         """A page of the runner's assessments, newest first."""
         if limit < 0 or offset < 0:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import partial
-from typing import Any, cast
+from typing import Any, Unpack, cast
 from uuid import uuid4
 
 from sqlalchemy import CursorResult, delete, select, update
@@ -27,16 +27,18 @@ from stridewell.storage.checks import (
     require_optional_max_length,
 )
 from stridewell.storage.core import StoreCore, ensure_runner_exists, lock_runner
-from stridewell.storage.models import (
+from stridewell.storage.limits import (
     GEAR_LENGTH,
     SHOE_BRAND_LENGTH,
     SHOE_MODEL_LENGTH,
     SHOE_NICKNAME_LENGTH,
     SHOE_TYPE_LENGTH,
+)
+from stridewell.storage.models import (
     ShoeRow,
     utc_now,
 )
-from stridewell.storage.records import DEFAULT_CHECK_KM, DEFAULT_REPLACE_KM, StoredShoe
+from stridewell.storage.records import DEFAULT_CHECK_KM, DEFAULT_REPLACE_KM, ShoeFields, StoredShoe
 
 Shoe = ShoeRow
 
@@ -60,7 +62,7 @@ class ShoeStore(StoreCore):
     """Shoes (mixed into ``Store``)."""
 
     def add_shoe(
-        self, runner_id: str, *, created_at: datetime | None = None, **fields: Any
+        self, runner_id: str, *, created_at: datetime | None = None, **fields: Unpack[ShoeFields]
     ) -> StoredShoe:
         """Store a new shoe. ``fields`` are those of ``SHOE_FIELDS``: brand, model and
         type are required; check_km and replace_km default to 500 and 800, start_km (km
@@ -100,7 +102,9 @@ class ShoeStore(StoreCore):
             session.add(Shoe(**_columns(record)))
         return record
 
-    def update_shoe(self, shoe_id: str, runner_id: str, **fields: Any) -> StoredShoe | None:
+    def update_shoe(
+        self, shoe_id: str, runner_id: str, **fields: Unpack[ShoeFields]
+    ) -> StoredShoe | None:
         """Change the given ``fields`` (any of ``SHOE_FIELDS``) and keep the others.
 
         Setting is_default makes the shoe the runner's default (the previous one stops

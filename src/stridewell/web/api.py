@@ -1,96 +1,103 @@
-"""REST API, version 1."""
+"""REST API, version 1: assessments, triage, the knowledge base and health.
+
+Every route is a plain ``def``: FastAPI runs it in its thread pool, so database work
+never holds up the event loop. Each route gets the signed-in runner's services through
+the typed `Runner` dependency and declares its response model.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from stridewell.contract import Assessment
 from stridewell.knowledge import load_knowledge
-from stridewell.service import Stridewell
 from stridewell.storage.records import StoredAssessment
+from stridewell.web.api_models import (
+    AssessmentSummary,
+    HealthBody,
+    KnowledgeBody,
+    ReportBody,
+    StoredAssessmentBody,
+    StoredReportBody,
+)
+from stridewell.web.deps import Runner
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
 
-def service_of(request: Request) -> Stridewell:
-    """The service bound to the signed-in runner (the local runner on a one-person install)."""
-    from stridewell.web.auth import scoped_service
-
-    service: Stridewell = scoped_service(request)
-    return service
-
-
-def _stored_body(record: StoredAssessment) -> dict[str, Any]:
-    return {
-        **record.report,
-        "id": record.id,
-        "created_at": record.created_at.isoformat(),
-        "assessment": record.assessment,
-    }
+def _stored_body(record: StoredAssessment) -> StoredAssessmentBody:
+    return StoredAssessmentBody.model_validate(
+        {
+            **record.report,
+            "id": record.id,
+            "created_at": record.created_at,
+            "assessment": record.assessment,
+        }
+    )
 
 
-@router.post("/assessments", status_code=201)
-def create_assessment(assessment: Assessment, request: Request, response: Response) -> Any:
+@router.post("/assessments", status_code=201, response_model=StoredReportBody)
+def create_assessment(
+    assessment: Assessment, runner: Runner, response: Response
+) -> StoredReportBody:
     """Triage an assessment (the contract's object) and store it; returns the report.
 
     The report carries the contract's fields plus `id` and `created_at` of the stored
     assessment; the `Location` header points at it.
     """
-    result = service_of(request).assess(assessment)
+    result = runner.assessments.assess(assessment)
     response.headers["Location"] = f"/api/v1/assessments/{result.id}"
-    return {
-        **result.report.to_json_dict(),
-        "id": result.id,
-        "created_at": result.created_at.isoformat(),
-    }
+    return StoredReportBody.model_validate(
+        {**result.report.to_json_dict(), "id": result.id, "created_at": result.created_at}
+    )
 
 
-@router.get("/assessments/{assessment_id}")
-def get_assessment(assessment_id: str, request: Request) -> Any:
+@router.get("/assessments/{assessment_id}", response_model=StoredAssessmentBody)
+def get_assessment(assessment_id: str, runner: Runner) -> StoredAssessmentBody:
     """A stored assessment: its report, with the original input under `assessment`."""
-    return _stored_body(service_of(request).get_assessment(assessment_id))
+    return _stored_body(runner.assessments.get(assessment_id))
 
 
-@router.get("/assessments")
+@router.get("/assessments", response_model=list[AssessmentSummary])
 def list_assessments(
-    request: Request,
+    runner: Runner,
     limit: int = Query(20, ge=1, le=200),
     offset: int = Query(0, ge=0),
-) -> Any:
+) -> list[AssessmentSummary]:
     """Past assessments, newest first."""
-    records = service_of(request).history(limit=limit, offset=offset)
     return [
-        {
-            "id": r.id,
-            "created_at": r.created_at.isoformat(),
-            "level": r.level,
-            "top_condition": r.top_condition,
-            "kb_version": r.kb_version,
-        }
-        for r in records
+        AssessmentSummary(
+            id=r.id,
+            created_at=r.created_at,
+            level=r.level,
+            top_condition=r.top_condition,
+            kb_version=r.kb_version,
+        )
+        for r in runner.assessments.history(limit=limit, offset=offset)
     ]
 
 
-@router.post("/triage")
-def triage_only(assessment: Assessment, request: Request) -> Any:
+@router.post("/triage", response_model=ReportBody)
+def triage_only(assessment: Assessment, runner: Runner) -> ReportBody:
     """Triage without storing anything."""
-    return service_of(request).triage(assessment).to_json_dict()
+    return ReportBody.model_validate(runner.assessments.triage(assessment).to_json_dict())
 
 
-@router.get("/knowledge")
-def knowledge() -> Any:
+@router.get("/knowledge", response_model=KnowledgeBody)
+def knowledge() -> KnowledgeBody:
     """The knowledge base's version and its sources."""
     kb = load_knowledge()
-    return {
-        "version": kb.version,
-        "conditions": [{"id": c.id, "name": c.name} for c in kb.conditions],
-        "red_flags": [{"id": f.id, "name": f.name, "level": f.level} for f in kb.red_flags],
-        "citations": [c.model_dump(exclude_none=True) for c in kb.citations],
-    }
+    return KnowledgeBody.model_validate(
+        {
+            "version": kb.version,
+            "conditions": [{"id": c.id, "name": c.name} for c in kb.conditions],
+            "red_flags": [{"id": f.id, "name": f.name, "level": f.level} for f in kb.red_flags],
+            "citations": [c.model_dump(mode="json", exclude_none=True) for c in kb.citations],
+        }
+    )
 
 
-@router.get("/health")
-def health() -> Any:
-    return {"status": "ok", "knowledge_base": load_knowledge().version}
+@router.get("/health", response_model=HealthBody)
+def health() -> HealthBody:
+    """Whether the server answers (no database query: cheap enough to poll)."""
+    return HealthBody(status="ok", knowledge_base=load_knowledge().version)

@@ -26,6 +26,7 @@ from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_training import router as training_router
 from stridewell.web.auth import LoginLimiter, auth_middleware
 from stridewell.web.csrf import csrf_cookie_middleware
+from stridewell.web.uploads import UploadSizeLimit, sweep_stale_uploads
 
 WEB_DIR = Path(__file__).parent
 
@@ -59,6 +60,9 @@ def create_app(
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
     app.middleware("http")(auth_middleware)
     app.middleware("http")(csrf_cookie_middleware)
+    # Outermost: a body past the upload limit is refused before anything else reads it.
+    app.add_middleware(UploadSizeLimit)
+    sweep_stale_uploads()  # what a killed server left in the temporary folder
 
     from stridewell.web.pages import router as pages_router
     from stridewell.web.pages_account import router as account_pages

@@ -3,26 +3,27 @@
 One-person mode (the default on 127.0.0.1) has no sign-in: every request is the local
 runner's. Multi-user mode (`stridewell serve --multi-user`, and always when the server
 listens beyond this machine) needs an account: a session cookie names it, and every route
-reads the runner from `runner_of(request)`, never from the URL or the body.
+gets the runner's services from `web.deps.Runner`, never a runner id from the URL or
+the body.
 """
 
 from __future__ import annotations
 
-import inspect
 import secrets
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from stridewell.errors import TooManyRequests, Unauthorized
+from stridewell.errors import TooManyRequests
 from stridewell.storage.records import LOCAL_RUNNER_ID
 from stridewell.web.csrf import CSRF_COOKIE, CSRF_HEADER
+from stridewell.web.deps import app_service
 
 SESSION_COOKIE = "sw_session"
 SESSION_SECONDS = 14 * 24 * 3600
@@ -32,11 +33,6 @@ PUBLIC_PATHS = frozenset(
 )
 PUBLIC_PREFIXES = ("/static/", "/docs/")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-def runner_of(request: Request) -> str:
-    runner: str = request.state.runner_id
-    return runner
 
 
 def is_public(path: str) -> bool:
@@ -50,9 +46,10 @@ async def auth_middleware(
     request.state.account = None
     if not request.app.state.multi_user:
         return await call_next(request)
-    service = request.app.state.service
+    accounts = app_service(request).accounts
     token = request.cookies.get(SESSION_COOKIE, "")
-    runner = service.session_runner(token) if token else None
+    # Database queries run in the thread pool: the event loop serves other requests.
+    runner = await run_in_threadpool(accounts.session_runner, token) if token else None
     path = request.url.path
     if runner is None:
         request.state.runner_id = None
@@ -62,7 +59,7 @@ async def auth_middleware(
             return JSONResponse({"error": {"message": "sign in first"}}, status_code=401)
         return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
     request.state.runner_id = runner
-    request.state.account = service.account(runner)
+    request.state.account = await run_in_threadpool(accounts.account_of, runner)
     if path.startswith("/api/") and request.method in UNSAFE:
         # Cookie-authenticated API writes must prove they come from our pages.
         cookie = request.cookies.get(CSRF_COOKIE, "")
@@ -128,51 +125,3 @@ class LoginLimiter:
         while failures and failures[0] <= now - self.window_s:
             failures.popleft()
         return failures
-
-
-class RunnerScoped:
-    """The service as seen by one runner: every method that takes ``runner_id`` gets the
-    signed-in runner's, always. Routes use this instead of the service itself, so a route
-    cannot forget the runner (or take one from the request by mistake)."""
-
-    def __init__(self, service: Any, runner_id: str) -> None:
-        self._service = service
-        self._runner_id = runner_id
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self._service, name)
-        if not callable(attribute) or not _takes_runner(
-            type(self._service).__qualname__, attribute
-        ):
-            return attribute
-        runner_id = self._runner_id
-
-        def scoped(*args: Any, **kwargs: Any) -> Any:
-            if "runner_id" in kwargs:
-                raise TypeError(f"{name}: the runner comes from the session, not the caller")
-            return attribute(*args, runner_id=runner_id, **kwargs)
-
-        return scoped
-
-
-_TAKES_RUNNER: dict[tuple[str, str], bool] = {}
-
-
-def _takes_runner(owner: str, method: Any) -> bool:
-    key = (owner, getattr(method, "__name__", ""))
-    found = _TAKES_RUNNER.get(key)
-    if found is None:
-        try:
-            found = "runner_id" in inspect.signature(method).parameters
-        except (TypeError, ValueError):
-            found = False
-        _TAKES_RUNNER[key] = found
-    return found
-
-
-def scoped_service(request: Request) -> Any:
-    """The service bound to the request's runner (see RunnerScoped)."""
-    runner = request.state.runner_id
-    if runner is None:  # only public routes run without a runner, and they read no data
-        raise Unauthorized("sign in first")
-    return RunnerScoped(request.app.state.service, runner)

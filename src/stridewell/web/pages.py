@@ -13,7 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stridewell.knowledge import load_knowledge
+from stridewell.service import RunnerServices
 from stridewell.web.csrf import csrf_token
+from stridewell.web.deps import Runner, runner_services
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,16 +64,14 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def service_of(request: Request) -> Any:
-    """The service bound to the signed-in runner (see `web.auth.RunnerScoped`)."""
-    from stridewell.web.auth import scoped_service
-
-    return scoped_service(request)
+def service_of(request: Request) -> RunnerServices:
+    """The signed-in runner's services, for code that has the request but is no route
+    (routes take the `web.deps.Runner` dependency)."""
+    return runner_services(request)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
-    service = service_of(request)
-    recent = service.history(limit=10)
-    plan = service.current_plan()
+def home(request: Request, runner: Runner) -> Response:
+    recent = runner.assessments.history(limit=10)
+    plan = runner.plans.current()
     return render(request, "home.html", {"recent": recent, "plan": plan})

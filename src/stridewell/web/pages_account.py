@@ -3,23 +3,18 @@ sharing with a coach, and the coach's dashboard and read-only runner pages."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from stridewell.errors import Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from stridewell.service.sharing import runner_flags
 from stridewell.storage.errors import EmailTaken
-from stridewell.web.auth import SESSION_COOKIE, runner_of, set_session_cookie
+from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
+from stridewell.web.deps import App, Runner
 from stridewell.web.pages import render, see_other
-
-
-def service_of(request: Request) -> Any:
-    """The whole service: these routes pass runner ids themselves, from the session."""
-    return request.app.state.service
-
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,6 +44,7 @@ def login_page(request: Request, next: str = "/") -> Response:
 @router.post("/login", dependencies=[Depends(_multi_user), Depends(require_csrf)])
 def login(
     request: Request,
+    service: App,
     email: str = Form(..., max_length=254),
     password: str = Form(..., max_length=1024),
     next: str = Form("/"),
@@ -57,7 +53,7 @@ def login(
     address = _address(request)
     try:
         limiter.check(email, address)
-        account = service_of(request).authenticate(email, password)
+        account = service.accounts.authenticate(email, password)
     except Unauthorized as exc:
         limiter.failed(email, address)
         context = {"next": _safe_next(next), "error": str(exc), "email": email}
@@ -69,7 +65,7 @@ def login(
         return response
     limiter.succeeded(email, address)
     response = see_other(_safe_next(next))
-    set_session_cookie(response, request, service_of(request).start_session(account.runner_id))
+    set_session_cookie(response, request, service.accounts.start_session(account))
     return response
 
 
@@ -81,80 +77,77 @@ def register_page(request: Request) -> Response:
 @router.post("/register", dependencies=[Depends(_multi_user), Depends(require_csrf)])
 def register(
     request: Request,
+    service: App,
     email: str = Form(..., max_length=254),
     name: str = Form(..., max_length=120),
     password: str = Form(..., max_length=1024),
     role: str = Form("runner"),
 ) -> Response:
-    service = service_of(request)
     try:
-        account = service.register(email, password, name, role)
+        account = service.accounts.register(email, password, name, role)
     except (InvalidInput, EmailTaken) as exc:
         form = {"email": email, "name": name, "role": role}
         return render(request, "register.html", {"error": str(exc), "form": form}, 422)
     response = see_other("/coach" if account.role == "coach" else "/")
-    set_session_cookie(response, request, service.start_session(account.runner_id))
+    set_session_cookie(response, request, service.accounts.start_session(account))
     return response
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, service: App) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        service_of(request).end_session(token)
+        service.accounts.end_session(token)
     response = see_other("/login" if request.app.state.multi_user else "/")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, message: str | None = None) -> Response:
-    service = service_of(request)
-    runner = runner_of(request)
-    context: dict[str, Any] = {"account": service.account(runner), "message": message}
+def account_page(request: Request, runner: Runner, message: str | None = None) -> Response:
+    context: dict[str, object] = {"account": runner.account.get(), "message": message}
     if request.app.state.multi_user:
-        context["shares"] = service.shares(runner)
+        context["shares"] = runner.sharing.shares()
     return render(request, "account.html", context)
 
 
 @router.post("/account/password", dependencies=[Depends(_multi_user), Depends(require_csrf)])
 def change_password(
     request: Request,
+    runner: Runner,
     current: str = Form(..., max_length=1024),
     new: str = Form(..., max_length=1024),
 ) -> Response:
-    token = service_of(request).change_password(runner_of(request), current, new)
+    token = runner.account.change_password(current, new)
     response = see_other("/account?message=Password+changed")
     set_session_cookie(response, request, token)
     return response
 
 
 @router.get("/account/export")
-def export(request: Request) -> Response:
-    data = service_of(request).export_data(runner_of(request))
+def export(runner: Runner) -> Response:
     return Response(
-        data,
+        runner.account.export_data(),
         media_type="application/zip",
         headers={"Content-Disposition": 'attachment; filename="stridewell-export.zip"'},
     )
 
 
 @router.post("/account/delete", dependencies=[Depends(_multi_user), Depends(require_csrf)])
-def delete_account(request: Request, password: str = Form(..., max_length=1024)) -> Response:
-    service_of(request).delete_account(runner_of(request), password)
+def delete_account(runner: Runner, password: str = Form(..., max_length=1024)) -> Response:
+    runner.account.delete(password)
     response = see_other("/register")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
 
 @router.post("/sharing/invite", dependencies=[Depends(_multi_user), Depends(require_csrf)])
-def invite(request: Request) -> Response:
-    service, runner = service_of(request), runner_of(request)
-    token = service.invite_coach(runner)
+def invite(request: Request, runner: Runner) -> Response:
+    token = runner.sharing.invite_coach()
     context = {
-        "account": service.account(runner),
+        "account": runner.account.get(),
         "invite_link": str(request.base_url).rstrip("/") + f"/invite/{token}",
-        "shares": service.shares(runner),
+        "shares": runner.sharing.shares(),
         "message": None,
     }
     return render(request, "account.html", context)
@@ -163,8 +156,8 @@ def invite(request: Request) -> Response:
 @router.post(
     "/sharing/{share_id}/revoke", dependencies=[Depends(_multi_user), Depends(require_csrf)]
 )
-def revoke(share_id: str, request: Request) -> Response:
-    service_of(request).revoke_share(share_id, runner_of(request))
+def revoke(share_id: str, runner: Runner) -> Response:
+    runner.sharing.revoke(share_id)
     return see_other("/account?message=Access+withdrawn")
 
 
@@ -174,43 +167,41 @@ def invite_page(token: str, request: Request) -> Response:
 
 
 @router.post("/invite/{token}", dependencies=[Depends(_multi_user), Depends(require_csrf)])
-def accept_invite(token: str, request: Request) -> Response:
-    service_of(request).accept_invite(token, runner_of(request))
+def accept_invite(token: str, runner: Runner) -> Response:
+    runner.sharing.accept_invite(token)
     return see_other("/coach")
 
 
-def _coach(request: Request) -> str:
+def _require_coach(request: Request) -> None:
     account = request.state.account
     if account is None or account.role != "coach":
         raise Forbidden("only a coach or clinician account can open this page")
-    return str(account.runner_id)
 
 
 @router.get("/coach", response_class=HTMLResponse, dependencies=[Depends(_multi_user)])
-def coach_dashboard(request: Request) -> Response:
-    rows = service_of(request).coach_dashboard(_coach(request))
-    return render(request, "coach.html", {"rows": rows})
+def coach_dashboard(request: Request, coach: Runner) -> Response:
+    _require_coach(request)
+    return render(request, "coach.html", {"rows": coach.sharing.dashboard()})
 
 
 @router.get(
     "/coach/runners/{runner_id}", response_class=HTMLResponse, dependencies=[Depends(_multi_user)]
 )
-def coach_runner(runner_id: str, request: Request) -> Response:
-    service = service_of(request)
-    service.require_coach_view(_coach(request), runner_id)
-    account = service.account(runner_id)
-    points, phases = service.pain_series(runner_id=runner_id)
+def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) -> Response:
+    _require_coach(request)
+    shared = coach.sharing.runner_view(runner_id)
+    points, phases = shared.plans.pain_series()
     from stridewell.web.svg_charts import pain_chart_svg
 
     return render(
         request,
         "coach_runner.html",
         {
-            "runner": account,
-            "flags": service.runner_flags(runner_id),
-            "history": service.history(runner_id=runner_id, limit=10),
+            "runner": service.accounts.account_of(runner_id),
+            "flags": runner_flags(shared),
+            "history": shared.assessments.history(limit=10),
             "chart": pain_chart_svg(points, phases),
-            "shoes": service.shoes(runner_id=runner_id),
+            "shoes": shared.shoes.overview(),
         },
     )
 
@@ -220,9 +211,8 @@ def coach_runner(runner_id: str, request: Request) -> Response:
     response_class=HTMLResponse,
     dependencies=[Depends(_multi_user)],
 )
-def coach_report(runner_id: str, assessment_id: str, request: Request) -> Response:
-    service = service_of(request)
-    service.require_coach_view(_coach(request), runner_id)
-    record = service.get_assessment(assessment_id, runner_id)
+def coach_report(runner_id: str, assessment_id: str, request: Request, coach: Runner) -> Response:
+    _require_coach(request)
+    record = coach.sharing.runner_view(runner_id).assessments.get(assessment_id)
     context = {"record": record, "report": record.report, "read_only": True}
     return render(request, "report.html", context)

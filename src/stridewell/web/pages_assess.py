@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.triage.questionnaire import AnswerError, to_assessment
@@ -99,27 +100,27 @@ async def _finish(request: Request, answers: dict[str, Any]) -> Response:
         page = next_page({})
         assert page is not None
         return _page(request, page, {}, {LOCATIONS: str(exc)}, status_code=422)
-    result = service_of(request).assess(assessment)
+    result = await run_in_threadpool(service_of(request).assessments.assess, assessment)
     return see_other(f"/assessments/{result.id}")
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
 def report_page(assessment_id: str, request: Request) -> Response:
     service = service_of(request)
-    record = service.get_assessment(assessment_id)
-    plan = service.current_plan()
+    record = service.assessments.get(assessment_id)
+    plan = service.plans.current()
     return render(
         request,
         "report.html",
         {
             "record": record,
             "report": record.report,
-            "plan_from_this": plan is not None and service.plan_assessment_id() == record.id,
+            "plan_from_this": plan is not None and service.plans.assessment_id() == record.id,
         },
     )
 
 
 @router.post("/plan/start", dependencies=[Depends(require_csrf)])
 def start_plan(request: Request, assessment_id: str = Form(...)) -> Response:
-    service_of(request).start_plan(assessment_id)
+    service_of(request).plans.start(assessment_id)
     return see_other("/today")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from stridewell.errors import InvalidInput
+from stridewell.service.training import TrainingService
 from stridewell.web.csrf import require_csrf
-from stridewell.web.pages import render, see_other, service_of
+from stridewell.web.deps import Runner, app_service
+from stridewell.web.pages import render, see_other
 from stridewell.web.svg_charts import pain_chart_svg
 
 router = APIRouter(include_in_schema=False)
@@ -26,15 +27,14 @@ JOURNAL_DAYS = 60
 
 
 @router.get("/today", response_class=HTMLResponse)
-def today_page(request: Request, day: date | None = None) -> Response:
-    service = service_of(request)
-    today = service.today()
-    plan = service.current_plan()
+def today_page(request: Request, runner: Runner, day: date | None = None) -> Response:
+    today = _today(request)
+    plan = runner.plans.current()
     shown_day = day if day is not None and day <= today else today
     plan_day = plan.day_of(shown_day) if plan else None
-    exercises = service.exercises_for(shown_day) if plan else []
+    exercises = runner.plans.exercises_for(shown_day) if plan else []
     ahead = [d for d in plan.days if d.day > shown_day][:7] if plan else []
-    logged = service.journal(since=shown_day, until=shown_day)
+    logged = runner.journal.entries(since=shown_day, until=shown_day)
     return render(
         request,
         "today.html",
@@ -55,56 +55,59 @@ def today_page(request: Request, day: date | None = None) -> Response:
 @router.post("/checkin", dependencies=[Depends(require_csrf)])
 def check_in(
     request: Request,
+    runner: Runner,
     pain: int = Form(..., ge=0, le=10),
     moment: str = Form("pain_morning"),
     day: date | None = Form(None),
 ) -> Response:
     """Two taps: when it hurt (preselected) and how much (0-10)."""
-    service = service_of(request)
     if moment not in MOMENTS:
         raise InvalidInput(f"unknown moment '{moment}'", field="moment")
-    when = day or service.today()
-    service.log_entry({"day": when.isoformat(), moment: pain})
+    when = day or _today(request)
+    runner.journal.log_entry({"day": when.isoformat(), moment: pain})
     return see_other(f"/today?day={when.isoformat()}#checkin")
 
 
 @router.post("/exercises/done", dependencies=[Depends(require_csrf)])
 def exercise_done(
     request: Request,
+    runner: Runner,
     exercise_id: str = Form(...),
     sets_done: int = Form(1, ge=0, le=50),
     day: date | None = Form(None),
 ) -> Response:
-    service = service_of(request)
-    when = day or service.today()
-    service.log_exercise(
+    when = day or _today(request)
+    runner.journal.log_exercise(
         {"day": when.isoformat(), "exercise_id": exercise_id, "sets_done": sets_done}
     )
     return see_other(f"/today?day={when.isoformat()}#exercises")
 
 
 @router.get("/journal", response_class=HTMLResponse)
-def journal_page(request: Request) -> Response:
-    service = service_of(request)
-    since = service.today() - timedelta(days=JOURNAL_DAYS)
-    points, phases = service.pain_series(since=since)
-    entries = list(reversed(service.journal(since=since)))
+def journal_page(request: Request, runner: Runner) -> Response:
+    since = _today(request) - timedelta(days=JOURNAL_DAYS)
+    points, phases = runner.plans.pain_series(since=since)
+    entries = list(reversed(runner.journal.entries(since=since)))
     return render(
         request,
         "journal.html",
         {
-            "chart": pain_chart_svg(points, phases, _daily_km(service, since)),
+            "chart": pain_chart_svg(points, phases, _daily_km(runner.training, since)),
             "entries": entries,
-            "trend": service.pain_trend() if points else None,
+            "trend": runner.journal.pain_trend() if points else None,
         },
     )
 
 
-def _daily_km(service: Any, since: date) -> list[tuple[date, float]]:
+def _today(request: Request) -> date:
+    return app_service(request).today()
+
+
+def _daily_km(training: TrainingService, since: date) -> list[tuple[date, float]]:
     km: dict[date, float] = {}
     # A day early in UTC: the local day of a run may start before UTC midnight.
     first = datetime.combine(since - timedelta(days=1), time.min, tzinfo=UTC)
-    for activity in service.activities(limit=None, sport="running", since=first):
+    for activity in training.activities(limit=None, sport="running", since=first):
         day = activity.start_time.astimezone().date()
         if day >= since and activity.distance_m:
             km[day] = km.get(day, 0.0) + activity.distance_m / 1000

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from stridewell.service.shoes import ShoeValue
+from stridewell.service.training import TrainingService
+from stridewell.service.views import TrainingLoad
 from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
-from stridewell.web.pages import render, see_other, service_of
+from stridewell.web.deps import Runner
+from stridewell.web.pages import render, see_other
 from stridewell.web.svg_charts import shoe_bars_svg, weekly_load_svg
 from stridewell.web.uploads import imported_uploads
 
@@ -18,29 +22,33 @@ router = APIRouter(include_in_schema=False)
 LOAD_WEEKS = 16
 
 
-def _training_context(service: Any) -> dict[str, Any]:
-    load = service.training_load(weeks=LOAD_WEEKS)
+def _training_context(training: TrainingService) -> dict[str, object]:
+    load = training.load(weeks=LOAD_WEEKS)
     spike_weeks = _spike_weeks(load)
-    weeks = [
-        {"week": w["week"], "km": w["km"], "acwr": None, "spike": w["week"] in spike_weeks}
-        for w in load["weeks"]
+    last = len(load["weeks"]) - 1
+    weeks: list[dict[str, object]] = [
+        {
+            "week": w["week"],
+            "km": w["km"],
+            "acwr": load["acwr_rolling"] if i == last else None,
+            "spike": w["week"] in spike_weeks,
+        }
+        for i, w in enumerate(load["weeks"])
     ]
-    if weeks:
-        weeks[-1]["acwr"] = load.get("acwr_rolling")
     return {
         "load": load,
         "chart": weekly_load_svg(weeks),
-        "activities": service.activities(limit=20),
+        "activities": training.activities(limit=20),
     }
 
 
-def _spike_weeks(load: dict[str, Any]) -> set[str]:
+def _spike_weeks(load: TrainingLoad) -> set[str]:
     """Labels of the weeks holding a single-run spike (a note's numbers carry its date)."""
     labels = {w["week"] for w in load["weeks"]}
     found: set[str] = set()
-    for note in load.get("notes", []):
-        when = note.get("numbers", {}).get("date")
-        if note.get("kind") != "single_run_spike" or not isinstance(when, str):
+    for note in load["notes"]:
+        when = note["numbers"].get("date")
+        if note["kind"] != "single_run_spike" or not isinstance(when, str):
             continue
         day = date.fromisoformat(when)
         monday = day - timedelta(days=day.weekday())
@@ -50,23 +58,21 @@ def _spike_weeks(load: dict[str, Any]) -> set[str]:
 
 
 @router.get("/training", response_class=HTMLResponse)
-def training_page(request: Request) -> Response:
-    return render(request, "training.html", {**_training_context(service_of(request))})
+def training_page(request: Request, runner: Runner) -> Response:
+    return render(request, "training.html", _training_context(runner.training))
 
 
 @router.post("/training/import", response_class=HTMLResponse)
-async def training_import(request: Request) -> Response:
-    service = service_of(request)
-    report = await imported_uploads(request, service)
-    context = _training_context(service)
+async def training_import(request: Request, runner: Runner) -> Response:
+    report = await imported_uploads(request, runner.training)
+    context = await run_in_threadpool(_training_context, runner.training)
     return render(request, "training.html", {**context, "report": report}, status_code=200)
 
 
 @router.get("/shoes", response_class=HTMLResponse)
-def shoes_page(request: Request, unit: str = "km") -> Response:
-    service = service_of(request)
+def shoes_page(request: Request, runner: Runner, unit: str = "km") -> Response:
     shown: Unit = "mi" if unit == "mi" else "km"
-    overview = service.shoes(unit=shown)
+    overview = runner.shoes.overview(unit=shown)
     bars = [
         {
             "name": s.get("nickname") or f"{s['brand']} {s['model']}",
@@ -85,25 +91,25 @@ def shoes_page(request: Request, unit: str = "km") -> Response:
 
 
 @router.post("/shoes", dependencies=[Depends(require_csrf)])
-async def add_shoe(request: Request) -> Response:
+async def add_shoe(request: Request, runner: Runner) -> Response:
     form = await request.form()
-    data: dict[str, Any] = {
+    data: dict[str, ShoeValue] = {
         k: v.strip()
         for k, v in form.items()
         if isinstance(v, str) and k != "csrf_token" and v.strip()
     }
     for key in ("start_km", "check_km", "replace_km"):
         if key in data:
-            data[key] = _number(data[key])
+            data[key] = _number(str(data[key]))
     data["is_default"] = "is_default" in data
-    service_of(request).add_shoe(data)
+    await run_in_threadpool(runner.shoes.add, data)
     return see_other("/shoes")
 
 
 @router.post("/shoes/{shoe_id}/edit", dependencies=[Depends(require_csrf)])
-async def edit_shoe(shoe_id: str, request: Request) -> Response:
+async def edit_shoe(shoe_id: str, request: Request, runner: Runner) -> Response:
     form = await request.form()
-    changes: dict[str, Any] = {}
+    changes: dict[str, ShoeValue] = {}
     for key in ("brand", "model", "nickname", "type"):
         value = form.get(key)
         if isinstance(value, str) and value.strip():
@@ -113,13 +119,13 @@ async def edit_shoe(shoe_id: str, request: Request) -> Response:
         if isinstance(value, str) and value.strip():
             changes[key] = _number(value.strip())
     changes["is_default"] = form.get("is_default") is not None
-    service_of(request).edit_shoe(shoe_id, changes)
+    await run_in_threadpool(runner.shoes.edit, shoe_id, changes)
     return see_other("/shoes")
 
 
 @router.post("/shoes/{shoe_id}/retire", dependencies=[Depends(require_csrf)])
-def retire_shoe(shoe_id: str, request: Request, confirm: str = Form("")) -> Response:
-    service_of(request).retire_shoe(shoe_id)
+def retire_shoe(shoe_id: str, runner: Runner, confirm: str = Form("")) -> Response:
+    runner.shoes.retire(shoe_id)
     return see_other("/shoes")
 
 

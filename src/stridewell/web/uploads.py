@@ -1,46 +1,121 @@
-"""Uploaded activity files, written under our own names and imported in one go."""
+"""Uploaded activity files: limited on the wire and on disk, written under our own names in
+a folder of our own, imported off the event loop, and removed on every way out.
+
+A request body past the limit is refused (413) before it is read when it declares its
+length, and as soon as the limit is crossed when it comes in chunks: nothing past the
+limit reaches the multipart parser's temporary files or ours. A folder that a killed
+server left behind is swept when the next server starts.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewell.errors import InvalidInput
 from stridewell.web.csrf import require_csrf
 
+if TYPE_CHECKING:
+    from stridewell.activities.bulk import ImportReport
+    from stridewell.service.training import TrainingService
+
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+MULTIPART_SLACK = 1024 * 1024  # part headers and boundaries around the files' bytes
 MAX_FILES = 1000  # Starlette's default, which the CSRF check's form parse uses too
 CHUNK = 1024 * 1024
+UPLOAD_PREFIX = "stridewell-upload-"
+# A folder whose server is gone is swept after this long; one older than a day always.
+STALE_AFTER_S = 10 * 60
+ABANDONED_AFTER_S = 24 * 60 * 60
+
+ImportPaths = Callable[[list[Path]], "ImportReport"]
 
 
-async def imported_uploads(request: Request, service: Any) -> dict[str, Any]:
-    """Import the files of a multipart form (field ``files``); the import report as data.
+def too_large() -> HTTPException:
+    return HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB")
 
-    The request's declared size is checked before anything is read, and every file again
-    while it is written, so an oversized upload is refused (413) without filling the disk.
-    """
+
+class UploadSizeLimit:
+    """ASGI middleware holding every request body to the upload limit (and its multipart
+    framing): a declared length over it is refused at the first read, a chunked body as
+    soon as it crosses it. The 413 is raised inside the app, so its error pages answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = MAX_UPLOAD_BYTES + MULTIPART_SLACK
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        over = declared is not None and (not declared.isdigit() or int(declared) > limit)
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            if over:
+                raise too_large()
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise too_large()
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def imported_uploads(request: Request, training: TrainingService) -> dict[str, Any]:
+    """Import the files of a multipart form (field ``files``); the import report as data."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+        raise too_large()
     await require_csrf(request)
     form = await request.form(max_files=MAX_FILES, max_part_size=CHUNK)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
     if not uploads:
         raise InvalidInput("choose at least one activity file or export zip", field="files")
-    with tempfile.TemporaryDirectory() as folder:
-        paths = await write_uploads(uploads, Path(folder))
-        names = {str(p): u.filename or p.name for p, u in zip(paths, uploads, strict=True)}
-        report = service.import_paths(paths)
+    return await import_uploads(uploads, training.import_paths)
+
+
+async def import_uploads(
+    uploads: Sequence[UploadFile], import_paths: ImportPaths
+) -> dict[str, Any]:
+    """Write the uploads into a folder of our own and import them in the thread pool (the
+    event loop keeps serving); the import report as data. The folder is removed when the
+    import ends, however it ends: also when the request is cancelled meanwhile."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+    try:
+        paths = await write_uploads(uploads, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    names = {str(p): u.filename or p.name for p, u in zip(paths, uploads, strict=True)}
+    report = await run_in_threadpool(_import_then_remove, import_paths, paths, folder)
     return import_summary(report, names)
 
 
+def _import_then_remove(import_paths: ImportPaths, paths: list[Path], folder: Path) -> ImportReport:
+    try:
+        return import_paths(paths)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 async def write_uploads(uploads: Sequence[UploadFile], folder: Path) -> list[Path]:
-    """Write uploads into ``folder`` under our own names, refusing (413) past the limit."""
+    """Write uploads into ``folder`` under our own names, refusing (413) past the limit
+    before a byte over it is written."""
     paths, total = [], 0
     for index, upload in enumerate(uploads):
         # Our own names on disk: an upload's name never becomes a path.
@@ -50,10 +125,41 @@ async def write_uploads(uploads: Sequence[UploadFile], folder: Path) -> list[Pat
             while chunk := await upload.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_UPLOAD_BYTES:
-                    raise HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+                    raise too_large()
                 out.write(chunk)
         paths.append(path)
     return paths
+
+
+def sweep_stale_uploads(root: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove upload folders a killed server left behind: those whose server process is
+    gone and that are older than STALE_AFTER_S, and any older than ABANDONED_AFTER_S."""
+    root = Path(tempfile.gettempdir()) if root is None else root
+    now = time.time() if now is None else now
+    removed = []
+    for folder in root.glob(UPLOAD_PREFIX + "*"):
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            age = now - folder.stat().st_mtime
+        except OSError:
+            continue
+        owner = folder.name.removeprefix(UPLOAD_PREFIX).partition("-")[0]
+        gone = not (owner.isdigit() and _running(int(owner)))
+        if age > ABANDONED_AFTER_S or (gone and age > STALE_AFTER_S):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def import_summary(report: Any, names: dict[str, str]) -> dict[str, Any]:
@@ -63,6 +169,7 @@ def import_summary(report: Any, names: dict[str, str]) -> dict[str, Any]:
         "files": report.files,
         "duplicates": len(report.duplicates),
         "set_aside": [{"source": _shown(s, names), "reason": r} for s, r in report.set_aside],
+        "not_read": [{"source": _shown(s, names), "reason": r} for s, r in report.not_read],
         "summary": report.summary(),
     }
 

@@ -1,0 +1,85 @@
+"""What every runner-bound service holds: the database, the clock and where files go.
+
+The storage layer (and so SQLAlchemy) is only imported when something is read or
+written, which keeps `stridewell assess --json` quick to start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from stridewell.storage.errors import DatabaseNotInitialised
+
+if TYPE_CHECKING:
+    from stridewell.storage.repository import Store
+
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_day(clock: Clock) -> date:
+    """Today's date by ``clock`` where the runner is (the machine's local time zone)."""
+    return clock().astimezone().date()
+
+
+class Backend:
+    """One database and one clock, shared by every service of one `Stridewell`."""
+
+    def __init__(self, database_url: str, clock: Clock) -> None:
+        self.database_url = database_url
+        self.clock = clock
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from stridewell.storage.repository import Store
+
+            self._store = Store(self.database_url)
+        return self._store
+
+    @property
+    def store_opened(self) -> bool:
+        return self._store is not None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def today(self) -> date:
+        """Today's date where the runner is (the machine's local time zone)."""
+        return local_day(self.clock)
+
+    def run(self, action: Callable[[Store], T]) -> T:
+        """Run a storage action. A local SQLite file is set up on first use and migrated
+        after an update; a shared PostgreSQL database is only migrated on request
+        (`stridewell db upgrade`), since other processes may be using it."""
+        try:
+            return action(self.store)
+        except DatabaseNotInitialised:
+            if not self.database_url.startswith("sqlite"):
+                raise
+            self.store.upgrade()
+            return action(self.store)
+
+    def originals_dir(self, runner_id: str) -> Path:
+        """Where a runner's original activity files are kept: beside a SQLite database,
+        else in the data folder (``STRIDEWELL_DATA_DIR`` or the platform's)."""
+        from stridewell.storage.config import default_data_dir
+
+        if self.database_url.startswith("sqlite:///"):
+            root = Path(self.database_url.removeprefix("sqlite:///")).parent
+        else:
+            configured = os.environ.get("STRIDEWELL_DATA_DIR", "").strip()
+            root = Path(configured) if configured else default_data_dir()
+        # Runner ids are ours (uuid hex or "local"), never a path from outside.
+        return root / "originals" / runner_id

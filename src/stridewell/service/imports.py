@@ -1,0 +1,173 @@
+"""Importing activity files: chunks, duplicate files, decoder pool, kept originals.
+
+Imports stream: sources are read and stored in chunks, so a history of thousands of
+runs never sits in memory at once, and each chunk is one transaction (a broken file is
+set aside; what was stored stays stored).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
+    from stridewell.activities.errors import ImportProblem
+    from stridewell.activities.model import Activity
+    from stridewell.storage.records import StoredShoe
+
+T = TypeVar("T")
+
+# Files per chunk: enough to make each transaction worth it, few enough to bound memory
+# (an hour at one sample a second is about 150 KB of samples).
+IMPORT_CHUNK = 200
+
+
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def activity_row(activity: Activity, shoe_id: str | None) -> dict[str, Any]:
+    """An imported activity as the storage row, samples in the compact codec."""
+    from stridewell.activities.codec import encode_samples
+
+    return {
+        "source_format": activity.source_format,
+        "sport": activity.sport,
+        "sub_sport": activity.sub_sport,
+        "is_indoor": activity.is_indoor,
+        "start_time": activity.start_time,
+        "duration_s": activity.duration_s,
+        "moving_time_s": activity.moving_time_s,
+        "distance_m": activity.distance_m,
+        "elevation_gain_m": activity.elevation_gain_m,
+        "avg_hr": activity.avg_hr,
+        "max_hr": activity.max_hr,
+        "avg_cadence": activity.avg_cadence,
+        "name": activity.name,
+        "device": activity.device,
+        "gear": activity.gear,
+        "shoe_id": shoe_id,
+        "source_name": activity.source_name or "",
+        "external_id": activity.external_id,
+        "fingerprint": activity.fingerprint(),
+        "warnings": list(activity.warnings),
+        "samples": encode_samples(activity.samples) if len(activity.samples) else None,
+    }
+
+
+@contextmanager
+def decoder_pool(files: int) -> Iterator[Mapper]:
+    """Decoder processes (bounded bytes in flight, time per file), or the built-in map for a
+    small import on a main thread: see ``stridewell.activities.pool``."""
+    from stridewell.activities.pool import decoder_pool as activity_decoders
+
+    with activity_decoders(files) as mapper:
+        yield mapper
+
+
+class ImportCounter:
+    """Progress over the whole import, across chunks and skipped files."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def step(self, _done: int = 0, _total: int | None = None, name: str = "") -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total, name)
+
+
+def new_files(
+    chunk: list[Source | ImportProblem],
+    known_files: set[str],
+    report: ImportReport,
+    counter: ImportCounter,
+) -> tuple[list[Source | ImportProblem], dict[str, str], dict[str, bytes]]:
+    """The chunk without files imported before (same bytes: SHA-256), read once, with
+    their digests and bytes.
+
+    A re-import of a whole history then skips every file without decoding it.
+    """
+    from stridewell.activities.errors import ImportProblem
+
+    fresh: list[Source | ImportProblem] = []
+    digests: dict[str, str] = {}
+    originals: dict[str, bytes] = {}
+    for item in chunk:
+        if isinstance(item, ImportProblem):
+            fresh.append(item)
+            continue
+        try:
+            data = item.read()
+        except ImportProblem as exc:
+            fresh.append(ImportProblem(exc.reason, exc.source or item.name))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in known_files or digest in digests.values():
+            report.files += 1
+            report.duplicates.append((item.name, "the same file was imported before"))
+            counter.step(name=item.name)
+            continue
+        digests[item.name] = digest
+        originals[item.name] = data
+        fresh.append(replace(item, read=functools.partial(bytes, data)))
+    return fresh, digests, originals
+
+
+_SUFFIX = re.compile(r"^[A-Za-z0-9.]{1,16}$")
+
+
+def keep_originals(
+    folder: Path, stored: list[tuple[str, str]], originals: dict[str, bytes]
+) -> None:
+    """Keep each stored file's bytes as ``<sha256><suffix>`` so the runner can take their
+    original files with them (`export_data`). Written whole, then renamed into place."""
+    if not stored:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, digest in stored:
+        data = originals.get(name)
+        if data is None:
+            continue
+        suffix = "".join(Path(name.replace("!", "/")).suffixes[-2:]).lower()
+        target = folder / (digest + (suffix if _SUFFIX.match(suffix) else ""))
+        if target.exists():
+            continue
+        partial = target.with_name(target.name + ".part")
+        partial.write_bytes(data)
+        os.replace(partial, target)
+
+
+def _gear_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def shoe_for(activity: Activity, shoes: list[StoredShoe]) -> str | None:
+    """The shoe an imported run was in: its gear name, else the default shoe then."""
+    if activity.sport != "running":
+        return None
+    day = activity.start_time.date()
+    usable = [
+        s
+        for s in shoes
+        if (s.started is None or s.started <= day) and (s.retired is None or day <= s.retired)
+    ]
+    if activity.gear:
+        wanted = _gear_key(activity.gear)
+        for shoe in usable:
+            names = {shoe.strava_gear, shoe.nickname, f"{shoe.brand} {shoe.model}"}
+            if wanted in {_gear_key(n) for n in names if n}:
+                return shoe.id
+    default = next((s for s in usable if s.is_default), None)
+    return default.id if default else None

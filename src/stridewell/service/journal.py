@@ -1,0 +1,140 @@
+"""The pain journal and exercise logs of one runner.
+
+Every change to the journal rebuilds the active recovery plan (``after_change``), since
+the plan's days follow from the check-ins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from stridewell.errors import NotFound
+from stridewell.journal.model import ExerciseLog, JournalEntry, StoredEntry
+from stridewell.journal.validate import parse_entry, parse_exercise_log
+from stridewell.knowledge import load_knowledge
+from stridewell.service.backend import Backend
+
+if TYPE_CHECKING:
+    from stridewell.journal.trend import Trend
+    from stridewell.storage.records import StoredExerciseLog, StoredJournalEntry
+
+# What a caller may send as a check-in or an exercise log before it is validated.
+RawInput = Mapping[str, object]
+
+
+def _entry_of(stored: StoredJournalEntry) -> StoredEntry:
+    return StoredEntry(
+        id=stored.id,
+        revision=stored.revision,
+        recorded_at=stored.recorded_at,
+        entry=JournalEntry.model_validate(stored.data),
+    )
+
+
+def _exercise_ids() -> set[str]:
+    return {e.id for e in load_knowledge().exercises}
+
+
+def week_start(day: date) -> date:
+    """Monday of the ISO week of `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+class JournalService:
+    """One runner's check-ins and exercise logs."""
+
+    def __init__(
+        self, backend: Backend, runner_id: str, *, after_change: Callable[[], object]
+    ) -> None:
+        self._backend = backend
+        self.runner_id = runner_id
+        self._after_change = after_change
+
+    def log_entry(self, data: RawInput | JournalEntry) -> StoredEntry:
+        """Validate and store a check-in; the active plan is rebuilt from the journal."""
+        backend, runner_id = self._backend, self.runner_id
+        entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
+        stored = backend.run(
+            lambda store: store.add_journal_entry(
+                runner_id=runner_id,
+                day=entry.day,
+                data=entry.model_dump(mode="json"),
+                recorded_at=backend.clock(),
+            )
+        )
+        self._after_change()
+        return _entry_of(stored)
+
+    def edit_entry(self, entry_id: str, data: RawInput | JournalEntry) -> StoredEntry:
+        """Store a new revision of a check-in; earlier revisions stay in its history."""
+        backend, runner_id = self._backend, self.runner_id
+        entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
+        stored = backend.run(
+            lambda store: store.edit_journal_entry(
+                entry_id,
+                runner_id=runner_id,
+                day=entry.day,
+                data=entry.model_dump(mode="json"),
+                recorded_at=backend.clock(),
+            )
+        )
+        if stored is None:
+            raise NotFound(f"no journal entry with id '{entry_id}'")
+        self._after_change()
+        return _entry_of(stored)
+
+    def entries(self, *, since: date | None = None, until: date | None = None) -> list[StoredEntry]:
+        """Check-ins (latest revision of each), by day."""
+        runner_id = self.runner_id
+        rows = self._backend.run(
+            lambda store: store.list_journal_entries(runner_id, since=since, until=until)
+        )
+        return [_entry_of(r) for r in rows]
+
+    def entry_history(self, entry_id: str) -> list[StoredEntry]:
+        runner_id = self.runner_id
+        rows = self._backend.run(lambda store: store.journal_entry_history(entry_id, runner_id))
+        if not rows:
+            raise NotFound(f"no journal entry with id '{entry_id}'")
+        return [_entry_of(r) for r in rows]
+
+    def delete_entry(self, entry_id: str) -> None:
+        runner_id = self.runner_id
+        if not self._backend.run(lambda store: store.delete_journal_entry(entry_id, runner_id)):
+            raise NotFound(f"no journal entry with id '{entry_id}'")
+        self._after_change()
+
+    def pain_trend(self) -> Trend:
+        """Whether pain is getting better, over the last four weeks of check-ins."""
+        from stridewell.journal.trend import pain_trend
+
+        today = self._backend.today()
+        entries = self.entries(since=today - timedelta(days=27))
+        return pain_trend([s.entry for s in entries], today)
+
+    # -- exercises ----------------------------------------------------------------------
+
+    def log_exercise(self, data: RawInput | ExerciseLog) -> StoredExerciseLog:
+        backend, runner_id = self._backend, self.runner_id
+        log = parse_exercise_log(data, today=backend.today(), exercises=_exercise_ids())
+        return backend.run(
+            lambda store: store.add_exercise_log(
+                runner_id=runner_id,
+                day=log.day,
+                exercise_id=log.exercise_id,
+                sets_done=log.sets_done,
+                reps_or_seconds=log.reps_or_seconds,
+                note=log.note,
+                recorded_at=backend.clock(),
+            )
+        )
+
+    def exercise_logs(
+        self, *, since: date | None = None, until: date | None = None
+    ) -> list[StoredExerciseLog]:
+        runner_id = self.runner_id
+        return self._backend.run(
+            lambda store: store.list_exercise_logs(runner_id, since=since, until=until)
+        )

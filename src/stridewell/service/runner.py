@@ -1,0 +1,59 @@
+"""The services of one runner: everything a page, an API route or a CLI command may do,
+bound to that runner when it is built, so no call can reach another runner's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from stridewell.service.accounts import AccountService
+from stridewell.service.assessments import AssessmentService
+from stridewell.service.backend import Backend, Clock, local_day
+from stridewell.service.journal import JournalService
+from stridewell.service.plans import PlanService
+from stridewell.service.sharing import SharingService
+from stridewell.service.shoes import ShoeService
+from stridewell.service.training import TrainingService
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerServices:
+    """One runner's services, by area; each holds the store, the clock and the runner."""
+
+    runner_id: str
+    clock: Clock
+    assessments: AssessmentService
+    journal: JournalService
+    plans: PlanService
+    training: TrainingService
+    shoes: ShoeService
+    account: AccountService
+    sharing: SharingService
+
+    @classmethod
+    def build(
+        cls, backend: Backend, runner_id: str, open_runner: Callable[[str], RunnerServices]
+    ) -> RunnerServices:
+        training = TrainingService(backend, runner_id)
+        assessments = AssessmentService(backend, runner_id, training)
+        # The journal rebuilds the plan after each change; the plan reads the journal.
+        journal = JournalService(backend, runner_id, after_change=lambda: plans.refresh())
+        plans = PlanService(backend, runner_id, assessments=assessments, journal=journal)
+        shoes = ShoeService(backend, runner_id)
+        account = AccountService(
+            backend,
+            runner_id,
+            assessments=assessments,
+            journal=journal,
+            training=training,
+            shoes=shoes,
+        )
+        sharing = SharingService(backend, runner_id, open_runner=open_runner)
+        return cls(
+            runner_id, backend.clock, assessments, journal, plans, training, shoes, account, sharing
+        )
+
+    def today(self) -> date:
+        """Today's date where the runner is (the machine's local time zone)."""
+        return local_day(self.clock)
