@@ -148,3 +148,32 @@ def test_an_answer_outside_the_contract_is_refused() -> None:
     response["item"][0]["answer"] = [{"valueCoding": {"system": "x", "code": "knee"}}]
     with pytest.raises(ValueError):
         parse_bundle(data)
+
+
+# The required bindings of the elements the export fills (FHIR R4 value sets).
+R4_CODES = {
+    "Bundle.type": {"collection"},
+    "Questionnaire.status": {"draft", "active", "retired", "unknown"},
+    "QuestionnaireResponse.status": {
+        "in-progress",
+        "completed",
+        "amended",
+        "entered-in-error",
+        "stopped",
+    },
+    "Observation.status": {"registered", "preliminary", "final", "amended"},
+    "ClinicalImpression.status": {"in-progress", "completed", "entered-in-error"},
+    "Patient.gender": {"male", "female", "other", "unknown"},
+}
+
+
+@pytest.mark.parametrize("case_id", ["dev-plantar-fasciitis-classic", "dev-achilles-rupture"])
+def test_coded_elements_hold_values_of_their_r4_value_sets(case_id: str) -> None:
+    data = bundle_json(_summary(case_id))
+    assert data["type"] in R4_CODES["Bundle.type"]
+    for entry in data["entry"]:
+        resource = entry["resource"]
+        kind = resource["resourceType"]
+        for element in ("status", "gender"):
+            if element in resource:
+                assert resource[element] in R4_CODES[f"{kind}.{element}"], (kind, element)

@@ -41,6 +41,8 @@ def test_self_tests_say_positive_or_negative_the_way_a_clinician_reads_them() ->
         "can_bear_weight": "negative",  # can walk: the reassuring answer
         "hop_test_painful": "negative",
     }
+    details = {t.field: t.detail for t in s.presentation.self_tests}
+    assert details["can_bear_weight"] == "able to bear weight"
 
 
 def test_training_covers_six_iso_weeks_and_finds_the_long_run_spike() -> None:

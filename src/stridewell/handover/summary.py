@@ -56,6 +56,8 @@ MAX_QUESTION_CHARS = 300
 def _duration(days: int | None) -> str | None:
     if days is None:
         return None
+    if days == 0:
+        return "less than a day"
     if days < 14:
         return f"{days} day{'s' if days != 1 else ''}"
     if days < 90:
@@ -83,7 +85,11 @@ def _self_tests(a: Assessment) -> list[SelfTest]:
         if answer is None:
             continue
         normal = answer if field in SELF_TEST_YES_IS_NORMAL else not answer
-        tests.append(SelfTest(field=field, name=name, result="negative" if normal else "positive"))
+        detail = ""
+        if field == "can_bear_weight":
+            detail = "able to bear weight" if answer else "unable to bear weight"
+        result = "negative" if normal else "positive"
+        tests.append(SelfTest(field=field, name=name, result=result, detail=detail))
     return tests
 
 

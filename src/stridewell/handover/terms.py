@@ -78,7 +78,7 @@ SELF_TESTS = {
     "heel_squeeze_painful": "Calcaneal squeeze test",
     "forefoot_squeeze_click": "Forefoot (Mulder-type) squeeze",
     "push_off_weak": "Single-leg heel rise / push-off",
-    "can_bear_weight": "Four steps unaided (Ottawa weight bearing)",
+    "can_bear_weight": "Four steps unaided (Ottawa)",
     "relief_removing_shoe": "Relief on removing the shoe",
     "tendon_thickening": "Palpable tendon thickening",
 }
