@@ -370,10 +370,14 @@ class Planner:
         runs = self.ladder[self.level].runs
         offsets = lad.run_offsets(runs)
         days = [day + timedelta(days=i) for i in range((week.first - day).days + 7)]
+        goal = self.options.goal
+        goal_day = goal.day if goal is not None and self.options.place_goal_run else None
         return [
-            d for d in days
-            if lad.offset(d, self.targets.long_run_weekday) in offsets and not self._paused(d)
-        ]  # fmt: skip
+            d
+            for d in days
+            if (lad.offset(d, self.targets.long_run_weekday) in offsets or d == goal_day)
+            and not self._paused(d)
+        ]
 
     def _want(self, day: date) -> tuple[int, SessionKind]:
         level = self.ladder[self.level]
