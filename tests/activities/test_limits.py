@@ -26,7 +26,7 @@ from hostile.hostile_corpus import (
 )
 from stridewell.activities import ImportProblem, Limits, import_all, iter_sources, read_activities
 from stridewell.activities.limits import Allowance
-from stridewell.activities.sources import Source, source_chunks
+from stridewell.activities.sources import Source, declared_members, source_chunks
 
 RUN = synthetic_run(11, datetime(2025, 6, 1, 6, 30, tzinfo=UTC), 900)
 
@@ -46,7 +46,7 @@ def test_gzip_members_in_a_zip_stop_at_the_expansion_ratio(tmp_path: Path) -> No
     activities, report = import_all(sources)
     assert activities == [] and len(report.set_aside) == 20
     assert all("100 times its compressed size" in reason for _, reason in report.set_aside)
-    assert _spent(sources) < 20 * 25 * MB  # 4 GB before
+    assert _spent(sources) < 20 * 4 * MB  # 4 GB before: each stops a step past the ratio
 
 
 def test_every_layer_of_decompression_spends_the_uploads_allowance(tmp_path: Path) -> None:
@@ -179,3 +179,13 @@ def test_an_allowance_spent_by_one_file_is_gone_for_the_next() -> None:
         read_activities(io.BytesIO(data), "a.fit.gz", limits, allowance)
     with pytest.raises(ImportProblem, match="what one upload may expand to"):
         read_activities(io.BytesIO(data), "b.fit.gz", limits, allowance)
+
+
+def test_a_zip_is_refused_from_its_declared_member_count_before_its_directory_is_read(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "many.zip"
+    archive.write_bytes(raw_zip([stored(f"{i}.fit", b"x") for i in range(12)]))
+    assert declared_members(archive) == 12
+    (problem,) = list(iter_sources([archive], Limits(max_zip_members=11)))
+    assert isinstance(problem, ImportProblem) and "12 members" in problem.reason

@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_LIMITS", "Limits", "read_activities", "read_bytes", "sniff_x
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?(gpx|TrainingCenterDatabase)[\s>/]")
-_INFLATE_STEP = 4 * (1 << 20)  # bytes out per call, so a limit is seen within 4 MB
+_INFLATE_STEP = 1 << 20  # bytes out per call, so a limit is seen within 1 MB
 
 
 def read_activities(
@@ -90,26 +90,39 @@ def sniff_xml(data: bytes) -> str | None:
 
 
 def gunzip_within(data: bytes, limits: Limits, allowance: Allowance | None = None) -> bytes:
-    """One layer of gzip (all its members) within the limits; spends from ``allowance``."""
+    """One layer of gzip (all its members) within the limits; spends from ``allowance``.
+
+    The expansion ratio is checked as the data comes out, against the compressed bytes
+    read so far: a bomb of zeros is stopped after about ``ratio_free_bytes``, not after
+    a hundred times its size."""
     cap, why = expansion_cap(limits, len(data), allowance)
-    out = gunzip(data, cap)
-    if out is None:
-        if allowance is not None:
-            allowance.spend(cap)
-        raise ImportProblem(f"gzip data {why}")
+    ratio = (limits.max_expansion_ratio, limits.ratio_free_bytes)
+    out, stopped = gunzip(data, cap, ratio)
     if allowance is not None:
         allowance.spend(len(out))
+    if stopped == "ratio":
+        raise ImportProblem(
+            f"gzip data expands more than {limits.max_expansion_ratio} times its compressed "
+            "size (a decompression bomb?)"
+        )
+    if stopped == "limit":
+        raise ImportProblem(f"gzip data {why}")
     return out
 
 
-def gunzip(data: bytes, limit: int) -> bytes | None:
-    """Decompress gzip data (all members); None as soon as it would exceed ``limit`` bytes.
+def gunzip(
+    data: bytes, limit: int, ratio: tuple[int, int] | None = None
+) -> tuple[bytes, str | None]:
+    """Decompress gzip data (all members): what came out, and None, or "limit" as soon as
+    it would exceed ``limit`` bytes, or "ratio" as soon as it exceeds ``ratio`` = (times,
+    free bytes) of the compressed bytes consumed so far.
 
-    Decompression goes in steps of a few MB, so a bomb costs at most ``limit`` bytes of
-    work and memory, never what it claims to hold.
+    Decompression goes in steps of 1 MB, so a bomb costs a step past the first limit it
+    crosses, in work and in memory, never what it claims to hold.
     """
     out = bytearray()
-    pending = data
+    pending, before = data, 0  # compressed bytes of the members already finished
+    times, free = ratio if ratio is not None else (0, 0)
     try:
         while pending:
             inflater = zlib.decompressobj(wbits=31)
@@ -119,15 +132,20 @@ def gunzip(data: bytes, limit: int) -> bytes | None:
                 got = inflater.decompress(chunk, step)
                 out += got
                 if len(out) > limit:
-                    return None
+                    return bytes(out[:limit]), "limit"
                 chunk = inflater.unconsumed_tail
+                if times:
+                    read = before + len(pending) - len(chunk) - len(inflater.unused_data)
+                    if len(out) > free + times * read:
+                        return bytes(out), "ratio"
                 if inflater.eof or (not chunk and len(got) < step):
                     break  # a full step may leave output inside zlib: ask again
             if not inflater.eof:
                 break  # cut short: hand on what came out; the format parser judges the rest
+            before += len(pending) - len(inflater.unused_data)
             pending = inflater.unused_data
             if pending and not pending.startswith(GZIP_MAGIC):
                 break  # trailing padding after the last member
     except zlib.error as exc:
         raise ImportProblem(f"gzip data is damaged ({exc})") from None
-    return bytes(out)
+    return bytes(out), None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -128,6 +129,14 @@ def unsafe_member(name: str) -> bool:
 
 def _zip(path: Path, limits: Limits, allowance: Allowance) -> Iterator[Source | ImportProblem]:
     name = str(path)
+    declared = declared_members(path)
+    if declared is not None and declared > limits.max_zip_members:
+        # Refused from the archive's last record, before its directory is parsed at all.
+        yield ImportProblem(
+            f"zip archive has {declared} members, over the limit of {limits.max_zip_members}",
+            name,
+        )
+        return
     try:
         archive = zipfile.ZipFile(path)
         members = archive.infolist()
@@ -155,6 +164,36 @@ def _zip(path: Path, limits: Limits, allowance: Allowance) -> Iterator[Source | 
             reader = _member_reader(archive, info, limits, allowance, member)
             meta = index.get(info.filename, SourceMeta())
             yield Source(member, reader, meta, info.file_size, allowance)
+
+
+_END = b"PK\x05\x06"
+_END64_LOCATOR = b"PK\x06\x07"
+_END64 = b"PK\x06\x06"
+
+
+def declared_members(path: Path) -> int | None:
+    """The member count a zip archive's end record declares (zip64 too), or None when no
+    end record is found (zipfile then judges the archive)."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            tail_size = min(size, 22 + 0xFFFF)  # the record, and a comment of at most 64 KB
+            handle.seek(size - tail_size)
+            tail = handle.read(tail_size)
+            at = tail.rfind(_END)
+            if at < 0 or at + 22 > len(tail):
+                return None
+            count: int = struct.unpack_from("<H", tail, at + 10)[0]
+            if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != _END64_LOCATOR:
+                return count
+            handle.seek(struct.unpack_from("<Q", tail, at - 20 + 8)[0])
+            record = handle.read(56)
+            if len(record) < 40 or not record.startswith(_END64):
+                return None
+            big: int = struct.unpack_from("<Q", record, 32)[0]
+            return big
+    except (OSError, ValueError, struct.error):
+        return None
 
 
 def _member_reader(
