@@ -28,8 +28,7 @@ SCRIPTED = [
     "dev-plantar-fasciitis-classic",
     "dev-metatarsalgia-worn-shoes",
     "dev-fifth-metatarsal-after-twist",
-    "dev-achilles-rupture",
-]
+]  # an emergency stops the questionnaire early: tests/triage/test_cli_emergency_stop.py
 
 
 def reply_for(question: Question, value: Any) -> str:

@@ -19,11 +19,14 @@ from rich.text import Text
 
 from stridewell.cli.render import print_report
 from stridewell.errors import exit_code_for, is_reportable
+from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import Question, Questionnaire, load_questionnaire
+from stridewell.levels import Level
 from stridewell.triage.questionnaire import (
     AnswerError,
     apply_answer,
     describe_range,
+    level_so_far,
     next_question,
     progress,
     to_assessment,
@@ -159,22 +162,70 @@ def ask_question(
 def collect_answers(
     console: Console, ask: AskFn, questionnaire: Questionnaire | None = None
 ) -> dict[str, Any]:
-    """Walk the questionnaire, asking only what applies given the earlier answers."""
+    """Walk the questionnaire, asking only what applies given the earlier answers.
+
+    Stops at once when the answers so far make the level `emergency` (the caller sees it
+    in `level_so_far`); after an `urgent` answer, every later question carries a banner.
+    """
     questionnaire = questionnaire or load_questionnaire()
     answers: dict[str, Any] = {}
     section: str | None = None
     number = 0
+    level: Level | None = None
     while (question := next_question(answers, questionnaire)) is not None:
         if question.section != section:
             section = question.section
             console.print()
             console.rule(Text(questionnaire.section_title(section), style="bold cyan"))
+        if level is Level.urgent:
+            console.print(Text(_URGENT_BANNER, style="bold yellow"))
         number += 1
         _, total = progress(answers, questionnaire)
         _show_question(console, question, number, total)
         answers = ask_question(console, ask, question, answers)
         console.print()
+        level = level_so_far(answers, questionnaire)
+        if level is Level.emergency:
+            break
     return answers
+
+
+_URGENT_BANNER = (
+    "Your answers so far already need a clinician within one to two days. "
+    "The questions left help with what to do until then."
+)
+# The choice offered after an emergency answer, read through the same `ask` function.
+_AFTER_EMERGENCY = Question.model_construct(
+    id="after_emergency",
+    section="warning",
+    field="after_emergency",
+    prompt="Press Enter to see the full report, or type q to stop here.",
+    help=None,
+    ask_if=None,
+    options=None,
+    labels={},
+    none_label=None,
+    unit=None,
+    required=False,
+)
+
+
+def show_emergency(console: Console, answers: dict[str, Any], ask: AskFn) -> bool:
+    """The emergency result, at once; True when the runner wants the full report too."""
+    from stridewell.triage.engine import assess
+
+    report = assess(to_assessment(answers))
+    text = load_knowledge().meta.levels[Level.emergency]
+    console.rule(Text(text.headline, style="bold white on red"))
+    console.print(Text(" ".join(text.action.split()), style="bold red"))
+    for flag in report.red_flags:
+        if flag.level is Level.emergency:
+            console.print(Text(f"Warning sign: {flag.name}", style="bold"))
+            console.print(Text(" ".join(flag.advice.split())))
+    console.print()
+    console.print(Text(_AFTER_EMERGENCY.prompt, style="dim"))
+    reply = ask(_AFTER_EMERGENCY, "> ").strip().lower()
+    return reply not in ("q", "quit", "stop", "n", "no")
 
 
 def _terminal_ask(console: Console) -> AskFn:
@@ -238,6 +289,12 @@ def run_questionnaire(
         console.print()
         console.print("The input ended before the last question. Nothing was saved.")
         raise typer.Exit(EXIT_INPUT_ENDED) from None
+    full_report = True
+    if level_so_far(answers, questionnaire) is Level.emergency:
+        try:
+            full_report = show_emergency(console, answers, ask)
+        except (KeyboardInterrupt, EOFError):
+            full_report = False
     assessment = to_assessment(answers, questionnaire)
     try:
         result = _triage(service, assessment, save=save, console=console)
@@ -245,8 +302,9 @@ def run_questionnaire(
         console.print()
         console.print("Stopped.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    console.rule(Text("Your report", style="bold"))
-    print_report(result.report, console)
+    if full_report:
+        console.rule(Text("Your report", style="bold"))
+        print_report(result.report, console)
     if result.id is not None:
         console.print(f"Saved as {result.id}.")
         console.print(f"See it again with: stridewell show {result.id}", soft_wrap=True)
