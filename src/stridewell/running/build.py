@@ -27,9 +27,10 @@ from stridewell.running.model import (
     Targets,
     Week,
 )
-from stridewell.running.planner import Options, Simulation, bounds, simulate
+from stridewell.running.planner import Planner
 from stridewell.running.rules import RunningRules, load_running_rules
 from stridewell.running.shoes import advise_shoes
+from stridewell.running.simulation import Options, Simulation, bounds
 from stridewell.shoes.model import Shoe
 
 
@@ -92,6 +93,23 @@ def build_running_plan(
         ending=sim.ending,
         rules_version=rules.version,
     )
+
+
+def simulate(
+    start: date,
+    today: date,
+    targets: Targets,
+    imported: Sequence[DoneRun],
+    entries: Sequence[JournalEntry],
+    options: Options,
+    *,
+    horizon: date | None = None,
+    rules: RunningRules | None = None,
+    plan_limits: Limits | None = None,
+) -> Simulation:
+    """The planner's raw result (no shoes, no goal check), laid out at least to `horizon`."""
+    planner = Planner(start, today, targets, imported, entries, options, rules, plan_limits)
+    return planner.run(horizon)
 
 
 def _with_shoes(

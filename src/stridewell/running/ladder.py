@@ -108,6 +108,20 @@ def levels(
     return ladder
 
 
+def share_of_week(day: date, wants: dict[date, int], goal_days: set[date], left: int) -> int:
+    """The run of `day` within what is `left` of the week's budget: a goal run takes what
+    it needs first; the other runs from `day` on share the rest in proportion to their
+    wanted lengths, so together they never exceed it."""
+    want = wants[day]
+    if day in goal_days:
+        return max(0, min(want, left))
+    reserved = sum(hm for d, hm in wants.items() if d in goal_days)
+    others = sum(hm for d, hm in wants.items() if d not in goal_days)
+    if others <= left - reserved:
+        return want
+    return want * max(0, left - reserved) // max(1, others)
+
+
 def offset(day: date, long_run_weekday: int) -> int:
     """Days since the week's long-run day."""
     return (day.weekday() - long_run_weekday) % 7

@@ -16,11 +16,10 @@ Two bounds hold for every run and week (both in running.yaml, with their sources
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from stridewell.contract import Region
 from stridewell.journal.model import JournalEntry
 from stridewell.plan.model import DayStatus
 from stridewell.plan.rules import Limits, load_plan_rules
@@ -29,10 +28,8 @@ from stridewell.running import ladder as lad
 from stridewell.running.gate import PainGate
 from stridewell.running.history import all_runs
 from stridewell.running.model import (
-    Bound,
     DoneRun,
     Ending,
-    Goal,
     Mode,
     PlannedRun,
     Reason,
@@ -43,23 +40,13 @@ from stridewell.running.model import (
 )
 from stridewell.running.rules import RunningRules, load_running_rules
 from stridewell.running.sessions import SessionBook
+from stridewell.running.simulation import Options, Simulation, counted
 
 _HOLDS = {
     Outcome.hold: "verdict.hold_not_settled",
     Outcome.no_data: "verdict.hold_no_data",
     Outcome.not_done: "verdict.hold_not_done",
 }
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the caller chooses besides the data: the mode, a goal and its placement."""
-
-    mode: Mode = Mode.back_to_running
-    goal: Goal | None = None
-    place_goal_run: bool = False
-    locations: tuple[Region, ...] = (Region.arch,)
-    known_flags: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -71,35 +58,6 @@ class _WeekState:
     days: list[RunDay] = field(default_factory=list)
     holds: list[Reason] = field(default_factory=list)  # why the next week may not grow
     runs_planned: int = 0
-
-
-def counted(day: date, today: date, done: Mapping[date, int], planned: Mapping[date, int]) -> int:
-    """A day's running as the single-run rule counts it: what was done on days up to
-    today (today's plan still counts while today's run is not in), what is planned after."""
-    if day < today:
-        return done.get(day, 0)
-    if day == today and day in done:
-        return done[day]
-    return planned.get(day, 0)
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """The planner's raw result, before shoes are suggested and the goal is checked."""
-
-    today: date
-    weeks: list[Week]
-    baseline_hm: int
-    targets_week: int | None
-    ending: Ending | None
-    top_level: int
-    planned_hm: dict[date, int]
-    done_hm: dict[date, int]
-    week_budget_hm: dict[date, int]
-
-    def longest_before(self, day: date, lookback_days: int) -> int:
-        days = (day - timedelta(days=back) for back in range(1, lookback_days + 1))
-        return max(counted(d, self.today, self.done_hm, self.planned_hm) for d in days)
 
 
 class Planner:
@@ -406,16 +364,11 @@ class Planner:
         left = level.weekly_hm - used
         wants = {d: self._want(d) for d in slots}
         want, kind = wants[day]
-        reserved = sum(hm for d, (hm, k) in wants.items() if k is SessionKind.goal_run and d != day)
-        others = sum(hm for d, (hm, k) in wants.items() if k is not SessionKind.goal_run)
+        goals = {d for d, (_, k) in wants.items() if k is SessionKind.goal_run}
+        hm = lad.share_of_week(day, {d: hm for d, (hm, _) in wants.items()}, goals, left)
         reasons: list[Reason] = []
-        hm = want
-        if kind is SessionKind.goal_run:
-            hm = min(want, left)
-        elif others > left - reserved:
-            hm = want * max(0, left - reserved) // max(1, others)
         recent = [o for o in self.overruns if day - timedelta(days=7) <= o[0] < day]
-        if recent:
+        if recent and hm < want:
             o_day, o_done, o_planned = recent[-1]
             reasons.append(
                 self._reason("day.longer_than_planned", day=o_day, done=lad.to_km(o_done),
@@ -444,29 +397,3 @@ class Planner:
             kind = SessionKind.walk_run
         run = self.book.run(kind, lad.to_km(hm), minutes, walk_run=walk_run)
         return run, reasons
-
-
-def bounds(rules: RunningRules) -> list[Bound]:
-    lim, b = rules.limits, rules.bounds
-    return [
-        Bound(id="single_run", pct=lim.single_run_cap_pct, text=b.single_run.text,
-              sources=list(b.single_run.sources)),
-        Bound(id="weekly_growth", pct=lim.weekly_growth_pct, text=b.weekly_growth.text,
-              sources=list(b.weekly_growth.sources)),
-    ]  # fmt: skip
-
-
-def simulate(
-    start: date,
-    today: date,
-    targets: Targets,
-    imported: Sequence[DoneRun],
-    entries: Sequence[JournalEntry],
-    options: Options,
-    *,
-    horizon: date | None = None,
-    rules: RunningRules | None = None,
-    plan_limits: Limits | None = None,
-) -> Simulation:
-    planner = Planner(start, today, targets, imported, entries, options, rules, plan_limits)
-    return planner.run(horizon)
