@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewell.errors import InvalidInput
@@ -47,8 +48,9 @@ def too_large() -> HTTPException:
 
 class UploadSizeLimit:
     """ASGI middleware holding every request body to the upload limit (and its multipart
-    framing): a declared length over it is refused at the first read, a chunked body as
-    soon as it crosses it. The 413 is raised inside the app, so its error pages answer."""
+    framing): a declared length over it is answered 413 before the body is read, a chunked
+    body as soon as it crosses the limit; the app then sees the client gone, and whatever
+    it answers after ours is dropped."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -59,21 +61,51 @@ class UploadSizeLimit:
             return
         limit = MAX_UPLOAD_BYTES + MULTIPART_SLACK
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        over = declared is not None and (not declared.isdigit() or int(declared) > limit)
-        seen = 0
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _refuse(scope, send)
+            return
+        seen, refused, started = 0, False, False
 
-        async def limited() -> Message:
-            nonlocal seen
-            if over:
-                raise too_large()
+        async def limited_receive() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise too_large()
+                    refused = True
+                    if not started:
+                        await _refuse(scope, send)
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return  # we answered already
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not refused:
+                raise  # the app's own failure; after our 413 it only saw the client go
+
+
+async def _refuse(scope: Scope, send: Send) -> None:
+    text = f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB"
+    answer: Response = (
+        JSONResponse({"detail": text}, 413)
+        if str(scope.get("path", "")).startswith("/api/")
+        else PlainTextResponse(f"This {text}: nothing was imported.", 413)
+    )
+    await answer(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
 
 
 async def imported_uploads(request: Request, training: TrainingService) -> dict[str, Any]:
