@@ -67,26 +67,33 @@ def follow(
     script: Script = comfortable,
     runner: Runner | None = None,
     pace_s_per_km: int = 400,
+    start: date = START,
     **kwargs: Any,
 ) -> tuple[RunningPlan, Runner]:
     """Play `days` days of a runner doing each day's run; the plan as of the last day."""
     runner = runner or Runner()
+
+    def nth(n: int) -> date:
+        return start + timedelta(days=n - 1)
+
     for n in range(1, days + 1):
-        plan = build_running_plan(START, on(n), targets, runner.imported, runner.entries, **kwargs)
-        today = plan.day_of(on(n))
+        plan = build_running_plan(start, nth(n), targets, runner.imported, runner.entries, **kwargs)
+        today = plan.day_of(nth(n))
         if plan.ending is not None or today is None:
             return plan, runner
-        runner.entries.append(JournalEntry(day=on(n), pain_rest=0, pain_morning=0))
+        runner.entries.append(JournalEntry(day=nth(n), pain_rest=0, pain_morning=0))
         if today.run is None:
             continue
         km, pain = script(n, today)
         km = today.run.km if km is None else km
-        runner.imported.append(DoneRun(day=on(n), km=km, minutes=round(km * pace_s_per_km / 60, 1)))
+        runner.imported.append(
+            DoneRun(day=nth(n), km=km, minutes=round(km * pace_s_per_km / 60, 1))
+        )
         runner.entries.append(
-            JournalEntry(day=on(n), activity=ActivityType.run, pain_during=pain, pain_after=pain,
+            JournalEntry(day=nth(n), activity=ActivityType.run, pain_during=pain, pain_after=pain,
                          activity_minutes=min(600, round(km * pace_s_per_km / 60)))
         )  # fmt: skip
-    plan = build_running_plan(START, on(days), targets, runner.imported, runner.entries, **kwargs)
+    plan = build_running_plan(start, nth(days), targets, runner.imported, runner.entries, **kwargs)
     return plan, runner
 
 

@@ -15,12 +15,19 @@ from stridewell.running import (
     RunDay,
     SessionKind,
     build_running_plan,
+    start_after_recovery,
     targets_from_history,
     typed_targets,
 )
 from stridewell.shoes.model import Shoe
 
 ONSET = START - timedelta(days=70)  # the pain started ten weeks before the plan
+# A runner who used to run 40 km a week, at the end of the real recovery plan (its last
+# week: 28, 28 and 30 minutes, 15.4 km at their usual pace), runs 40 km weeks again in
+# the 11th week of the running plan; the recovery plan itself took 85 days.
+FIRST_40_KM_WEEK_AFTER_RECOVERY = 11
+RECOVERY_BASELINE_KM = 15.4
+RECOVERY_DAYS = 85
 
 
 def recovered_runner() -> Runner:
@@ -191,3 +198,27 @@ def test_a_run_that_would_take_a_pair_past_its_mark_is_warned_and_goes_to_the_ot
     first = next(d.run for d in alone.days() if d.run)
     assert first.shoe is not None and first.shoe.warning is not None
     assert "past its 300 km replacement mark" in first.shoe.warning
+
+
+def test_from_the_end_of_a_real_recovery_plan_to_the_usual_40_km_weeks() -> None:
+    # The recovery plan's own scripted runner (tests/plan): plantar fasciitis, pain that
+    # fades over the first week, every run comfortable, followed until the plan reaches
+    # its 30-minute continuous run.
+    from plan_journals import START as RECOVERY_START
+    from plan_journals import follow as follow_recovery
+    from plan_journals import plantar_fasciitis, steady
+
+    history = usual_history(RECOVERY_START)
+    recovery, journal = follow_recovery(plantar_fasciitis(), steady, days=90)
+    start = start_after_recovery(recovery)
+    assert start == RECOVERY_START + timedelta(days=RECOVERY_DAYS)
+    targets = targets_from_history(history, RECOVERY_START)
+
+    runner = Runner(imported=history, entries=[e for e in journal if e.day < start])
+    plan, _ = follow(targets, 7 * 12, runner=runner, start=start)
+
+    assert plan.ending is None
+    done = {w.number: round(sum(d.done_km or 0 for d in w.days), 1) for w in plan.weeks}
+    first_40 = min(n for n, km in done.items() if km >= 39.5)
+    assert first_40 == FIRST_40_KM_WEEK_AFTER_RECOVERY, done
+    assert plan.baseline_km == RECOVERY_BASELINE_KM

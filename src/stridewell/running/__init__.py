@@ -4,7 +4,7 @@ I/O, no clock; dates and tz-aware datetimes are passed in. Rules and texts live 
 `knowledge/data/running.yaml`.
 """
 
-from stridewell.running.build import build_running_plan
+from stridewell.running.build import build_running_plan, start_after_recovery
 from stridewell.running.calendar import running_calendar
 from stridewell.running.history import (
     NotEnoughHistory,
@@ -58,6 +58,7 @@ __all__ = [
     "running_calendar",
     "runs_from_activities",
     "runs_from_journal",
+    "start_after_recovery",
     "targets_from_history",
     "typed_targets",
     "workout_file",

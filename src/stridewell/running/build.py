@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from stridewell.contract import Region
 from stridewell.journal.model import JournalEntry
-from stridewell.plan.rules import Limits
+from stridewell.plan.model import DayStatus, Phase, Plan
+from stridewell.plan.rules import Limits, PlanRules, load_plan_rules
 from stridewell.running import ladder as lad
 from stridewell.running.model import (
     DoneRun,
@@ -93,6 +94,18 @@ def build_running_plan(
         ending=sim.ending,
         rules_version=rules.version,
     )
+
+
+def start_after_recovery(plan: Plan, rules: PlanRules | None = None) -> date | None:
+    """The running plan's first day: the day after the recovery plan's first past day of
+    continuous running at its target length ("the plan has done its job"); None before."""
+    target = (rules or load_plan_rules()).growth.target_minutes
+    for day in plan.days:
+        minutes = day.run_minutes() or 0
+        done = day.status is DayStatus.past
+        if done and day.phase is Phase.continuous_running and minutes >= target:
+            return day.day + timedelta(days=1)
+    return None
 
 
 def simulate(
