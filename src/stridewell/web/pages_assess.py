@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
-from stridewell.triage.questionnaire import AnswerError, to_assessment
+from stridewell.levels import Level
+from stridewell.triage.questionnaire import AnswerError, level_so_far, to_assessment
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
     NONE_OF_THESE,
@@ -58,6 +60,8 @@ def _page(
             "step": len({q.section for q in load_questionnaire().questions if q.field in answers})
             + 1,
             "steps": len(load_questionnaire().sections),
+            # after an urgent answer, every later page says so at the top
+            "urgent": level_so_far(answers) is Level.urgent,
         },
         status_code=status_code,
     )
@@ -87,6 +91,8 @@ async def assess_step(
     if errors:
         return _page(request, page, carried, errors, {**values, **lists}, status_code=422)
     carried = {**carried, **new}
+    if level_so_far(carried) is Level.emergency:
+        return await _emergency(request, carried)  # stop at once: no more questions
     following = next_page(carried)
     if following is None:
         return await _finish(request, carried)
@@ -102,6 +108,25 @@ async def _finish(request: Request, answers: dict[str, Any]) -> Response:
         return _page(request, page, {}, {LOCATIONS: str(exc)}, status_code=422)
     result = await run_in_threadpool(service_of(request).assessments.assess, assessment)
     return see_other(f"/assessments/{result.id}")
+
+
+async def _emergency(request: Request, answers: dict[str, Any]) -> Response:
+    """The emergency result at once, stored, with a way on to the full report."""
+    result = await run_in_threadpool(
+        service_of(request).assessments.assess, to_assessment(answers)
+    )
+    text = load_knowledge().meta.levels[Level.emergency]
+    return render(
+        request,
+        "assess_emergency.html",
+        {
+            "headline": text.headline,
+            "action": text.action,
+            "flags": [f for f in result.report.red_flags if f.level is Level.emergency],
+            "reasons": result.report.triage.reasons,
+            "report_url": f"/assessments/{result.id}",
+        },
+    )
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
