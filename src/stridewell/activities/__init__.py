@@ -5,6 +5,9 @@ Public API:
 - ``parse_fit`` / ``parse_gpx`` / ``parse_tcx``: one format from a binary stream
 - ``iter_sources(paths, limits)`` and ``import_all(sources, known_fingerprints, progress)``
 - ``Activity``, ``Samples``, ``ImportProblem``, ``ImportReport``, ``Limits``
+
+Every limit against huge or hostile files is in ``limits`` (see SECURITY.md); decoder
+processes, bounded in bytes and time, in ``pool.decoder_pool``.
 """
 
 from .bulk import ImportReport, Source, SourceMeta, import_all, iter_sources
