@@ -73,6 +73,8 @@ def import_files(
     out.print(f"[bold]{report.summary()}[/bold] ({report.files} files read)")
     for source, reason in report.set_aside:
         out.print(f"  set aside: {source}: {reason}")
+    for source, _reason in report.not_read:
+        out.print(f"  [dim]not read (not an activity file): {source}[/dim]")
     for source, warning in report.warnings[:20]:
         out.print(f"  [dim]note: {source}: {warning}[/dim]")
 
