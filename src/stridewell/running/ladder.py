@@ -39,6 +39,11 @@ def to_hm(km: float) -> int:
     return math.floor(km * 10 + 1e-6)
 
 
+def to_hm_up(km: float) -> int:
+    """Kilometres to whole hectometres, rounded up (for distances counted against a budget)."""
+    return math.ceil(km * 10 - 1e-6)
+
+
 def to_km(hm: int) -> float:
     return hm / 10
 

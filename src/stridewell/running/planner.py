@@ -82,9 +82,11 @@ class Planner:
         self.runs = all_runs(imported, entries, pace)
         self.done_hm: dict[date, int] = {}
         self.done_minutes: dict[date, float] = {}
+        self.done_km: dict[date, float] = {}  # exact, for the budget (runs done round up)
         for run in self.runs:
             if run.day <= today:
                 self.done_hm[run.day] = self.done_hm.get(run.day, 0) + lad.to_hm(run.km)
+                self.done_km[run.day] = self.done_km.get(run.day, 0.0) + run.km
                 self.done_minutes[run.day] = self.done_minutes.get(run.day, 0) + run.minutes
         self.gate = PainGate(
             entries,
@@ -358,9 +360,14 @@ class Planner:
         if not slots or slots[0] != day:
             return None, []
         level = self.ladder[self.level]
+        # Runs done count against the budget rounded up, so a week never plans more than
+        # its budget because of rounding (the rule's reference rounds them down instead).
+        days_before = [week.first + timedelta(days=i) for i in range((day - week.first).days)]
         used = sum(
-            self._counted(week.first + timedelta(days=i)) for i in range((day - week.first).days)
-        )
+            lad.to_hm_up(self.done_km[d]) if d in self.done_km and d <= self.today
+            else self._counted(d)
+            for d in days_before
+        )  # fmt: skip
         left = level.weekly_hm - used
         wants = {d: self._want(d) for d in slots}
         want, kind = wants[day]
