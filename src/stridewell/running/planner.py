@@ -116,15 +116,17 @@ class Planner:
     # --- set-up -------------------------------------------------------------------------
 
     def _baseline(self) -> tuple[int, int]:
-        """The week before the plan (its distance) and the longest run of the 30 days
-        before it; with no real run in those 30 days, the recovery plan's last step."""
+        """The runner's recent week (the last 7 days, or the average week of the last 28
+        if higher: a week off is not a new baseline) and the longest run of the last 30
+        days; with no real run in those 30 days, the recovery plan's last step."""
         week = sum(self._done_between(self.start - timedelta(days=7), self.start))
+        four_weeks = sum(self._done_between(self.start - timedelta(days=28), self.start)) // 4
         lookback = self.start - timedelta(days=self.lim.lookback_days)
         longest = max(self._done_between(lookback, self.start), default=0)
         if longest < lad.to_hm(self.lim.min_run_km):
             runs = min(self.lim.start_runs_per_week, self.aim.runs)
             return max(week, self.restart_hm * runs), self.restart_hm
-        return max(week, longest), longest
+        return max(week, four_weeks), longest
 
     def _done_between(self, first: date, before: date) -> list[int]:
         return [hm for d, hm in self.done_hm.items() if first <= d < before]
