@@ -222,3 +222,21 @@ def test_from_the_end_of_a_real_recovery_plan_to_the_usual_40_km_weeks() -> None
     first_40 = min(n for n, km in done.items() if km >= 39.5)
     assert first_40 == FIRST_40_KM_WEEK_AFTER_RECOVERY, done
     assert plan.baseline_km == RECOVERY_BASELINE_KM
+
+
+def test_without_pain_scores_a_runner_without_pain_moves_on_and_one_back_from_pain_holds() -> None:
+    history = [DoneRun(day=START - timedelta(days=b), km=6.0, minutes=36) for b in (2, 4, 6)]
+    targets = typed_targets(3, 30.0, 10.0)
+    first = build_running_plan(START, START, targets, history, mode=Mode.prevention)
+    done = [
+        DoneRun(day=d, km=km, minutes=km * 6) for d, km in run_days(first).items() if d < on(22)
+    ]
+
+    def levels(mode: Mode) -> list[int]:
+        plan = build_running_plan(START, on(22), targets, [*history, *done], mode=mode)
+        return [w.level for w in plan.weeks[:4]]
+
+    assert levels(Mode.prevention) == [1, 2, 3, 4]
+    held = build_running_plan(START, on(22), targets, [*history, *done])
+    assert [w.level for w in held.weeks[:4]] == [1, 1, 1, 1]
+    assert "journal does not show" in held.weeks[1].decision.text
