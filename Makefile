@@ -31,6 +31,7 @@ run: install | $(PANGO)
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: install-dev
 	$(BIN)/mypy

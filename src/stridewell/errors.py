@@ -1,4 +1,10 @@
-"""Domain errors, and the one place that maps them to exit codes and HTTP statuses."""
+"""Every error Stridewell reports to a person, and the one table that translates them
+into exit codes (CLI) and HTTP statuses (web).
+
+One hierarchy: storage errors (``stridewell.storage.errors``) derive from these classes
+too, so callers catch ``NotFound`` or ``Conflict`` whichever layer raised it, and the
+table below needs no knowledge of the layers.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,9 @@ from __future__ import annotations
 class StridewellError(Exception):
     """Base of every error Stridewell reports to a person."""
 
-    exit_code = 1
-    http_status = 500
-
 
 class InvalidInput(StridewellError):
     """Input that breaks the contract; the message names the field."""
-
-    exit_code = 2
-    http_status = 422
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -22,32 +22,23 @@ class InvalidInput(StridewellError):
 
 
 class NotFound(StridewellError):
-    exit_code = 3
-    http_status = 404
+    """No such thing for this runner (another runner's things read as missing too)."""
 
 
 class Forbidden(StridewellError):
-    exit_code = 4
-    http_status = 403
+    """Signed in, but this account may not do that."""
 
 
 class Conflict(StridewellError):
-    exit_code = 5
-    http_status = 409
+    """The request clashes with what is stored (an email already taken)."""
 
 
 class Unauthorized(StridewellError):
     """Not signed in, or wrong email or password (which of the two is not said)."""
 
-    exit_code = 6
-    http_status = 401
-
 
 class TooManyRequests(StridewellError):
     """Too many attempts in a short time; ``retry_after`` says how many seconds to wait."""
-
-    exit_code = 7
-    http_status = 429
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
@@ -57,44 +48,43 @@ class TooManyRequests(StridewellError):
 class KnowledgeBaseError(StridewellError):
     """The packaged knowledge base is broken: a bug, never the runner's fault."""
 
-    exit_code = 70
-    http_status = 500
-
 
 class StorageUnavailable(StridewellError):
-    exit_code = 75
-    http_status = 503
+    """The database cannot do what was asked (not set up, unreachable, failing)."""
 
 
-def _storage_codes(exc: BaseException) -> tuple[int, int] | None:
-    """Exit code and HTTP status of a storage error (storage keeps its own hierarchy)."""
-    from stridewell.storage import errors as storage
+# The one translation: (exit code, HTTP status) by class; a subclass takes the entry of
+# its first listed ancestor (``UnknownRunner(NotFound, StorageError)`` is a NotFound).
+CODES: dict[type[StridewellError], tuple[int, int]] = {
+    InvalidInput: (2, 422),
+    NotFound: (3, 404),
+    Forbidden: (4, 403),
+    Conflict: (5, 409),
+    Unauthorized: (6, 401),
+    TooManyRequests: (7, 429),
+    KnowledgeBaseError: (70, 500),
+    StorageUnavailable: (75, 503),
+    StridewellError: (1, 500),
+}
+UNEXPECTED = (1, 500)
 
-    if isinstance(exc, storage.UnknownRunner | storage.UnknownAssessment | storage.UnknownShoe):
-        return NotFound.exit_code, NotFound.http_status
-    if isinstance(exc, storage.EmailTaken):
-        return Conflict.exit_code, Conflict.http_status
-    if isinstance(exc, storage.StorageError):
-        return StorageUnavailable.exit_code, StorageUnavailable.http_status
-    return None
+
+def codes_for(exc: BaseException) -> tuple[int, int]:
+    """Exit code and HTTP status of an error (a crash for anything not ours)."""
+    for cls in type(exc).__mro__:
+        if cls in CODES:
+            return CODES[cls]
+    return UNEXPECTED
 
 
 def exit_code_for(exc: BaseException) -> int:
-    if isinstance(exc, StridewellError):
-        return exc.exit_code
-    codes = _storage_codes(exc)
-    return codes[0] if codes else 1
+    return codes_for(exc)[0]
 
 
 def http_status_for(exc: BaseException) -> int:
-    if isinstance(exc, StridewellError):
-        return exc.http_status
-    codes = _storage_codes(exc)
-    return codes[1] if codes else 500
+    return codes_for(exc)[1]
 
 
 def is_reportable(exc: BaseException) -> bool:
     """Errors whose message is meant for a person (not a crash with a traceback)."""
-    from stridewell.storage.errors import StorageError
-
-    return isinstance(exc, StridewellError | StorageError)
+    return isinstance(exc, StridewellError)

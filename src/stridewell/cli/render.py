@@ -23,7 +23,7 @@ from stridewell.knowledge.questions import load_questionnaire
 
 if TYPE_CHECKING:
     from stridewell.contract import RankedCondition, RedFlagHit, TriageReport
-    from stridewell.storage.records import StoredAssessment
+    from stridewell.service.records import StoredAssessment
 
 LEVEL_STYLE: dict[Level, str] = {
     Level.emergency: "bold red",

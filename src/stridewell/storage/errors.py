@@ -1,15 +1,19 @@
-"""Errors raised by the storage package.
+"""Errors raised by the storage package, in Stridewell's one hierarchy
+(``stridewell.errors``): a missing runner is a ``NotFound``, a taken email a
+``Conflict``, anything else a ``StorageUnavailable``.
 
-Kept free of SQLAlchemy so that domain code and the CLI can catch storage failures
+Kept free of SQLAlchemy so that the CLI and the web app can catch storage failures
 without paying for (or depending on) the database libraries.
 """
 
 from __future__ import annotations
 
+from stridewell.errors import Conflict, NotFound, StorageUnavailable
+
 UPGRADE_HINT = "run `stridewell db upgrade`"
 
 
-class StorageError(Exception):
+class StorageError(StorageUnavailable):
     """Base class for every error the storage package raises on purpose."""
 
 
@@ -37,7 +41,7 @@ class UnknownSchemaRevision(StorageError):
         )
 
 
-class UnknownRunner(StorageError):
+class UnknownRunner(NotFound, StorageError):
     """A write referred to a runner that does not exist."""
 
     def __init__(self, runner_id: str) -> None:
@@ -45,7 +49,7 @@ class UnknownRunner(StorageError):
         super().__init__(f"No runner with id {runner_id!r}.")
 
 
-class UnknownAssessment(StorageError):
+class UnknownAssessment(NotFound, StorageError):
     """A write referred to an assessment that does not exist or is another runner's.
 
     The two cases read the same on purpose: the message must not reveal that another
@@ -64,7 +68,7 @@ class DatabaseError(StorageError):
     """
 
 
-class UnknownShoe(StorageError):
+class UnknownShoe(NotFound, StorageError):
     """A write referred to a shoe that does not exist or is another runner's.
 
     As for assessments, the two cases read the same on purpose.
@@ -75,7 +79,7 @@ class UnknownShoe(StorageError):
         super().__init__(f"No shoe with id {shoe_id!r}.")
 
 
-class EmailTaken(StorageError):
+class EmailTaken(Conflict, StorageError):
     """An account with this email (compared lower-cased) already exists.
 
     The message names no email, so it can be shown or logged as is.

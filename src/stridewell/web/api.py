@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 
 from stridewell.contract import Assessment
 from stridewell.knowledge import load_knowledge
-from stridewell.storage.records import StoredAssessment
+from stridewell.service.records import StoredAssessment
 from stridewell.web.api_models import (
     AssessmentSummary,
     HealthBody,

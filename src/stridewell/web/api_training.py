@@ -6,9 +6,9 @@ from pathlib import Path
 
 from fastapi import APIRouter, Body, Query, UploadFile
 
+from stridewell.service.records import StoredActivity
 from stridewell.service.shoes import ShoeValue
 from stridewell.service.views import ShoesOverview, TrainingLoad
-from stridewell.storage.records import StoredActivity
 from stridewell.web.api_models import ActivityBody, ImportBody, ShoeRetired, ShoeSaved
 from stridewell.web.deps import Runner
 from stridewell.web.uploads import import_uploads

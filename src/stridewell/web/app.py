@@ -20,7 +20,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stridewell import __version__
 from stridewell.errors import StridewellError, http_status_for
 from stridewell.service import Stridewell
-from stridewell.storage.errors import StorageError
 from stridewell.web.api import router as api_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_training import router as training_router
@@ -110,7 +109,6 @@ def _install_error_handlers(app: FastAPI) -> None:
         return await http_exception_handler(request, exc)
 
     app.add_exception_handler(StridewellError, domain_error)
-    app.add_exception_handler(StorageError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
 
 

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from stridewell.errors import TooManyRequests
-from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.service.records import LOCAL_RUNNER_ID
 from stridewell.web.csrf import CSRF_COOKIE, CSRF_HEADER
 from stridewell.web.deps import app_service
 

@@ -8,9 +8,15 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from stridewell.errors import Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized
+from stridewell.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
 from stridewell.service.sharing import runner_flags
-from stridewell.storage.errors import EmailTaken
 from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner
@@ -85,7 +91,7 @@ def register(
 ) -> Response:
     try:
         account = service.accounts.register(email, password, name, role)
-    except (InvalidInput, EmailTaken) as exc:
+    except (InvalidInput, Conflict) as exc:
         form = {"email": email, "name": name, "role": role}
         return render(request, "register.html", {"error": str(exc), "form": form}, 422)
     response = see_other("/coach" if account.role == "coach" else "/")

@@ -1,0 +1,22 @@
+"""The records the services hand out, for the web app and the CLI: they import them from
+here, never from ``stridewell.storage`` (the layering contract in pyproject.toml)."""
+
+from stridewell.storage.records import (
+    LOCAL_RUNNER_ID,
+    StoredAccount,
+    StoredActivity,
+    StoredAssessment,
+    StoredExerciseLog,
+    StoredShare,
+    StoredShoe,
+)
+
+__all__ = [
+    "LOCAL_RUNNER_ID",
+    "StoredAccount",
+    "StoredActivity",
+    "StoredAssessment",
+    "StoredExerciseLog",
+    "StoredShare",
+    "StoredShoe",
+]
