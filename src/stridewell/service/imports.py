@@ -16,13 +16,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
     from stridewell.activities.errors import ImportProblem
     from stridewell.activities.model import Activity
-    from stridewell.storage.records import StoredShoe
+    from stridewell.storage.records import ActivityToStore, StoredShoe
 
 T = TypeVar("T")
 
@@ -37,7 +37,9 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def activity_row(activity: Activity, shoe_id: str | None) -> dict[str, Any]:
+def activity_row(
+    activity: Activity, shoe_id: str | None, original_path: str | None
+) -> ActivityToStore:
     """An imported activity as the storage row, samples in the compact codec."""
     from stridewell.activities.codec import encode_samples
 
@@ -63,6 +65,7 @@ def activity_row(activity: Activity, shoe_id: str | None) -> dict[str, Any]:
         "fingerprint": activity.fingerprint(),
         "warnings": list(activity.warnings),
         "samples": encode_samples(activity.samples) if len(activity.samples) else None,
+        "original_path": original_path,
     }
 
 
@@ -128,6 +131,13 @@ def new_files(
 _SUFFIX = re.compile(r"^[A-Za-z0-9.]{1,16}$")
 
 
+def original_name(source_name: str, digest: str) -> str:
+    """The name a source file is kept under in the runner's originals folder: its SHA-256
+    and its own suffix (``.fit.gz``), so one file is kept once whatever it was called."""
+    suffix = "".join(Path(source_name.replace("!", "/")).suffixes[-2:]).lower()
+    return digest + (suffix if _SUFFIX.match(suffix) else "")
+
+
 def keep_originals(
     folder: Path, stored: list[tuple[str, str]], originals: dict[str, bytes]
 ) -> None:
@@ -140,8 +150,7 @@ def keep_originals(
         data = originals.get(name)
         if data is None:
             continue
-        suffix = "".join(Path(name.replace("!", "/")).suffixes[-2:]).lower()
-        target = folder / (digest + (suffix if _SUFFIX.match(suffix) else ""))
+        target = folder / original_name(name, digest)
         if target.exists():
             continue
         partial = target.with_name(target.name + ".part")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stridewell.errors import InvalidInput
+from stridewell.errors import InvalidInput, NotFound
 from stridewell.service.backend import Backend
 from stridewell.service.imports import (
     IMPORT_CHUNK,
@@ -17,16 +17,23 @@ from stridewell.service.imports import (
     decoder_pool,
     keep_originals,
     new_files,
+    original_name,
     shoe_for,
 )
 from stridewell.service.views import LoadWeek, TrainingLoad, note_json
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport, Progress
+    from stridewell.activities.model import Samples
     from stridewell.load.notes import Note
     from stridewell.load.runlog import RunLog
     from stridewell.shoes.model import Shoe
-    from stridewell.storage.records import AddActivitiesResult, StoredActivity, StoredShoe
+    from stridewell.storage.records import (
+        ActivityToStore,
+        AddActivitiesResult,
+        StoredActivity,
+        StoredShoe,
+    )
 
 # What the recorded training can fill in of an assessment's history.
 HistoryFromData = dict[str, float | bool]
@@ -78,6 +85,12 @@ def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
     return assign_shoes(log, shoes), shoes
 
 
+def _kept_as(source_name: str | None, digests: dict[str, str]) -> str | None:
+    """Where the activity's original file is kept, relative to the runner's originals."""
+    digest = digests.get(source_name or "")
+    return None if digest is None else original_name(source_name or "", digest)
+
+
 class TrainingService:
     """One runner's activities and training load."""
 
@@ -110,7 +123,10 @@ class TrainingService:
             for chunk in source_chunks(sources, IMPORT_CHUNK, DEFAULT_LIMITS.max_chunk_bytes):
                 fresh, digests, originals = new_files(chunk, known_files, report, counter)
                 activities, part = import_all(fresh, known, counter.step, mapper=mapper)
-                rows = [activity_row(a, shoe_for(a, shoes)) for a in activities]
+                rows = [
+                    activity_row(a, shoe_for(a, shoes), _kept_as(a.source_name, digests))
+                    for a in activities
+                ]
                 per_file = Counter(a.source_name for a in activities)
                 broken = {source for source, _ in part.set_aside}
                 files = [
@@ -124,7 +140,7 @@ class TrainingService:
                     [(str(f["source_name"]), str(f["digest"])) for f in files],
                     originals,
                 )
-                known.update(str(r["fingerprint"]) for r in rows)
+                known.update(r["fingerprint"] for r in rows)
                 known_files.update(digests[str(f["source_name"])] for f in files)
                 report.files += part.files
                 report.imported += len(result.inserted_ids)
@@ -137,7 +153,7 @@ class TrainingService:
         return report
 
     def _store_chunk(
-        self, rows: list[dict[str, Any]], files: list[dict[str, Any]]
+        self, rows: list[ActivityToStore], files: list[dict[str, Any]]
     ) -> AddActivitiesResult:
         """A chunk's activities, and the files they came from, in one transaction."""
         runner_id = self.runner_id
@@ -158,6 +174,24 @@ class TrainingService:
                 runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
             )
         )
+
+    def activity(self, activity_id: str) -> StoredActivity:
+        """One of the runner's activities, with its samples still encoded."""
+        runner_id = self.runner_id
+        found = self._backend.run(
+            lambda store: store.get_activity(activity_id, runner_id, with_samples=True)
+        )
+        if found is None:
+            raise NotFound(f"no activity with id '{activity_id}'")
+        return found
+
+    def samples(self, activity_id: str) -> Samples | None:
+        """The activity's per-second series (time, distance, heart rate, cadence,
+        altitude, position), or None when its file carried none."""
+        from stridewell.activities.codec import decode_samples
+
+        blob = self.activity(activity_id).samples
+        return None if blob is None else decode_samples(blob)
 
     # -- load -----------------------------------------------------------------------------
 

@@ -48,40 +48,18 @@ from stridewell.storage.models import (
     ShoeRow,
     utc_now,
 )
-from stridewell.storage.records import ActivitySummary, AddActivitiesResult, StoredActivity
+from stridewell.storage.records import (
+    ActivitySummary,
+    ActivityToStore,
+    AddActivitiesResult,
+    StoredActivity,
+)
 
 Activity = ActivityRow
 
-REQUIRED_ACTIVITY_KEYS = frozenset(
-    {
-        "source_format",
-        "sport",
-        "is_indoor",
-        "start_time",
-        "duration_s",
-        "moving_time_s",
-        "distance_m",
-        "source_name",
-        "fingerprint",
-    }
-)
-OPTIONAL_ACTIVITY_KEYS = frozenset(
-    {
-        "sub_sport",
-        "elevation_gain_m",
-        "avg_hr",
-        "max_hr",
-        "avg_cadence",
-        "name",
-        "device",
-        "gear",
-        "shoe_id",
-        "external_id",
-        "warnings",
-        "samples",
-        "original_path",
-    }
-)
+# The keys of ``ActivityToStore``, for rows that come from outside the type checker.
+REQUIRED_ACTIVITY_KEYS = ActivityToStore.__required_keys__
+OPTIONAL_ACTIVITY_KEYS = ActivityToStore.__optional_keys__
 ACTIVITY_KEYS = REQUIRED_ACTIVITY_KEYS | OPTIONAL_ACTIVITY_KEYS
 
 # One INSERT carries at most this many rows, or this many bytes of samples (whichever
@@ -139,7 +117,7 @@ class ActivityStore(StoreCore):
     def add_activities(
         self,
         runner_id: str,
-        rows: Sequence[Mapping[str, Any]],
+        rows: Sequence[ActivityToStore],
         *,
         imported_at: datetime | None = None,
         files: Sequence[Mapping[str, Any]] = (),
@@ -289,7 +267,7 @@ class ActivityStore(StoreCore):
 
 
 def _activity_row(
-    runner_id: str, imported_at: datetime, index: int, row: Mapping[str, Any]
+    runner_id: str, imported_at: datetime, index: int, row: ActivityToStore
 ) -> dict[str, Any]:
     """The checked values of one activity, ready to insert."""
     where = f"rows[{index}]"

@@ -120,6 +120,38 @@ DEFAULT_CHECK_KM = 500.0
 DEFAULT_REPLACE_KM = 800.0
 
 
+class _ActivityRequired(TypedDict):
+    source_format: str
+    sport: str
+    is_indoor: bool
+    start_time: datetime
+    duration_s: float
+    moving_time_s: float
+    distance_m: float
+    source_name: str
+    fingerprint: str
+
+
+class ActivityToStore(_ActivityRequired, total=False):
+    """An imported activity as the import service hands it to ``add_activities``: the
+    decoded ``Activity``'s summary, its samples in the compact codec, the shoe it was
+    run in and where its original file is kept (relative to the runner's originals)."""
+
+    sub_sport: str | None
+    elevation_gain_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    avg_cadence: float | None
+    name: str | None
+    device: str | None
+    gear: str | None
+    shoe_id: str | None
+    external_id: str | None
+    warnings: list[str]
+    samples: bytes | None
+    original_path: str | None
+
+
 @dataclass(frozen=True, slots=True)
 class StoredActivity:
     """An imported activity as stored: its summary, where it came from, and its samples.
