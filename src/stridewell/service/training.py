@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from stridewell.errors import InvalidInput, NotFound
 from stridewell.service.backend import Backend
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from stridewell.storage.records import (
         ActivityToStore,
         AddActivitiesResult,
+        ImportedFile,
         StoredActivity,
         StoredShoe,
     )
@@ -129,7 +130,7 @@ class TrainingService:
                 ]
                 per_file = Counter(a.source_name for a in activities)
                 broken = {source for source, _ in part.set_aside}
-                files = [
+                files: list[ImportedFile] = [
                     {"digest": digest, "source_name": name, "activities": per_file.get(name, 0)}
                     for name, digest in digests.items()
                     if name not in broken
@@ -153,7 +154,7 @@ class TrainingService:
         return report
 
     def _store_chunk(
-        self, rows: list[ActivityToStore], files: list[dict[str, Any]]
+        self, rows: list[ActivityToStore], files: list[ImportedFile]
     ) -> AddActivitiesResult:
         """A chunk's activities, and the files they came from, in one transaction."""
         runner_id = self.runner_id

@@ -52,6 +52,7 @@ from stridewell.storage.records import (
     ActivitySummary,
     ActivityToStore,
     AddActivitiesResult,
+    ImportedFile,
     StoredActivity,
 )
 
@@ -120,7 +121,7 @@ class ActivityStore(StoreCore):
         rows: Sequence[ActivityToStore],
         *,
         imported_at: datetime | None = None,
-        files: Sequence[Mapping[str, Any]] = (),
+        files: Sequence[ImportedFile] = (),
     ) -> AddActivitiesResult:
         """Store the activities whose fingerprint the runner does not have yet, in one
         transaction: on any error nothing of this call is stored.

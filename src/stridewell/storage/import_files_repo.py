@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from stridewell.storage.checks import require_aware, require_int, require_text
 from stridewell.storage.core import StoreCore, ensure_runner_exists
 from stridewell.storage.models import ImportFileRow, utc_now
+from stridewell.storage.records import ImportedFile
 
 ImportFile = ImportFileRow
 
-IMPORT_FILE_KEYS = frozenset({"digest", "source_name", "activities"})
+IMPORT_FILE_KEYS = ImportedFile.__required_keys__
 
 # Lower-case hex only: "AB.." and "ab.." would be two digests of one file.
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -42,7 +43,7 @@ class ImportFileStore(StoreCore):
     def record_import_files(
         self,
         runner_id: str,
-        rows: Sequence[Mapping[str, Any]],
+        rows: Sequence[ImportedFile],
         *,
         first_seen: datetime | None = None,
     ) -> int:
@@ -64,7 +65,7 @@ class ImportFileStore(StoreCore):
 
 
 def checked_file_rows(
-    runner_id: str, first_seen: datetime, rows: Sequence[Mapping[str, Any]], name: str
+    runner_id: str, first_seen: datetime, rows: Sequence[ImportedFile], name: str
 ) -> list[dict[str, Any]]:
     """The checked values of ``rows`` (called ``name`` in errors), ready to insert."""
     if isinstance(rows, str | bytes) or not isinstance(rows, Sequence):

@@ -120,6 +120,14 @@ DEFAULT_CHECK_KM = 500.0
 DEFAULT_REPLACE_KM = 800.0
 
 
+class ImportedFile(TypedDict):
+    """A source file an import read: its SHA-256 (hex), its name, how many activities."""
+
+    digest: str
+    source_name: str
+    activities: int
+
+
 class _ActivityRequired(TypedDict):
     source_format: str
     sport: str
