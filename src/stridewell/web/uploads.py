@@ -95,11 +95,15 @@ class UploadSizeLimit:
 
 
 async def _refuse(scope: Scope, send: Send) -> None:
-    text = f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB"
+    limit = MAX_UPLOAD_BYTES // 2**20
     answer: Response = (
-        JSONResponse({"detail": text}, 413)
+        JSONResponse({"detail": f"upload larger than {limit} MB"}, 413)
         if str(scope.get("path", "")).startswith("/api/")
-        else PlainTextResponse(f"This {text}: nothing was imported.", 413)
+        else PlainTextResponse(
+            f"This upload is larger than {limit} MB, so nothing was imported. "
+            "Send fewer files at a time, or import a big export with `stridewell import`.",
+            413,
+        )
     )
     await answer(scope, _no_body, send)
 
