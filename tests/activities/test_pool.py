@@ -137,3 +137,23 @@ def test_small_imports_on_the_main_thread_decode_in_process(tmp_path: Path) -> N
         )
     assert isinstance(result, list) and result[0].source_name == "a"
     assert io  # the module is used by other tests' helpers
+
+
+def test_a_file_needing_more_memory_than_a_decoder_may_use_is_set_aside() -> None:
+    from hostile.hostile_corpus import zeros_deflated
+
+    bomb, _ = zeros_deflated(250 * MB, 31)
+    limits = Limits(
+        decoder_memory_bytes=200 * MB,
+        max_expansion_ratio=10**6,
+        max_decompressed_bytes=1 << 30,
+    )
+    jobs = [DecodeJob(n, data, SourceMeta(), limits, 1 << 31) for n, data in
+            (("bomb.fit.gz", bomb), ("fine.gpx", GPX))]  # fmt: skip
+    pool = DecoderPool(1, limits)
+    try:
+        (bombed, _), (fine, _) = list(pool.map(decode_job, jobs))
+    finally:
+        pool.close()
+    assert bombed == ("bomb.fit.gz", "needs more memory to read than a decoder may use: set aside")
+    assert isinstance(fine, list) and len(fine) == 1

@@ -25,5 +25,8 @@ class ImportProblem(Exception):
         return self if self.source else ImportProblem(self.reason, source)
 
 
+OUT_OF_MEMORY = "needs more memory to read than a decoder may use: set aside"
+
+
 class NotAnActivityFile(ImportProblem):
     """A file of another type found in a folder or archive: listed in the report, not read."""

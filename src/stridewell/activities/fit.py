@@ -15,7 +15,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .derive import Totals, Track, build_activity
-from .errors import ImportProblem
+from .errors import OUT_OF_MEMORY, ImportProblem
 from .fit_decode import F64, MAX_SEGMENTS, TIMESTAMP, FitError, Segment, Table, decode
 from .model import FOOT_SPORTS, Activity
 from .sports import fit_names, normalise
@@ -78,6 +78,8 @@ def parse_fit_bytes(
         raise
     except FitError as exc:
         raise ImportProblem(str(exc)) from exc
+    except MemoryError:  # over the decoder's memory ceiling (pool.py)
+        raise ImportProblem(OUT_OF_MEMORY) from None
     except Exception as exc:  # a decoder bug must not stop a bulk import
         raise ImportProblem(f"FIT file could not be read ({type(exc).__name__}: {exc})") from exc
 

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .derive import Totals, Track, build_activity
-from .errors import ImportProblem
+from .errors import OUT_OF_MEMORY, ImportProblem
 from .gpx_fast import Columns, extract
 from .model import FOOT_SPORTS, Activity
 from .sports import normalise
@@ -120,6 +120,8 @@ def parse_gpx(stream: BinaryIO) -> list[Activity]:
         return _parse(stream)
     except ImportProblem:
         raise
+    except MemoryError:  # over the decoder's memory ceiling (pool.py)
+        raise ImportProblem(OUT_OF_MEMORY) from None
     except Exception as exc:  # never let a parser bug stop a bulk import
         raise ImportProblem(f"GPX file could not be read ({type(exc).__name__}: {exc})") from exc
 

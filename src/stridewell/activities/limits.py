@@ -49,6 +49,8 @@ class Limits:
     # The longest run of GPX or TCX without markup (an attribute or a text that long):
     # expat's time for one grows faster than its length; no device writes one past a line.
     max_xml_run_bytes: int = 1 * MB
+    # Memory one decoder process may take (its data segment); past it a file is set aside.
+    decoder_memory_bytes: int = 1536 * MB
     # Time to decode one file; one that runs over is stopped and set aside.
     seconds_per_file: float = 30.0
     check_crc: bool = True

@@ -9,6 +9,7 @@ Workers die with the process that started them, even after a kill -9 of that pro
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -148,7 +149,7 @@ class DecoderPool:
                 self.workers,
                 mp_context=context,
                 initializer=_worker_start,
-                initargs=(os.getpid(),),
+                initargs=(os.getpid(), self.limits.decoder_memory_bytes),
             )
             self._started = time.monotonic()
         return self._executor
@@ -174,9 +175,16 @@ def _name(job: Job) -> str:
     return job.name if isinstance(job, DecodeJob) else job[0]
 
 
-def _worker_start(parent: int) -> None:
-    """In each worker: leave Ctrl-C to the parent, and die with it."""
+def _worker_start(parent: int, memory: int) -> None:
+    """In each worker: a memory ceiling, Ctrl-C left to the parent, and death with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        # The data segment (the heap and private mappings on Linux): past it an allocation
+        # fails with MemoryError and the file is set aside; the server never swaps.
+        import resource  # POSIX only
+
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     if sys.platform == "linux":
         # The kernel kills the worker when its parent (the fork server) exits, and the fork
         # server exits when the importing process does.

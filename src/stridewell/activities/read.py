@@ -8,7 +8,7 @@ import zlib
 from dataclasses import replace
 from typing import BinaryIO
 
-from .errors import ImportProblem
+from .errors import OUT_OF_MEMORY, ImportProblem
 from .fit import parse_fit_bytes
 from .gpx import parse_gpx
 from .limits import DEFAULT_LIMITS, Allowance, Limits, expansion_cap, size
@@ -43,6 +43,8 @@ def read_activities(
         activities = read_bytes(data, limits, allowance)
     except ImportProblem as exc:
         raise exc.with_source(filename) if filename else exc from None
+    except MemoryError:  # over the decoder's memory ceiling (pool.py)
+        raise ImportProblem(OUT_OF_MEMORY) from None
     except Exception as exc:  # the promise: one bad file never stops an import
         raise ImportProblem(f"could not be read ({type(exc).__name__}: {exc})", filename) from exc
     return [replace(a, source_name=filename or None) for a in activities]
