@@ -76,9 +76,9 @@ def test_the_stored_plan_days_follow_the_journal(service: Stridewell, clock: Clo
     rebuilt = service.local().plans.current()
     assert rebuilt is not None
     with Store(service.database_url) as store:
-        active = store.active_plan(LOCAL_RUNNER_ID)
+        active = store.plans.active_plan(LOCAL_RUNNER_ID)
         assert active is not None
-        stored = store.plan_days(active.id, LOCAL_RUNNER_ID)
+        stored = store.plans.plan_days(active.id, LOCAL_RUNNER_ID)
     assert len(stored) >= len(plan.days[:4])
     assert stored[0].phase == rebuilt.days[0].phase.value
 

@@ -187,7 +187,9 @@ def save_assessment(store: Store) -> SaveAssessment:
             "created_at": datetime(2026, 11, 20, 7, 30, tzinfo=UTC),
         }
         runner_id = str(overrides.pop("runner_id", LOCAL_RUNNER_ID))
-        return store.save_assessment(AssessmentToStore(**(fields | overrides)), runner_id=runner_id)
+        return store.assessments.save_assessment(
+            AssessmentToStore(**(fields | overrides)), runner_id=runner_id
+        )
 
     return save
 

@@ -34,7 +34,7 @@ SAMPLES = b"\x00SWS1\xff\xfe" + bytes(range(256)) * 40
 
 
 def add(store: Store, rows: list[dict[str, Any]], runner_id: str = ME) -> list[str]:
-    return store.add_activities(runner_id, rows, imported_at=IMPORTED).inserted_ids
+    return store.activities.add_activities(runner_id, rows, imported_at=IMPORTED).inserted_ids
 
 
 @contextmanager
@@ -83,11 +83,11 @@ def test_activity_round_trips_with_every_field_and_its_samples(
 ) -> None:
     row = full_row(make_activity)
 
-    result = store.add_activities(ME, [row], imported_at=IMPORTED.astimezone(KATHMANDU))
+    result = store.activities.add_activities(ME, [row], imported_at=IMPORTED.astimezone(KATHMANDU))
 
     [activity_id] = result.inserted_ids
     assert result.duplicate_fingerprints == []
-    loaded = store.get_activity(activity_id, ME, with_samples=True)
+    loaded = store.activities.get_activity(activity_id, ME, with_samples=True)
     as_stored = row | {
         "start_time": datetime(2026, 10, 1, 6, 30, 30, 250000, tzinfo=UTC),
         "warnings": ["heart rate dropped out", "no GPS"],
@@ -113,19 +113,19 @@ def test_lists_and_plain_gets_leave_the_samples_out_but_say_they_exist(
     [with_samples] = add(store, [make_activity(1, samples=SAMPLES)])
     [without] = add(store, [make_activity(2)])
 
-    listed = {a.id: a for a in store.list_activities(ME)}
-    plain = store.get_activity(with_samples, ME)
+    listed = {a.id: a for a in store.activities.list_activities(ME)}
+    plain = store.activities.get_activity(with_samples, ME)
 
     assert plain is not None and plain.samples is None and plain.has_samples is True
     assert listed[with_samples] == plain
     assert listed[without].has_samples is False
-    assert store.get_activity(without, ME, with_samples=True) == listed[without]
+    assert store.activities.get_activity(without, ME, with_samples=True) == listed[without]
 
 
 def test_optional_keys_may_be_left_out(store: Store, make_activity: MakeActivity) -> None:
     [activity_id] = add(store, [make_activity(0)])
 
-    loaded = store.get_activity(activity_id, ME, with_samples=True)
+    loaded = store.activities.get_activity(activity_id, ME, with_samples=True)
 
     assert loaded is not None
     assert (loaded.sub_sport, loaded.elevation_gain_m, loaded.avg_hr, loaded.name) == (
@@ -139,9 +139,9 @@ def test_optional_keys_may_be_left_out(store: Store, make_activity: MakeActivity
 
 def test_imported_at_defaults_to_now(store: Store, make_activity: MakeActivity) -> None:
     before = datetime.now(UTC)
-    [activity_id] = store.add_activities(ME, [make_activity(0)]).inserted_ids
+    [activity_id] = store.activities.add_activities(ME, [make_activity(0)]).inserted_ids
 
-    loaded = store.get_activity(activity_id, ME)
+    loaded = store.activities.get_activity(activity_id, ME)
 
     assert loaded is not None and before <= loaded.imported_at <= datetime.now(UTC)
 
@@ -153,15 +153,17 @@ def test_fingerprints_already_stored_are_skipped_and_reported(
     kept = add(store, first)
     again = [make_activity(3), make_activity(1, source_name="other.gpx"), make_activity(4)]
 
-    result = store.add_activities(ME, again, imported_at=IMPORTED)
+    result = store.activities.add_activities(ME, again, imported_at=IMPORTED)
 
     assert result.duplicate_fingerprints == [first[1]["fingerprint"]]
     assert len(result.inserted_ids) == 2
     assert row_count("activities") == 5
     # The stored activity is the first one, untouched.
-    original = store.get_activity(kept[1], ME)
+    original = store.activities.get_activity(kept[1], ME)
     assert original is not None and original.source_name == first[1]["source_name"]
-    assert {a.fingerprint for a in store.list_activities(ME)} == store.known_fingerprints(ME)
+    assert {
+        a.fingerprint for a in store.activities.list_activities(ME)
+    } == store.activities.known_fingerprints(ME)
 
 
 def test_a_fingerprint_repeated_within_one_call_keeps_the_first_row(
@@ -174,12 +176,12 @@ def test_a_fingerprint_repeated_within_one_call_keeps_the_first_row(
         make_activity(0, source_name="strava.tcx"),
     ]
 
-    result = store.add_activities(ME, rows, imported_at=IMPORTED)
+    result = store.activities.add_activities(ME, rows, imported_at=IMPORTED)
 
     fingerprint = rows[0]["fingerprint"]
     assert result.duplicate_fingerprints == [fingerprint, fingerprint]
     assert len(result.inserted_ids) == 2
-    stored = store.get_activity(result.inserted_ids[0], ME)
+    stored = store.activities.get_activity(result.inserted_ids[0], ME)
     assert stored is not None and stored.source_name == "watch.fit"
 
 
@@ -189,9 +191,9 @@ def test_inserted_ids_follow_the_order_of_the_rows(
     add(store, [make_activity(5)])
     rows = [make_activity(n) for n in (9, 5, 1, 7)]
 
-    result = store.add_activities(ME, rows, imported_at=IMPORTED)
+    result = store.activities.add_activities(ME, rows, imported_at=IMPORTED)
 
-    assert [store.get_activity(i, ME).source_name for i in result.inserted_ids] == [  # type: ignore[union-attr]
+    assert [store.activities.get_activity(i, ME).source_name for i in result.inserted_ids] == [  # type: ignore[union-attr]
         rows[0]["source_name"],
         rows[2]["source_name"],
         rows[3]["source_name"],
@@ -204,14 +206,14 @@ def test_a_thousand_activities_import_in_batches_and_reimport_as_duplicates(
     rows = [make_activity(n) for n in range(1000)]
 
     with counted_statements(store, "INSERT INTO activities") as inserts:
-        first = store.add_activities(ME, rows, imported_at=IMPORTED)
-    second = store.add_activities(ME, rows, imported_at=IMPORTED)
+        first = store.activities.add_activities(ME, rows, imported_at=IMPORTED)
+    second = store.activities.add_activities(ME, rows, imported_at=IMPORTED)
 
     assert len(first.inserted_ids) == len(set(first.inserted_ids)) == 1000
     assert len(inserts) == 1000 // activity_repo.BATCH_ROWS
     assert second.inserted_ids == []
     assert second.duplicate_fingerprints == [row["fingerprint"] for row in rows]
-    assert row_count("activities") == store.count_activities(ME) == 1000
+    assert row_count("activities") == store.activities.count_activities(ME) == 1000
 
 
 def test_batches_are_cut_by_the_size_of_the_samples_too(
@@ -259,7 +261,7 @@ def test_one_bad_row_refuses_the_whole_call_and_names_the_row(
     rows[3] = rows[3] | changes
 
     with pytest.raises(error, match=rf"rows\[3\].*{message}|{message}.*rows\[3\]"):
-        store.add_activities(ME, rows, imported_at=IMPORTED)
+        store.activities.add_activities(ME, rows, imported_at=IMPORTED)
 
     assert row_count("activities") == 0
 
@@ -271,11 +273,11 @@ def test_missing_keys_and_non_mappings_are_refused(
     del row["fingerprint"]
 
     with pytest.raises(ValueError, match=r"rows\[1\]: missing keys \['fingerprint'\]"):
-        store.add_activities(ME, [make_activity(0), row])
+        store.activities.add_activities(ME, [make_activity(0), row])
     with pytest.raises(TypeError, match=r"rows\[0\] must be a mapping"):
-        store.add_activities(ME, [("running", 10_000.0)])  # type: ignore[list-item]
+        store.activities.add_activities(ME, [("running", 10_000.0)])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="sequence of mappings"):
-        store.add_activities(ME, make_activity(0))  # type: ignore[arg-type]
+        store.activities.add_activities(ME, make_activity(0))  # type: ignore[arg-type]
 
     assert row_count("activities") == 0
 
@@ -295,10 +297,10 @@ def test_a_database_failure_in_a_later_batch_leaves_nothing_inserted(
         failing_statement("INSERT INTO activities", after=2),
         pytest.raises(RuntimeError, match="injected"),
     ):
-        store.add_activities(ME, [make_activity(n) for n in range(25)])
+        store.activities.add_activities(ME, [make_activity(n) for n in range(25)])
 
     assert row_count("activities") == 1
-    assert [a.id for a in store.list_activities(ME)] == existing
+    assert [a.id for a in store.activities.list_activities(ME)] == existing
     assert len(add(store, [make_activity(n) for n in range(25)])) == 25
 
 
@@ -319,20 +321,20 @@ def test_the_database_itself_refuses_a_second_activity_with_one_fingerprint(
             insert, values | {"id": "d" * 32, "fingerprint": make_activity(0)["fingerprint"]}
         )
 
-    assert [a.id for a in store.list_activities(ME)] == [kept]
+    assert [a.id for a in store.activities.list_activities(ME)] == [kept]
 
 
 def test_unknown_runner_raises_and_writes_nothing(
     store: Store, make_activity: MakeActivity, row_count: RowCount
 ) -> None:
     with pytest.raises(UnknownRunner, match="ghost"):
-        store.add_activities("ghost", [make_activity(0)])
+        store.activities.add_activities("ghost", [make_activity(0)])
 
     assert row_count("activities") == 0
 
 
 def test_empty_import_stores_nothing_and_reports_nothing(store: Store) -> None:
-    result = store.add_activities(ME, [])
+    result = store.activities.add_activities(ME, [])
 
     assert (result.inserted_ids, result.duplicate_fingerprints) == ([], [])
 
@@ -351,9 +353,9 @@ def test_imports_of_the_same_runs_at_once_store_each_run_once(
         ThreadPoolExecutor(max_workers=2) as pool,
         paused_statement("INSERT INTO activities") as pause,
     ):
-        first = pool.submit(store.add_activities, other_runner, rows)
+        first = pool.submit(store.activities.add_activities, other_runner, rows)
         assert pause.reached.wait(10)
-        second = pool.submit(store.add_activities, other_runner, list(reversed(rows)))
+        second = pool.submit(store.activities.add_activities, other_runner, list(reversed(rows)))
         time.sleep(0.5)  # let the second import reach the point where it must wait
         pause.release.set()
         results = [first.result(timeout=15), second.result(timeout=15)]

@@ -28,7 +28,7 @@ def log(store: Store, **overrides: Any) -> StoredExerciseLog:
         "note": "",
         "recorded_at": T0,
     }
-    return store.add_exercise_log(**(fields | overrides))
+    return store.exercises.add_exercise_log(**(fields | overrides))
 
 
 def test_exercise_log_round_trips(store: Store) -> None:
@@ -36,7 +36,7 @@ def test_exercise_log_round_trips(store: Store) -> None:
     validated = ExerciseLog(day=D2, exercise_id="toe_scrunches", sets_done=2, note="Ünïcödé ✓")
     kathmandu = timezone(timedelta(hours=5, minutes=45))
 
-    saved = store.add_exercise_log(
+    saved = store.exercises.add_exercise_log(
         runner_id=ME,
         **validated.model_dump(),
         recorded_at=T0.astimezone(kathmandu),
@@ -46,7 +46,7 @@ def test_exercise_log_round_trips(store: Store) -> None:
     assert (saved.runner_id, saved.day, saved.exercise_id) == (ME, D2, "toe_scrunches")
     assert (saved.sets_done, saved.reps_or_seconds, saved.note) == (2, None, "Ünïcödé ✓")
     assert saved.recorded_at == T0 and saved.recorded_at.utcoffset() == timedelta(0)
-    assert store.list_exercise_logs(ME) == [saved]
+    assert store.exercises.list_exercise_logs(ME) == [saved]
 
 
 def test_logs_list_by_day_then_time_recorded(store: Store) -> None:
@@ -55,7 +55,7 @@ def test_logs_list_by_day_then_time_recorded(store: Store) -> None:
     d2 = log(store, day=D2, recorded_at=T0 - timedelta(days=5))
     early_d1 = log(store, day=D1, recorded_at=T0)
 
-    assert store.list_exercise_logs(ME) == [early_d1, late_d1, d2]
+    assert store.exercises.list_exercise_logs(ME) == [early_d1, late_d1, d2]
 
 
 def test_log_since_and_until_are_inclusive(store: Store) -> None:
@@ -63,7 +63,7 @@ def test_log_since_and_until_are_inclusive(store: Store) -> None:
         log(store, day=day)
 
     def days(**bounds: date) -> list[date]:
-        return [entry.day for entry in store.list_exercise_logs(ME, **bounds)]
+        return [entry.day for entry in store.exercises.list_exercise_logs(ME, **bounds)]
 
     assert days(since=D2) == [D2, D3]
     assert days(until=D2) == [D1, D2]

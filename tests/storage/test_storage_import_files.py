@@ -34,11 +34,11 @@ def test_digests_round_trip_and_each_file_is_recorded_once(
 ) -> None:
     first = [file(A, 3, "Ünïcödé ✓.fit"), file(B, 0), file(A, 9, "again.fit")]
 
-    assert store.record_import_files(ME, first, first_seen=SEEN.astimezone(KATHMANDU)) == 2
-    assert store.record_import_files(ME, [file(B, 5), file(C)]) == 1
-    assert store.record_import_files(ME, []) == 0
+    assert store.files.record_import_files(ME, first, first_seen=SEEN.astimezone(KATHMANDU)) == 2
+    assert store.files.record_import_files(ME, [file(B, 5), file(C)]) == 1
+    assert store.files.record_import_files(ME, []) == 0
 
-    assert store.known_file_digests(ME) == {A, B, C}
+    assert store.files.known_file_digests(ME) == {A, B, C}
     stored = select(ImportFileRow).where(ImportFileRow.digest == A)
     with direct_engine.connect() as connection:
         row = connection.execute(stored).one()
@@ -62,7 +62,7 @@ def test_malformed_file_rows_are_refused_and_nothing_is_recorded(
     store: Store, row_count: RowCount, rows: Any, error: type[Exception], message: str
 ) -> None:
     with pytest.raises(error, match=message):
-        store.record_import_files(ME, rows)
+        store.files.record_import_files(ME, rows)
 
     assert row_count("import_files") == 0
 
@@ -70,17 +70,17 @@ def test_malformed_file_rows_are_refused_and_nothing_is_recorded(
 def test_files_are_recorded_with_their_activities(
     store: Store, make_activity: MakeActivity, row_count: RowCount
 ) -> None:
-    result = store.add_activities(
+    result = store.activities.add_activities(
         ME, [make_activity(0), make_activity(1)], files=[file(A, 2), file(B, 0)]
     )
     # Files whose activities are all duplicates are still recorded, once.
-    again = store.add_activities(ME, [make_activity(0)], files=[file(A, 1), file(C, 0)])
+    again = store.activities.add_activities(ME, [make_activity(0)], files=[file(A, 1), file(C, 0)])
 
     assert (len(result.inserted_ids), again.inserted_ids) == (2, [])
-    assert store.known_file_digests(ME) == {A, B, C}
+    assert store.files.known_file_digests(ME) == {A, B, C}
     assert row_count("import_files") == 3
     with pytest.raises(UnknownRunner, match="ghost"):
-        store.record_import_files("ghost", [file(A)])
+        store.files.record_import_files("ghost", [file(A)])
 
 
 def test_no_file_is_recorded_unless_its_activities_are_stored(
@@ -95,14 +95,14 @@ def test_no_file_is_recorded_unless_its_activities_are_stored(
         failing_statement("INSERT INTO activities"),
         pytest.raises(RuntimeError, match="injected"),
     ):
-        store.add_activities(ME, rows, files=[file(A)])
+        store.activities.add_activities(ME, rows, files=[file(A)])
     # And the other way round: a file row that fails takes the activities with it.
     with (
         failing_statement("INSERT INTO import_files"),
         pytest.raises(RuntimeError, match="injected"),
     ):
-        store.add_activities(ME, rows, files=[file(A)])
+        store.activities.add_activities(ME, rows, files=[file(A)])
     with pytest.raises(ValueError, match=r"files\[0\]\.digest"):
-        store.add_activities(ME, rows, files=[file("x")])
+        store.activities.add_activities(ME, rows, files=[file("x")])
 
     assert (row_count("activities"), row_count("import_files")) == (0, 0)

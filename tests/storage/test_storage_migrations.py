@@ -35,8 +35,8 @@ def test_unmigrated_database_raises_database_not_initialised_with_hint(
     assert unmigrated_store.current_revision() is None
 
     for operation in (
-        lambda: unmigrated_store.list_assessments(LOCAL_RUNNER_ID),
-        lambda: unmigrated_store.get_assessment("0" * 32, LOCAL_RUNNER_ID),
+        lambda: unmigrated_store.assessments.list_assessments(LOCAL_RUNNER_ID),
+        lambda: unmigrated_store.assessments.get_assessment("0" * 32, LOCAL_RUNNER_ID),
     ):
         with pytest.raises(DatabaseNotInitialised, match=r"run `stridewell db upgrade`"):
             operation()
@@ -46,7 +46,7 @@ def test_saving_into_an_unmigrated_database_raises_database_not_initialised(
     unmigrated_store: Store, assessment_json: dict[str, object], report_json: dict[str, object]
 ) -> None:
     with pytest.raises(DatabaseNotInitialised) as raised:
-        unmigrated_store.save_assessment(
+        unmigrated_store.assessments.save_assessment(
             AssessmentToStore(
                 assessment=assessment_json,
                 report=report_json,
@@ -72,7 +72,7 @@ def test_upgrade_is_idempotent_and_keeps_data(
     store.upgrade()
 
     assert store.current_revision() == migrate.head_revision() == HEAD_REVISION
-    assert store.list_assessments(LOCAL_RUNNER_ID) == [saved]
+    assert store.assessments.list_assessments(LOCAL_RUNNER_ID) == [saved]
 
 
 def test_migrations_produce_exactly_the_models_schema(store: Store, direct_engine: Engine) -> None:
@@ -98,7 +98,7 @@ def test_database_from_a_newer_stridewell_is_refused(store: Store, direct_engine
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
 
     with Store(store.url) as newer, pytest.raises(UnknownSchemaRevision, match="9999"):
-        newer.list_assessments(LOCAL_RUNNER_ID)
+        newer.assessments.list_assessments(LOCAL_RUNNER_ID)
 
 
 def test_sqlite_connections_use_wal_foreign_keys_busy_timeout_and_normal_sync(
@@ -221,15 +221,15 @@ def test_upgrade_from_0001_keeps_the_assessments_already_stored(
 
     with Store(database_url) as store:
         with pytest.raises(DatabaseNotInitialised, match="at schema revision 0001, expected"):
-            store.list_assessments(LOCAL_RUNNER_ID)
+            store.assessments.list_assessments(LOCAL_RUNNER_ID)
         store.upgrade()
 
         assert store.current_revision() == migrate.head_revision()
-        [kept] = store.list_assessments(LOCAL_RUNNER_ID)
+        [kept] = store.assessments.list_assessments(LOCAL_RUNNER_ID)
         assert (kept.id, kept.created_at, kept.report) == ("a" * 32, created_at, report)
         assert (kept.assessment, kept.rules_fired) == ({"pain_score": 6}, ["pf.morning"])
         # The new tables work with the old data.
-        plan = store.create_plan(
+        plan = store.plans.create_plan(
             runner_id="local",
             assessment_id=kept.id,
             start_date=date(2026, 11, 21),
@@ -237,7 +237,7 @@ def test_upgrade_from_0001_keeps_the_assessments_already_stored(
             kb_version="2026.11",
             report=kept.report,
         )
-        assert store.active_plan("local") == plan
+        assert store.plans.active_plan("local") == plan
     with direct_engine.connect() as connection:
         assert migrate.schema_differences(connection) == []
 
@@ -246,7 +246,7 @@ def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
     store: Store, save_assessment: SaveAssessment, direct_engine: Engine
 ) -> None:
     saved = save_assessment()
-    store.add_journal_entry(
+    store.journal.add_journal_entry(
         runner_id="local", day=date(2026, 11, 2), data={}, recorded_at=saved.created_at
     )
 
@@ -260,8 +260,8 @@ def test_downgrade_to_0001_drops_the_new_tables_and_keeps_assessments(
     }
     with Store(store.url) as reopened:
         reopened.upgrade()
-        assert reopened.list_assessments(LOCAL_RUNNER_ID) == [saved]
-        assert reopened.list_journal_entries("local") == []
+        assert reopened.assessments.list_assessments(LOCAL_RUNNER_ID) == [saved]
+        assert reopened.journal.list_journal_entries("local") == []
 
 
 def test_the_schema_version_constant_is_the_head_of_the_migrations() -> None:

@@ -68,18 +68,20 @@ def test_upgrade_from_0002_keeps_the_data_already_stored(
         with pytest.raises(
             DatabaseNotInitialised, match=f"at schema revision 0002, expected {HEAD_REVISION}"
         ):
-            store.list_activities("local")
+            store.activities.list_activities("local")
         store.upgrade()
 
         assert store.current_revision() == HEAD_REVISION
-        [assessment] = store.list_assessments(LOCAL_RUNNER_ID)
+        [assessment] = store.assessments.list_assessments(LOCAL_RUNNER_ID)
         assert (assessment.id, assessment.report) == ("a" * 32, {"note": "Ünïcödé ✓"})
-        [entry] = store.list_journal_entries("local")
+        [entry] = store.journal.list_journal_entries("local")
         assert (entry.id, entry.data) == ("e" * 32, {"x": 1})
         # The new tables work for the runner that was already there.
-        shoe = store.add_shoe("local", brand="Nike", model="Pegasus", type="neutral cushioned")
-        [activity_id] = store.add_activities("local", [make_activity(0)]).inserted_ids
-        assert store.assign_shoe([activity_id], shoe.id, "local") == 1
+        shoe = store.shoes.add_shoe(
+            "local", brand="Nike", model="Pegasus", type="neutral cushioned"
+        )
+        [activity_id] = store.activities.add_activities("local", [make_activity(0)]).inserted_ids
+        assert store.activities.assign_shoe([activity_id], shoe.id, "local") == 1
     with direct_engine.connect() as connection:
         assert migrate.schema_differences(connection) == []
 
@@ -87,9 +89,11 @@ def test_upgrade_from_0002_keeps_the_data_already_stored(
 def test_downgrade_to_0002_drops_activities_and_shoes_and_keeps_the_rest(
     store: Store, direct_engine: Engine, make_activity: MakeActivity
 ) -> None:
-    entry = store.add_journal_entry(runner_id="local", day=DAY, data={"pain": 2}, recorded_at=T0)
-    shoe = store.add_shoe("local", brand="Hoka", model="Clifton", type="high cushion")
-    store.add_activities("local", [make_activity(0, shoe_id=shoe.id)])
+    entry = store.journal.add_journal_entry(
+        runner_id="local", day=DAY, data={"pain": 2}, recorded_at=T0
+    )
+    shoe = store.shoes.add_shoe("local", brand="Hoka", model="Clifton", type="high cushion")
+    store.activities.add_activities("local", [make_activity(0, shoe_id=shoe.id)])
 
     with direct_engine.begin() as connection:
         command.downgrade(migrate.alembic_config(connection), "0002")
@@ -97,6 +101,6 @@ def test_downgrade_to_0002_drops_activities_and_shoes_and_keeps_the_rest(
     assert set(inspect(direct_engine).get_table_names()) == TABLES_0002
     with Store(store.url) as reopened:
         reopened.upgrade()
-        assert reopened.list_journal_entries("local") == [entry]
-        assert reopened.list_activities("local") == []
-        assert reopened.list_shoes("local") == []
+        assert reopened.journal.list_journal_entries("local") == [entry]
+        assert reopened.activities.list_activities("local") == []
+        assert reopened.shoes.list_shoes("local") == []

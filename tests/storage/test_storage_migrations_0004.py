@@ -49,7 +49,7 @@ def test_upgrade_from_0003_keeps_shoes_and_their_activities(
         store.upgrade()
 
         assert store.current_revision() == HEAD_REVISION
-        shoe = store.get_shoe(SHOE_ID, "local")
+        shoe = store.shoes.get_shoe(SHOE_ID, "local")
         assert shoe is not None
         assert (shoe.model, shoe.is_default, shoe.check_km, shoe.start_km) == (
             "Clifton",
@@ -58,11 +58,13 @@ def test_upgrade_from_0003_keeps_shoes_and_their_activities(
             0.0,
         )
         # SQLite rebuilt the shoes table: the activity must still point at its shoe.
-        activity = store.get_activity(ACTIVITY_ID, "local")
+        activity = store.activities.get_activity(ACTIVITY_ID, "local")
         assert activity is not None and activity.shoe_id == SHOE_ID
-        assert store.update_shoe(SHOE_ID, "local", start_km=50) == replace(shoe, start_km=50.0)
+        assert store.shoes.update_shoe(SHOE_ID, "local", start_km=50) == replace(
+            shoe, start_km=50.0
+        )
         assert (
-            store.record_import_files(
+            store.files.record_import_files(
                 "local", [{"digest": "f" * 64, "source_name": "x.gpx", "activities": 1}]
             )
             == 1

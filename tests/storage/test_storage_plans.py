@@ -45,7 +45,7 @@ def create(store: Store, runner_id: str = ME, **overrides: Any) -> StoredPlan:
         "kb_version": "2026.11",
         "report": REPORT,
     }
-    return store.create_plan(**(fields | overrides))
+    return store.plans.create_plan(**(fields | overrides))
 
 
 def plan_day(number: int, phase: str = "protect", rule_id: str = "phase.protect") -> dict[str, Any]:
@@ -75,15 +75,15 @@ def test_plan_round_trips_and_is_the_active_one(
     assert (plan.runner_id, plan.assessment_id, plan.start_date) == (ME, assessment.id, START)
     assert (plan.kb_version, plan.status, plan.report) == ("2026.11", PLAN_ACTIVE, REPORT)
     assert plan.created_at == T0 and plan.created_at.utcoffset() == timedelta(0)
-    assert store.get_plan(plan.id, ME) == plan
-    assert store.active_plan(ME) == plan
-    assert store.plan_days(plan.id, ME) == []
+    assert store.plans.get_plan(plan.id, ME) == plan
+    assert store.plans.active_plan(ME) == plan
+    assert store.plans.plan_days(plan.id, ME) == []
 
 
 def test_plan_without_an_assessment_round_trips(store: Store) -> None:
     plan = create(store, assessment_id=None)
 
-    assert store.get_plan(plan.id, ME) == plan
+    assert store.plans.get_plan(plan.id, ME) == plan
     assert plan.assessment_id is None
 
 
@@ -93,7 +93,7 @@ def test_report_snapshot_is_what_reads_back_not_the_callers_dict(store: Store) -
     report["nested"]["x"] = 999
 
     assert plan.report == {"pair": [1, 2], "nested": {"x": 1}}
-    assert store.get_plan(plan.id, ME) == plan
+    assert store.plans.get_plan(plan.id, ME) == plan
 
 
 def test_creating_a_plan_ends_the_runners_previous_active_plan(
@@ -103,11 +103,11 @@ def test_creating_a_plan_ends_the_runners_previous_active_plan(
     first = create(store)
     second = create(store, start_date=START + timedelta(days=3))
 
-    assert store.active_plan(ME) == second
-    ended = store.get_plan(first.id, ME)
+    assert store.plans.active_plan(ME) == second
+    ended = store.plans.get_plan(first.id, ME)
     assert ended is not None and ended.status == PLAN_ENDED
     # Only this runner's plans are ended.
-    assert store.active_plan(other_runner) == anas
+    assert store.plans.active_plan(other_runner) == anas
 
 
 def test_database_itself_allows_only_one_active_plan_per_runner(
@@ -129,19 +129,19 @@ def test_database_itself_allows_only_one_active_plan_per_runner(
     with pytest.raises(IntegrityError), direct_engine.begin() as connection:
         connection.execute(insert, values | {"id": "paused", "status": "paused"})
 
-    assert store.active_plan(ME) == plan
+    assert store.plans.active_plan(ME) == plan
 
 
 def test_end_plan_leaves_no_active_plan_and_is_idempotent(store: Store) -> None:
     plan = create(store)
 
-    assert store.end_plan(plan.id, ME) is True
-    assert store.end_plan(plan.id, ME) is True
+    assert store.plans.end_plan(plan.id, ME) is True
+    assert store.plans.end_plan(plan.id, ME) is True
 
-    assert store.active_plan(ME) is None
-    ended = store.get_plan(plan.id, ME)
+    assert store.plans.active_plan(ME) is None
+    ended = store.plans.get_plan(plan.id, ME)
     assert ended is not None and ended.status == PLAN_ENDED
-    assert store.end_plan("0" * 32, ME) is False
+    assert store.plans.end_plan("0" * 32, ME) is False
 
 
 def test_plan_for_an_unknown_runner_raises_and_writes_nothing(
@@ -169,7 +169,7 @@ def test_unknown_and_other_runners_assessments_are_refused_alike_and_change_noth
     assert str(other_runners.value).replace(anas_assessment.id, "ID") == str(unknown.value).replace(
         unknown_id, "ID"
     )
-    assert store.active_plan(ME) == active
+    assert store.plans.active_plan(ME) == active
     assert row_count("plans") == 1
 
 
@@ -178,56 +178,56 @@ def test_deleting_the_assessment_keeps_the_plan_and_its_report(
 ) -> None:
     assessment = save_assessment()
     plan = create(store, assessment_id=assessment.id)
-    store.replace_plan_days(plan.id, ME, [plan_day(1)])
+    store.plans.replace_plan_days(plan.id, ME, [plan_day(1)])
 
     with direct_engine.begin() as connection:
         connection.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment.id})
 
-    kept = store.get_plan(plan.id, ME)
+    kept = store.plans.get_plan(plan.id, ME)
     assert kept is not None
     assert kept.assessment_id is None
     assert (kept.report, kept.status) == (REPORT, PLAN_ACTIVE)
-    assert len(store.plan_days(plan.id, ME)) == 1
+    assert len(store.plans.plan_days(plan.id, ME)) == 1
 
 
 def test_plan_days_round_trip_in_day_order(store: Store) -> None:
     plan = create(store)
     days = [plan_day(3, "mobility", "phase.mobility"), plan_day(1), plan_day(2)]
 
-    assert store.replace_plan_days(plan.id, ME, days) is True
+    assert store.plans.replace_plan_days(plan.id, ME, days) is True
 
-    assert store.plan_days(plan.id, ME) == as_records(plan.id, [days[1], days[2], days[0]])
+    assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, [days[1], days[2], days[0]])
 
 
 def test_replacing_days_drops_every_old_day(store: Store) -> None:
     plan = create(store)
-    store.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 8)])
+    store.plans.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 8)])
     rebuilt = [
         plan_day(1, "return", "relapse.step_back"),
         plan_day(2, "return", "relapse.step_back"),
     ]
 
-    store.replace_plan_days(plan.id, ME, rebuilt)
+    store.plans.replace_plan_days(plan.id, ME, rebuilt)
 
-    assert store.plan_days(plan.id, ME) == as_records(plan.id, rebuilt)
+    assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, rebuilt)
 
 
 def test_replacing_with_no_days_clears_the_plan(store: Store, row_count: RowCount) -> None:
     plan = create(store)
-    store.replace_plan_days(plan.id, ME, [plan_day(1), plan_day(2)])
+    store.plans.replace_plan_days(plan.id, ME, [plan_day(1), plan_day(2)])
 
-    assert store.replace_plan_days(plan.id, ME, []) is True
+    assert store.plans.replace_plan_days(plan.id, ME, []) is True
 
-    assert store.plan_days(plan.id, ME) == []
+    assert store.plans.plan_days(plan.id, ME) == []
     assert row_count("plan_days") == 0
 
 
 def test_plan_days_since_and_until_are_inclusive(store: Store) -> None:
     plan = create(store)
-    store.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 6)])
+    store.plans.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 6)])
 
     def numbers(**bounds: date) -> list[int]:
-        return [d.day_number for d in store.plan_days(plan.id, ME, **bounds)]
+        return [d.day_number for d in store.plans.plan_days(plan.id, ME, **bounds)]
 
     assert numbers(since=START + timedelta(days=1)) == [2, 3, 4, 5]
     assert numbers(until=START + timedelta(days=1)) == [1, 2]
@@ -238,8 +238,8 @@ def test_plan_days_since_and_until_are_inclusive(store: Store) -> None:
 def test_days_of_an_unknown_plan_are_neither_read_nor_written(
     store: Store, row_count: RowCount
 ) -> None:
-    assert store.replace_plan_days("0" * 32, ME, [plan_day(1)]) is False
-    assert store.plan_days("0" * 32, ME) == []
+    assert store.plans.replace_plan_days("0" * 32, ME, [plan_day(1)]) is False
+    assert store.plans.plan_days("0" * 32, ME) == []
     assert row_count("plan_days") == 0
 
 
@@ -272,12 +272,12 @@ def test_a_bad_day_is_refused_and_the_old_days_stay(
 ) -> None:
     plan = create(store)
     old = [plan_day(1, "old", "old.rule")]
-    store.replace_plan_days(plan.id, ME, old)
+    store.plans.replace_plan_days(plan.id, ME, old)
 
     with pytest.raises(error):
-        store.replace_plan_days(plan.id, ME, days)
+        store.plans.replace_plan_days(plan.id, ME, days)
 
-    assert store.plan_days(plan.id, ME) == as_records(plan.id, old)
+    assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, old)
 
 
 def test_database_failure_while_replacing_days_keeps_the_old_days(
@@ -286,15 +286,15 @@ def test_database_failure_while_replacing_days_keeps_the_old_days(
     # The old days are already deleted when the insert fails: the rollback restores them.
     plan = create(store)
     old = [plan_day(1, "old", "old.rule"), plan_day(2, "old", "old.rule")]
-    store.replace_plan_days(plan.id, ME, old)
+    store.plans.replace_plan_days(plan.id, ME, old)
 
     with (
         failing_statement("INSERT INTO plan_days"),
         pytest.raises(RuntimeError, match="injected"),
     ):
-        store.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 10)])
+        store.plans.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 10)])
 
-    assert store.plan_days(plan.id, ME) == as_records(plan.id, old)
+    assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, old)
 
 
 def test_failure_while_creating_a_plan_keeps_the_previous_one_active(
@@ -306,7 +306,7 @@ def test_failure_while_creating_a_plan_keeps_the_previous_one_active(
     with failing_statement("INSERT INTO plans"), pytest.raises(RuntimeError, match="injected"):
         create(store)
 
-    assert store.active_plan(ME) == previous
+    assert store.plans.active_plan(ME) == previous
     assert row_count("plans") == 1
 
 
@@ -328,7 +328,7 @@ def test_unstorable_plan_is_refused_and_the_active_one_stays(
     with pytest.raises(error):
         create(store, **{field: value})
 
-    assert store.active_plan(ME) == active
+    assert store.plans.active_plan(ME) == active
     assert row_count("plans") == 1
 
 
@@ -349,6 +349,6 @@ def test_plans_created_at_once_leave_exactly_one_active_plan(
         pause.release.set()
         first_plan, second_plan = first.result(timeout=15), second.result(timeout=15)
 
-    assert store.active_plan(other_runner) == second_plan
-    ended = store.get_plan(first_plan.id, other_runner)
+    assert store.plans.active_plan(other_runner) == second_plan
+    ended = store.plans.get_plan(first_plan.id, other_runner)
     assert ended is not None and ended.status == PLAN_ENDED

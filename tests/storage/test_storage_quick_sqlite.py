@@ -43,7 +43,7 @@ def _migrated(tmp_path: Path) -> str:
 def _fields(url: str, assessment_id: str) -> dict[str, Any]:
     store = Store(url)
     try:
-        record = store.get_assessment(assessment_id, LOCAL_RUNNER_ID)
+        record = store.assessments.get_assessment(assessment_id, LOCAL_RUNNER_ID)
         assert record is not None
         found = asdict(record)
     finally:
@@ -74,7 +74,7 @@ def test_a_quick_save_reads_back_through_the_orm_exactly_like_an_orm_save(tmp_pa
     assert saved is not None
     quick_id = saved.id
     store = Store(url)
-    orm_id = store.save_assessment(_values(), runner_id=LOCAL_RUNNER_ID).id
+    orm_id = store.assessments.save_assessment(_values(), runner_id=LOCAL_RUNNER_ID).id
     store.close()
     assert _fields(url, quick_id) == _fields(url, orm_id)
     with sqlite3.connect(tmp_path / "sw.db") as raw:
@@ -126,7 +126,7 @@ def test_over_long_text_is_refused_by_both_write_paths_alike(
     with quick, pytest.raises(ValueError, match="longer than") as from_quick:
         quick.save_assessment(_values(**changes), runner_id=LOCAL_RUNNER_ID)
     with Store(url) as store, pytest.raises(ValueError, match="longer than") as from_orm:
-        store.save_assessment(_values(**changes), runner_id=LOCAL_RUNNER_ID)
+        store.assessments.save_assessment(_values(**changes), runner_id=LOCAL_RUNNER_ID)
     assert str(from_quick.value) == str(from_orm.value)
     with sqlite3.connect(tmp_path / "sw.db") as raw:
         assert raw.execute("SELECT count(*) FROM assessments").fetchone() == (0,)
@@ -146,7 +146,7 @@ def test_service_assess_with_training_data_takes_the_ordinary_path(
 ) -> None:
     url = _migrated(tmp_path)
     store = Store(url)
-    store.add_activities(LOCAL_RUNNER_ID, [make_activity(0)])
+    store.activities.add_activities(LOCAL_RUNNER_ID, [make_activity(0)])
     store.close()
     quick = QuickSqlite.open(url)
     assert quick is not None

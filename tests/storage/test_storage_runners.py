@@ -32,13 +32,13 @@ def fill(store: Store, save_assessment: SaveAssessment, runner_id: str) -> dict[
     """One of everything for ``runner_id``: an edited entry, a plan with days, a log, an
     imported file (the same file for every runner)."""
     assessment = save_assessment(runner_id=runner_id)
-    entry = store.add_journal_entry(
+    entry = store.journal.add_journal_entry(
         runner_id=runner_id, day=DAY, data={"pain_rest": 4}, recorded_at=T0
     )
-    edited = store.edit_journal_entry(
+    edited = store.journal.edit_journal_entry(
         entry.id, runner_id=runner_id, day=DAY, data={"pain_rest": 3}, recorded_at=T0
     )
-    plan = store.create_plan(
+    plan = store.plans.create_plan(
         runner_id=runner_id,
         assessment_id=assessment.id,
         start_date=DAY,
@@ -47,8 +47,8 @@ def fill(store: Store, save_assessment: SaveAssessment, runner_id: str) -> dict[
         report={"runner": runner_id},
     )
     days = [{"day": DAY, "day_number": 1, "phase": "protect", "rule_id": "r", "data": {}}]
-    store.replace_plan_days(plan.id, runner_id, days)
-    exercise = store.add_exercise_log(
+    store.plans.replace_plan_days(plan.id, runner_id, days)
+    exercise = store.exercises.add_exercise_log(
         runner_id=runner_id,
         day=DAY,
         exercise_id="calf_raises",
@@ -57,13 +57,13 @@ def fill(store: Store, save_assessment: SaveAssessment, runner_id: str) -> dict[
         note="",
         recorded_at=T0,
     )
-    store.record_import_files(
+    store.files.record_import_files(
         runner_id, [{"digest": DIGEST, "source_name": "a.fit", "activities": 1}]
     )
     return {
         "entry": edited,
         "plan": plan,
-        "days": store.plan_days(plan.id, runner_id),
+        "days": store.plans.plan_days(plan.id, runner_id),
         "exercise": exercise,
     }
 
@@ -80,15 +80,15 @@ def test_reads_of_another_runners_records_find_nothing(
 ) -> None:
     mine, anas = mine_and_anas
 
-    assert store.list_journal_entries(ME) == [mine["entry"]]
-    assert store.list_journal_entries(other_runner) == [anas["entry"]]
-    assert store.journal_entry_history(anas["entry"].id, ME) == []
-    assert store.get_plan(anas["plan"].id, ME) is None
-    assert store.active_plan(ME) == mine["plan"]
-    assert store.plan_days(anas["plan"].id, ME) == []
-    assert store.list_exercise_logs(ME) == [mine["exercise"]]
-    assert store.list_exercise_logs(other_runner) == [anas["exercise"]]
-    assert store.known_file_digests(other_runner) == {DIGEST}
+    assert store.journal.list_journal_entries(ME) == [mine["entry"]]
+    assert store.journal.list_journal_entries(other_runner) == [anas["entry"]]
+    assert store.journal.journal_entry_history(anas["entry"].id, ME) == []
+    assert store.plans.get_plan(anas["plan"].id, ME) is None
+    assert store.plans.active_plan(ME) == mine["plan"]
+    assert store.plans.plan_days(anas["plan"].id, ME) == []
+    assert store.exercises.list_exercise_logs(ME) == [mine["exercise"]]
+    assert store.exercises.list_exercise_logs(other_runner) == [anas["exercise"]]
+    assert store.files.known_file_digests(other_runner) == {DIGEST}
 
 
 def test_edits_and_deletes_of_another_runners_records_find_nothing_and_change_nothing(
@@ -103,16 +103,17 @@ def test_edits_and_deletes_of_another_runners_records_find_nothing_and_change_no
     new_days = [{"day": DAY, "day_number": 9, "phase": "hacked", "rule_id": "x", "data": {}}]
 
     assert (
-        store.edit_journal_entry(entry_id, runner_id=ME, day=DAY, data={}, recorded_at=T0) is None
+        store.journal.edit_journal_entry(entry_id, runner_id=ME, day=DAY, data={}, recorded_at=T0)
+        is None
     )
-    assert store.delete_journal_entry(entry_id, ME) is False
-    assert store.replace_plan_days(plan_id, ME, new_days) is False
-    assert store.end_plan(plan_id, ME) is False
+    assert store.journal.delete_journal_entry(entry_id, ME) is False
+    assert store.plans.replace_plan_days(plan_id, ME, new_days) is False
+    assert store.plans.end_plan(plan_id, ME) is False
 
     assert {table: row_count(table) for table in NEW_TABLES} == counts
-    assert store.list_journal_entries(other_runner) == [anas["entry"]]
-    assert store.active_plan(other_runner) == anas["plan"]
-    assert store.plan_days(plan_id, other_runner) == anas["days"]
+    assert store.journal.list_journal_entries(other_runner) == [anas["entry"]]
+    assert store.plans.active_plan(other_runner) == anas["plan"]
+    assert store.plans.plan_days(plan_id, other_runner) == anas["days"]
 
 
 def test_a_new_plan_leaves_other_runners_active_plans_alone(
@@ -120,7 +121,7 @@ def test_a_new_plan_leaves_other_runners_active_plans_alone(
 ) -> None:
     _, anas = mine_and_anas
 
-    store.create_plan(
+    store.plans.create_plan(
         runner_id=ME,
         assessment_id=None,
         start_date=DAY,
@@ -129,7 +130,7 @@ def test_a_new_plan_leaves_other_runners_active_plans_alone(
         report={},
     )
 
-    assert store.active_plan(other_runner) == anas["plan"]
+    assert store.plans.active_plan(other_runner) == anas["plan"]
 
 
 def test_deleting_a_runner_cascades_to_all_their_records(
@@ -149,15 +150,15 @@ def test_deleting_a_runner_cascades_to_all_their_records(
     assert {table: row_count(table) for table in NEW_TABLES} == {
         table: count // 2 for table, count in before.items()
     }
-    assert store.list_journal_entries(ME) == []
-    assert store.journal_entry_history(mine["entry"].id, ME) == []
-    assert store.get_plan(mine["plan"].id, ME) is None
-    assert store.plan_days(mine["plan"].id, ME) == []
-    assert store.list_exercise_logs(ME) == []
-    assert store.known_file_digests(ME) == set()
+    assert store.journal.list_journal_entries(ME) == []
+    assert store.journal.journal_entry_history(mine["entry"].id, ME) == []
+    assert store.plans.get_plan(mine["plan"].id, ME) is None
+    assert store.plans.plan_days(mine["plan"].id, ME) == []
+    assert store.exercises.list_exercise_logs(ME) == []
+    assert store.files.known_file_digests(ME) == set()
     # The other runner keeps everything.
-    assert store.list_journal_entries(other_runner) == [anas["entry"]]
-    assert len(store.journal_entry_history(anas["entry"].id, other_runner)) == 2
-    assert store.active_plan(other_runner) == anas["plan"]
-    assert store.plan_days(anas["plan"].id, other_runner) == anas["days"]
-    assert store.list_exercise_logs(other_runner) == [anas["exercise"]]
+    assert store.journal.list_journal_entries(other_runner) == [anas["entry"]]
+    assert len(store.journal.journal_entry_history(anas["entry"].id, other_runner)) == 2
+    assert store.plans.active_plan(other_runner) == anas["plan"]
+    assert store.plans.plan_days(anas["plan"].id, other_runner) == anas["days"]
+    assert store.exercises.list_exercise_logs(other_runner) == [anas["exercise"]]

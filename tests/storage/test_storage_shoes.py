@@ -45,16 +45,16 @@ def add(store: Store, runner_id: str = ME, **overrides: Any) -> StoredShoe:
         "type": "stability",
         "created_at": T0 + timedelta(minutes=next(_minutes)),
     }
-    return store.add_shoe(runner_id, **(fields | overrides))
+    return store.shoes.add_shoe(runner_id, **(fields | overrides))
 
 
 def default_id(store: Store, runner_id: str = ME) -> str | None:
-    shoe = store.default_shoe(runner_id)
+    shoe = store.shoes.default_shoe(runner_id)
     return None if shoe is None else shoe.id
 
 
 def test_shoe_round_trips_with_every_field(store: Store) -> None:
-    shoe = store.add_shoe(
+    shoe = store.shoes.add_shoe(
         ME,
         brand="Hoka",
         model="Bondi 8 Ünïcödé ✓",
@@ -87,15 +87,15 @@ def test_shoe_round_trips_with_every_field(store: Store) -> None:
         strava_gear="Hoka Bondi (grey)",
         created_at=T0,
     )
-    assert store.get_shoe(shoe.id, ME) == shoe
-    assert store.list_shoes(ME) == [shoe]
-    assert store.default_shoe(ME) == shoe
+    assert store.shoes.get_shoe(shoe.id, ME) == shoe
+    assert store.shoes.list_shoes(ME) == [shoe]
+    assert store.shoes.default_shoe(ME) == shoe
     assert shoe.created_at.utcoffset() == timedelta(0)
 
 
 def test_a_new_shoe_gets_the_usual_mileage_alerts_and_is_not_the_default(store: Store) -> None:
     before = datetime.now(UTC)
-    shoe = store.add_shoe(ME, brand="Nike", model="Pegasus 41", type="neutral cushioned")
+    shoe = store.shoes.add_shoe(ME, brand="Nike", model="Pegasus 41", type="neutral cushioned")
 
     assert (shoe.check_km, shoe.replace_km) == (DEFAULT_CHECK_KM, DEFAULT_REPLACE_KM) == (500, 800)
     assert shoe.start_km == 0
@@ -106,8 +106,8 @@ def test_a_new_shoe_gets_the_usual_mileage_alerts_and_is_not_the_default(store: 
         None,
     )
     assert before <= shoe.created_at <= datetime.now(UTC)
-    assert store.get_shoe(shoe.id, ME) == shoe
-    assert store.default_shoe(ME) is None
+    assert store.shoes.get_shoe(shoe.id, ME) == shoe
+    assert store.shoes.default_shoe(ME) is None
 
 
 @pytest.mark.parametrize(
@@ -146,10 +146,10 @@ def test_an_unstorable_shoe_is_refused_and_the_default_stays(
         kwargs = {"brand": "B", "model": "M", "type": "stability"} | fields
 
     with pytest.raises(error, match=message):
-        store.add_shoe(ME, **kwargs)
+        store.shoes.add_shoe(ME, **kwargs)
 
     assert row_count("shoes") == 1
-    assert store.default_shoe(ME) == default
+    assert store.shoes.default_shoe(ME) == default
 
 
 def test_shoe_for_an_unknown_runner_raises_and_writes_nothing(
@@ -175,26 +175,26 @@ def test_a_new_default_shoe_takes_over_from_the_previous_one(
     second = add(store, is_default=True)
 
     assert default_id(store) == second.id
-    assert [s.is_default for s in store.list_shoes(ME)] == [False, False, True]
-    assert store.get_shoe(first.id, ME) == replace(first, is_default=False)
-    assert store.get_shoe(plain.id, ME) == plain
+    assert [s.is_default for s in store.shoes.list_shoes(ME)] == [False, False, True]
+    assert store.shoes.get_shoe(first.id, ME) == replace(first, is_default=False)
+    assert store.shoes.get_shoe(plain.id, ME) == plain
     # Only this runner's default changes.
-    assert store.default_shoe(other_runner) == anas
+    assert store.shoes.default_shoe(other_runner) == anas
 
 
 def test_updating_a_shoe_into_the_default_clears_the_previous_one(store: Store) -> None:
     first = add(store, is_default=True)
     second = add(store)
 
-    updated = store.update_shoe(second.id, ME, is_default=True)
+    updated = store.shoes.update_shoe(second.id, ME, is_default=True)
 
     assert updated is not None and updated.is_default
-    assert store.default_shoe(ME) == updated
-    assert store.get_shoe(first.id, ME).is_default is False  # type: ignore[union-attr]
+    assert store.shoes.default_shoe(ME) == updated
+    assert store.shoes.get_shoe(first.id, ME).is_default is False  # type: ignore[union-attr]
     # Again, and back to none at all.
-    assert store.update_shoe(second.id, ME, is_default=True) == updated
-    assert store.update_shoe(second.id, ME, is_default=False).is_default is False  # type: ignore[union-attr]
-    assert store.default_shoe(ME) is None
+    assert store.shoes.update_shoe(second.id, ME, is_default=True) == updated
+    assert store.shoes.update_shoe(second.id, ME, is_default=False).is_default is False  # type: ignore[union-attr]
+    assert store.shoes.default_shoe(ME) is None
 
 
 def test_the_database_itself_allows_only_one_default_shoe_per_runner(
@@ -215,7 +215,7 @@ def test_the_database_itself_allows_only_one_default_shoe_per_runner(
     with pytest.raises(IntegrityError), direct_engine.begin() as connection:
         connection.execute(insert, values | {"id": "default2", "default": True})
 
-    assert store.default_shoe(ME) == default
+    assert store.shoes.default_shoe(ME) == default
 
 
 def test_the_database_itself_refuses_a_retired_default_and_odd_mileage(
@@ -232,7 +232,7 @@ def test_the_database_itself_refuses_a_retired_default_and_odd_mileage(
         with pytest.raises(IntegrityError), direct_engine.begin() as connection:
             connection.execute(text(statement), {"id": shoe.id})
 
-    assert store.get_shoe(shoe.id, ME) == shoe
+    assert store.shoes.get_shoe(shoe.id, ME) == shoe
 
 
 def test_a_failure_while_adding_a_default_keeps_the_previous_default(
@@ -244,7 +244,7 @@ def test_a_failure_while_adding_a_default_keeps_the_previous_default(
     with failing_statement("INSERT INTO shoes"), pytest.raises(RuntimeError, match="injected"):
         add(store, is_default=True)
 
-    assert store.default_shoe(ME) == previous
+    assert store.shoes.default_shoe(ME) == previous
     assert row_count("shoes") == 1
 
 
@@ -265,7 +265,7 @@ def test_default_shoes_added_at_once_leave_exactly_one_default(
         first_shoe, second_shoe = first.result(timeout=15), second.result(timeout=15)
 
     assert default_id(store, other_runner) == second_shoe.id
-    assert store.get_shoe(first_shoe.id, other_runner).is_default is False  # type: ignore[union-attr]
+    assert store.shoes.get_shoe(first_shoe.id, other_runner).is_default is False  # type: ignore[union-attr]
 
 
 # -- editing and retiring --------------------------------------------------------------
@@ -274,14 +274,14 @@ def test_default_shoes_added_at_once_leave_exactly_one_default(
 def test_update_changes_only_the_given_fields(store: Store) -> None:
     shoe = add(store, nickname="Blue", strava_gear="Kayano")
 
-    updated = store.update_shoe(
+    updated = store.shoes.update_shoe(
         shoe.id, ME, nickname=None, check_km=400, start_km=35, started=date(2026, 2, 1)
     )
 
     expected = replace(shoe, nickname=None, check_km=400.0, start_km=35.0, started=date(2026, 2, 1))
     assert updated == expected
-    assert store.get_shoe(shoe.id, ME) == expected
-    assert store.update_shoe(shoe.id, ME) == expected
+    assert store.shoes.get_shoe(shoe.id, ME) == expected
+    assert store.shoes.update_shoe(shoe.id, ME) == expected
 
 
 @pytest.mark.parametrize(
@@ -303,17 +303,17 @@ def test_an_unstorable_update_is_refused_and_changes_nothing(
     default = add(store, is_default=True)
 
     with pytest.raises(error):
-        store.update_shoe(shoe.id, ME, **fields)
+        store.shoes.update_shoe(shoe.id, ME, **fields)
 
-    assert store.get_shoe(shoe.id, ME) == shoe
-    assert store.default_shoe(ME) == default
+    assert store.shoes.get_shoe(shoe.id, ME) == shoe
+    assert store.shoes.default_shoe(ME) == default
 
 
 def test_retiring_a_shoe_dates_it_and_ends_it_being_the_default(store: Store) -> None:
     shoe = add(store, is_default=True, started=date(2026, 1, 10))
     spare = add(store)
 
-    retired = store.retire_shoe(shoe.id, ME, date(2026, 10, 31))
+    retired = store.shoes.retire_shoe(shoe.id, ME, date(2026, 10, 31))
 
     assert retired is not None
     assert (retired.retired, retired.is_default, retired.is_retired) == (
@@ -321,25 +321,25 @@ def test_retiring_a_shoe_dates_it_and_ends_it_being_the_default(store: Store) ->
         False,
         True,
     )
-    assert store.default_shoe(ME) is None
-    assert store.list_shoes(ME) == [retired, spare]
-    assert store.list_shoes(ME, include_retired=False) == [spare]
+    assert store.shoes.default_shoe(ME) is None
+    assert store.shoes.list_shoes(ME) == [retired, spare]
+    assert store.shoes.list_shoes(ME, include_retired=False) == [spare]
     # Brought back by clearing the date.
-    back = store.update_shoe(shoe.id, ME, retired=None)
+    back = store.shoes.update_shoe(shoe.id, ME, retired=None)
     assert back is not None and not back.is_retired
-    assert store.list_shoes(ME, include_retired=False) == [back, spare]
+    assert store.shoes.list_shoes(ME, include_retired=False) == [back, spare]
 
 
 def test_retiring_is_refused_before_the_shoe_was_started(store: Store) -> None:
     shoe = add(store, started=date(2026, 1, 10))
 
     with pytest.raises(ValueError, match="before started"):
-        store.retire_shoe(shoe.id, ME, date(2026, 1, 9))
+        store.shoes.retire_shoe(shoe.id, ME, date(2026, 1, 9))
     with pytest.raises(TypeError):
         # A datetime is a date subclass, so only the check can catch it.
-        store.retire_shoe(shoe.id, ME, datetime(2026, 2, 1, tzinfo=UTC))
+        store.shoes.retire_shoe(shoe.id, ME, datetime(2026, 2, 1, tzinfo=UTC))
 
-    assert store.get_shoe(shoe.id, ME) == shoe
+    assert store.shoes.get_shoe(shoe.id, ME) == shoe
 
 
 # -- deleting and isolation ------------------------------------------------------------
@@ -350,17 +350,17 @@ def test_deleting_a_shoe_leaves_its_activities_with_no_shoe(
 ) -> None:
     shoe = add(store, is_default=True)
     other = add(store)
-    ids = store.add_activities(ME, [make_activity(n) for n in range(3)]).inserted_ids
-    store.assign_shoe(ids[:2], shoe.id, ME)
-    store.assign_shoe(ids[2:], other.id, ME)
+    ids = store.activities.add_activities(ME, [make_activity(n) for n in range(3)]).inserted_ids
+    store.activities.assign_shoe(ids[:2], shoe.id, ME)
+    store.activities.assign_shoe(ids[2:], other.id, ME)
 
-    assert store.delete_shoe(shoe.id, ME) is True
-    assert store.delete_shoe(shoe.id, ME) is False
+    assert store.shoes.delete_shoe(shoe.id, ME) is True
+    assert store.shoes.delete_shoe(shoe.id, ME) is False
 
-    assert store.get_shoe(shoe.id, ME) is None
-    assert store.default_shoe(ME) is None
-    assert [a.shoe_id for a in store.activity_summaries(ME)] == [None, None, other.id]
-    assert len(store.list_activities(ME)) == 3
+    assert store.shoes.get_shoe(shoe.id, ME) is None
+    assert store.shoes.default_shoe(ME) is None
+    assert [a.shoe_id for a in store.activities.activity_summaries(ME)] == [None, None, other.id]
+    assert len(store.activities.list_activities(ME)) == 3
 
 
 def test_another_runners_shoes_can_be_neither_read_nor_changed(
@@ -369,23 +369,23 @@ def test_another_runners_shoes_can_be_neither_read_nor_changed(
     anas = add(store, other_runner, is_default=True)
     mine = add(store)
 
-    assert store.get_shoe(anas.id, ME) is None
-    assert store.list_shoes(ME) == [mine]
-    assert store.default_shoe(ME) is None
-    assert store.update_shoe(anas.id, ME, nickname="mine now") is None
-    assert store.update_shoe(anas.id, ME, is_default=True) is None
-    assert store.retire_shoe(anas.id, ME, date(2026, 11, 1)) is None
-    assert store.delete_shoe(anas.id, ME) is False
+    assert store.shoes.get_shoe(anas.id, ME) is None
+    assert store.shoes.list_shoes(ME) == [mine]
+    assert store.shoes.default_shoe(ME) is None
+    assert store.shoes.update_shoe(anas.id, ME, nickname="mine now") is None
+    assert store.shoes.update_shoe(anas.id, ME, is_default=True) is None
+    assert store.shoes.retire_shoe(anas.id, ME, date(2026, 11, 1)) is None
+    assert store.shoes.delete_shoe(anas.id, ME) is False
 
-    assert store.list_shoes(other_runner) == [anas]
-    assert store.default_shoe(other_runner) == anas
+    assert store.shoes.list_shoes(other_runner) == [anas]
+    assert store.shoes.default_shoe(other_runner) == anas
 
 
 def test_unknown_shoes_are_none_and_false(store: Store) -> None:
     unknown = "0" * 32
 
-    assert store.get_shoe(unknown, ME) is None
-    assert store.update_shoe(unknown, ME, nickname="x") is None
-    assert store.update_shoe(unknown, "ghost", is_default=True) is None
-    assert store.retire_shoe(unknown, ME, date(2026, 11, 1)) is None
-    assert store.delete_shoe(unknown, ME) is False
+    assert store.shoes.get_shoe(unknown, ME) is None
+    assert store.shoes.update_shoe(unknown, ME, nickname="x") is None
+    assert store.shoes.update_shoe(unknown, "ghost", is_default=True) is None
+    assert store.shoes.retire_shoe(unknown, ME, date(2026, 11, 1)) is None
+    assert store.shoes.delete_shoe(unknown, ME) is False

@@ -48,7 +48,7 @@ def test_assessment_round_trips_with_its_report(
 ) -> None:
     saved = save_assessment(top_condition="plantar_fasciitis", rules_fired=["a", "b"])
 
-    loaded = store.get_assessment(saved.id, LOCAL_RUNNER_ID)
+    loaded = store.assessments.get_assessment(saved.id, LOCAL_RUNNER_ID)
 
     assert loaded == saved
     assert loaded.assessment == assessment_json
@@ -68,7 +68,7 @@ def test_missing_top_condition_round_trips_as_none(
 ) -> None:
     saved = save_assessment(top_condition=None)
 
-    loaded = store.get_assessment(saved.id, LOCAL_RUNNER_ID)
+    loaded = store.assessments.get_assessment(saved.id, LOCAL_RUNNER_ID)
 
     assert loaded is not None and loaded.top_condition is None
 
@@ -81,7 +81,7 @@ def test_saved_record_is_what_reads_back_not_the_callers_objects(
     report["scores"]["x"] = 999
 
     assert saved.report == {"pair": [1, 2], "scores": {"x": 1}}
-    assert store.get_assessment(saved.id, LOCAL_RUNNER_ID) == saved
+    assert store.assessments.get_assessment(saved.id, LOCAL_RUNNER_ID) == saved
 
 
 def test_aware_datetimes_come_back_aware_utc_and_equal(
@@ -92,7 +92,7 @@ def test_aware_datetimes_come_back_aware_utc_and_equal(
     )
 
     saved = save_assessment(created_at=kolkata_evening)
-    loaded = store.get_assessment(saved.id, LOCAL_RUNNER_ID)
+    loaded = store.assessments.get_assessment(saved.id, LOCAL_RUNNER_ID)
 
     assert loaded is not None
     assert loaded.created_at == kolkata_evening
@@ -106,7 +106,7 @@ def test_naive_created_at_is_refused_and_nothing_is_saved(
     with pytest.raises(ValueError, match="timezone-aware"):
         save_assessment(created_at=datetime(2026, 11, 1, 6, 0))
 
-    assert store.list_assessments(LOCAL_RUNNER_ID) == []
+    assert store.assessments.list_assessments(LOCAL_RUNNER_ID) == []
 
 
 def test_list_is_newest_first_and_paged(store: Store, save_assessment: SaveAssessment) -> None:
@@ -118,7 +118,8 @@ def test_list_is_newest_first_and_paged(store: Store, save_assessment: SaveAsses
     newest_first = [saved[offset].id for offset in sorted(day_offsets, reverse=True)]
 
     pages = [
-        store.list_assessments(LOCAL_RUNNER_ID, limit=2, offset=offset) for offset in (0, 2, 4, 6)
+        store.assessments.list_assessments(LOCAL_RUNNER_ID, limit=2, offset=offset)
+        for offset in (0, 2, 4, 6)
     ]
 
     assert [[record.id for record in page] for page in pages] == [
@@ -127,7 +128,9 @@ def test_list_is_newest_first_and_paged(store: Store, save_assessment: SaveAsses
         newest_first[4:5],
         [],
     ]
-    assert [record.id for record in store.list_assessments(LOCAL_RUNNER_ID)] == newest_first
+    assert [
+        record.id for record in store.assessments.list_assessments(LOCAL_RUNNER_ID)
+    ] == newest_first
 
 
 def test_pages_neither_overlap_nor_skip_when_timestamps_are_equal(
@@ -138,7 +141,7 @@ def test_pages_neither_overlap_nor_skip_when_timestamps_are_equal(
     paged_ids = [
         record.id
         for offset in (0, 2, 4)
-        for record in store.list_assessments(LOCAL_RUNNER_ID, limit=2, offset=offset)
+        for record in store.assessments.list_assessments(LOCAL_RUNNER_ID, limit=2, offset=offset)
     ]
 
     assert len(paged_ids) == 5
@@ -147,9 +150,9 @@ def test_pages_neither_overlap_nor_skip_when_timestamps_are_equal(
 
 def test_negative_paging_is_refused(store: Store) -> None:
     with pytest.raises(ValueError):
-        store.list_assessments(LOCAL_RUNNER_ID, limit=-1)
+        store.assessments.list_assessments(LOCAL_RUNNER_ID, limit=-1)
     with pytest.raises(ValueError):
-        store.list_assessments(LOCAL_RUNNER_ID, offset=-1)
+        store.assessments.list_assessments(LOCAL_RUNNER_ID, offset=-1)
 
 
 def test_get_of_another_runners_assessment_returns_none(
@@ -159,15 +162,17 @@ def test_get_of_another_runners_assessment_returns_none(
     anas = save_assessment(runner_id="ana")
     mine = save_assessment()
 
-    assert store.get_assessment(anas.id, LOCAL_RUNNER_ID) is None
-    assert store.get_assessment(mine.id, "ana") is None
-    assert store.get_assessment(anas.id, "ana") == anas
-    assert [record.id for record in store.list_assessments(LOCAL_RUNNER_ID)] == [mine.id]
-    assert [record.id for record in store.list_assessments("ana")] == [anas.id]
+    assert store.assessments.get_assessment(anas.id, LOCAL_RUNNER_ID) is None
+    assert store.assessments.get_assessment(mine.id, "ana") is None
+    assert store.assessments.get_assessment(anas.id, "ana") == anas
+    assert [record.id for record in store.assessments.list_assessments(LOCAL_RUNNER_ID)] == [
+        mine.id
+    ]
+    assert [record.id for record in store.assessments.list_assessments("ana")] == [anas.id]
 
 
 def test_get_of_unknown_id_returns_none(store: Store) -> None:
-    assert store.get_assessment("0" * 32, LOCAL_RUNNER_ID) is None
+    assert store.assessments.get_assessment("0" * 32, LOCAL_RUNNER_ID) is None
 
 
 def test_local_runner_is_created_on_first_save_only(
@@ -220,7 +225,7 @@ def test_failure_inside_save_leaves_nothing_half_written(
     with failing_assessment_insert(), pytest.raises(RuntimeError, match="injected failure"):
         save_assessment()
 
-    assert store.list_assessments(LOCAL_RUNNER_ID) == [kept]
+    assert store.assessments.list_assessments(LOCAL_RUNNER_ID) == [kept]
     assert count_rows(direct_engine, "assessments") == 1
 
 
@@ -259,8 +264,10 @@ def test_deleting_a_runner_cascades_to_its_assessments(
     with direct_engine.begin() as connection:
         connection.execute(text("DELETE FROM runners WHERE id = 'local'"))
 
-    assert all(store.get_assessment(record.id, LOCAL_RUNNER_ID) is None for record in mine)
-    assert store.get_assessment(anas.id, "ana") == anas
+    assert all(
+        store.assessments.get_assessment(record.id, LOCAL_RUNNER_ID) is None for record in mine
+    )
+    assert store.assessments.get_assessment(anas.id, "ana") == anas
     assert count_rows(direct_engine, "assessments") == 1
 
 
@@ -271,7 +278,7 @@ def test_database_failures_surface_as_storage_errors(store: Store, direct_engine
         connection.execute(text(f"DROP TABLE assessments{cascade}"))
 
     with pytest.raises(DatabaseError) as raised:
-        store.list_assessments(LOCAL_RUNNER_ID)
+        store.assessments.list_assessments(LOCAL_RUNNER_ID)
 
     assert isinstance(raised.value, StorageError)
     assert raised.value.__cause__ is not None
@@ -282,7 +289,7 @@ def test_store_from_env_uses_the_configured_data_dir(
 ) -> None:
     with Store.from_env({"STRIDEWELL_DATA_DIR": str(tmp_path)}) as store:
         store.upgrade()
-        saved = store.save_assessment(
+        saved = store.assessments.save_assessment(
             AssessmentToStore(
                 assessment=assessment_json,
                 report=report_json,
@@ -297,4 +304,4 @@ def test_store_from_env_uses_the_configured_data_dir(
 
     assert (tmp_path / "stridewell.db").is_file()
     with Store.from_env({"STRIDEWELL_DATA_DIR": str(tmp_path)}) as reopened:
-        assert reopened.get_assessment(saved.id, LOCAL_RUNNER_ID) == saved
+        assert reopened.assessments.get_assessment(saved.id, LOCAL_RUNNER_ID) == saved

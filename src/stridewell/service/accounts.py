@@ -85,7 +85,7 @@ class Accounts:
             raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
         hashed, now = _hasher().hash(password), self._backend.clock()
         return self._backend.run(
-            lambda store: store.create_account(
+            lambda store: store.accounts.create_account(
                 email=email, name=name, role=role, password_hash=hashed, created_at=now
             )
         )
@@ -95,7 +95,7 @@ class Accounts:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         wanted = email.strip().lower()
-        found = self._backend.run(lambda store: store.account_by_email(wanted))
+        found = self._backend.run(lambda store: store.accounts.account_by_email(wanted))
         try:
             _hasher().verify(
                 found.password_hash if found else _dummy_hash(), password[:MAX_PASSWORD]
@@ -117,21 +117,23 @@ class Accounts:
         if not token or len(token) > 200:
             return None
         digest, now = token_hash(token), self._backend.clock()
-        return self._backend.run(lambda store: store.session_runner(digest, now))
+        return self._backend.run(lambda store: store.accounts.session_runner(digest, now))
 
     def end_session(self, token: str) -> None:
         digest = token_hash(token)
-        self._backend.run(lambda store: store.delete_session(digest))
+        self._backend.run(lambda store: store.accounts.delete_session(digest))
 
     def account_of(self, runner_id: str) -> StoredAccount | None:
-        return self._backend.run(lambda store: store.account_by_runner(runner_id))
+        return self._backend.run(lambda store: store.accounts.account_by_runner(runner_id))
 
 
 def start_session(backend: Backend, runner_id: str) -> str:
     token = secrets.token_urlsafe(32)
     now = backend.clock()
     expires = now + timedelta(days=SESSION_DAYS)
-    backend.run(lambda store: store.create_session(runner_id, token_hash(token), now, expires))
+    backend.run(
+        lambda store: store.accounts.create_session(runner_id, token_hash(token), now, expires)
+    )
     return token
 
 
@@ -170,14 +172,14 @@ class AccountService:
         self._require(current)
         _check_password(new)
         hashed, runner_id, now = _hasher().hash(new), self.runner_id, self._backend.clock()
-        self._backend.run(lambda store: store.set_password(runner_id, hashed, now))
+        self._backend.run(lambda store: store.accounts.set_password(runner_id, hashed, now))
         return start_session(self._backend, runner_id)
 
     def delete(self, password: str) -> None:
         """Delete the account and everything stored for it (after the password again)."""
         self._require(password)
         runner_id = self.runner_id
-        self._backend.run(lambda store: store.delete_runner(runner_id))
+        self._backend.run(lambda store: store.accounts.delete_runner(runner_id))
         shutil.rmtree(self._backend.originals_dir(runner_id), ignore_errors=True)
 
     def export_data(self) -> bytes:

@@ -87,7 +87,9 @@ class AssessmentService:
         if not save:
             return AssessmentResult(report=report, id=None, created_at=now)
         row, runner_id = to_store(report, assessment, now), self.runner_id
-        stored = self._backend.run(lambda store: store.save_assessment(row, runner_id=runner_id))
+        stored = self._backend.run(
+            lambda store: store.assessments.save_assessment(row, runner_id=runner_id)
+        )
         return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
 
     def _assess_quickly(self, assessment: Assessment) -> AssessmentResult | None:
@@ -123,7 +125,9 @@ class AssessmentService:
 
     def get(self, assessment_id: str) -> StoredAssessment:
         runner_id = self.runner_id
-        found = self._backend.run(lambda store: store.get_assessment(assessment_id, runner_id))
+        found = self._backend.run(
+            lambda store: store.assessments.get_assessment(assessment_id, runner_id)
+        )
         if found is None:
             raise NotFound(f"no assessment with id '{assessment_id}'")
         return found
@@ -132,7 +136,7 @@ class AssessmentService:
         """A page of the runner's assessments, newest first."""
         runner_id = self.runner_id
         return self._backend.run(
-            lambda store: store.list_assessments(runner_id, limit=limit, offset=offset)
+            lambda store: store.assessments.list_assessments(runner_id, limit=limit, offset=offset)
         )
 
 

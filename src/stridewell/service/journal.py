@@ -57,7 +57,7 @@ class JournalService:
         backend, runner_id = self._backend, self.runner_id
         entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
         stored = backend.run(
-            lambda store: store.add_journal_entry(
+            lambda store: store.journal.add_journal_entry(
                 runner_id=runner_id,
                 day=entry.day,
                 data=entry.model_dump(mode="json"),
@@ -72,7 +72,7 @@ class JournalService:
         backend, runner_id = self._backend, self.runner_id
         entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
         stored = backend.run(
-            lambda store: store.edit_journal_entry(
+            lambda store: store.journal.edit_journal_entry(
                 entry_id,
                 runner_id=runner_id,
                 day=entry.day,
@@ -89,20 +89,24 @@ class JournalService:
         """Check-ins (latest revision of each), by day."""
         runner_id = self.runner_id
         rows = self._backend.run(
-            lambda store: store.list_journal_entries(runner_id, since=since, until=until)
+            lambda store: store.journal.list_journal_entries(runner_id, since=since, until=until)
         )
         return [_entry_of(r) for r in rows]
 
     def entry_history(self, entry_id: str) -> list[StoredEntry]:
         runner_id = self.runner_id
-        rows = self._backend.run(lambda store: store.journal_entry_history(entry_id, runner_id))
+        rows = self._backend.run(
+            lambda store: store.journal.journal_entry_history(entry_id, runner_id)
+        )
         if not rows:
             raise NotFound(f"no journal entry with id '{entry_id}'")
         return [_entry_of(r) for r in rows]
 
     def delete_entry(self, entry_id: str) -> None:
         runner_id = self.runner_id
-        if not self._backend.run(lambda store: store.delete_journal_entry(entry_id, runner_id)):
+        if not self._backend.run(
+            lambda store: store.journal.delete_journal_entry(entry_id, runner_id)
+        ):
             raise NotFound(f"no journal entry with id '{entry_id}'")
         self._after_change()
 
@@ -120,7 +124,7 @@ class JournalService:
         backend, runner_id = self._backend, self.runner_id
         log = parse_exercise_log(data, today=backend.today(), exercises=_exercise_ids())
         return backend.run(
-            lambda store: store.add_exercise_log(
+            lambda store: store.exercises.add_exercise_log(
                 runner_id=runner_id,
                 day=log.day,
                 exercise_id=log.exercise_id,
@@ -136,5 +140,5 @@ class JournalService:
     ) -> list[StoredExerciseLog]:
         runner_id = self.runner_id
         return self._backend.run(
-            lambda store: store.list_exercise_logs(runner_id, since=since, until=until)
+            lambda store: store.exercises.list_exercise_logs(runner_id, since=since, until=until)
         )

@@ -51,7 +51,7 @@ class PlanService:
         if first_day > backend.today():
             raise InvalidInput("the plan cannot start in the future", field="start")
         backend.run(
-            lambda store: store.create_plan(
+            lambda store: store.plans.create_plan(
                 runner_id=runner_id,
                 assessment_id=record.id,
                 start_date=first_day,
@@ -66,7 +66,7 @@ class PlanService:
 
     def _active(self) -> StoredPlan | None:
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.active_plan(runner_id))
+        return self._backend.run(lambda store: store.plans.active_plan(runner_id))
 
     def current(self, *, today: date | None = None) -> Plan | None:
         """The active plan as of today, rebuilt from the report and the journal."""
@@ -96,7 +96,9 @@ class PlanService:
         locations = None
         if stored.assessment_id is not None:
             assessment_id, runner_id = stored.assessment_id, self.runner_id
-            record = self._backend.run(lambda store: store.get_assessment(assessment_id, runner_id))
+            record = self._backend.run(
+                lambda store: store.assessments.get_assessment(assessment_id, runner_id)
+            )
             if record is not None:
                 regions = record.assessment.get("locations", [])
                 locations = [Region(r) for r in regions] if isinstance(regions, list) else None
@@ -119,7 +121,7 @@ class PlanService:
             for d in plan.days
         ]
         plan_id, runner_id = stored.id, self.runner_id
-        self._backend.run(lambda store: store.replace_plan_days(plan_id, runner_id, rows))
+        self._backend.run(lambda store: store.plans.replace_plan_days(plan_id, runner_id, rows))
         return plan
 
     def ics(self) -> bytes:

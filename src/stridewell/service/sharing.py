@@ -33,23 +33,27 @@ class SharingService:
         """A one-time invite token; the runner sends the link to their coach."""
         token = secrets.token_urlsafe(24)
         runner_id, now = self.runner_id, self._backend.clock()
-        self._backend.run(lambda store: store.create_share(runner_id, token_hash(token), now))
+        self._backend.run(
+            lambda store: store.accounts.create_share(runner_id, token_hash(token), now)
+        )
         return token
 
     def revoke(self, share_id: str) -> None:
         runner_id, now = self.runner_id, self._backend.clock()
-        if not self._backend.run(lambda store: store.revoke_share(share_id, runner_id, now)):
+        if not self._backend.run(
+            lambda store: store.accounts.revoke_share(share_id, runner_id, now)
+        ):
             raise NotFound("no such share")
 
     def shares(self) -> list[StoredShare]:
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.shares_of_runner(runner_id))
+        return self._backend.run(lambda store: store.accounts.shares_of_runner(runner_id))
 
     # -- as the coach -------------------------------------------------------------------
 
     def accept_invite(self, token: str) -> StoredShare:
         coach_id, digest, now = self.runner_id, token_hash(token), self._backend.clock()
-        share = self._backend.run(lambda store: store.accept_share(digest, coach_id, now))
+        share = self._backend.run(lambda store: store.accounts.accept_share(digest, coach_id, now))
         if share is None:
             raise NotFound(
                 "this invite is not valid: it may have been used, withdrawn, or be meant for "
@@ -61,14 +65,14 @@ class SharingService:
         """The services of the runner ``shared_id`` if they share with this coach now;
         NotFound otherwise (never saying whether the runner exists)."""
         coach_id = self.runner_id
-        if not self._backend.run(lambda store: store.coach_can_view(coach_id, shared_id)):
+        if not self._backend.run(lambda store: store.accounts.coach_can_view(coach_id, shared_id)):
             raise NotFound("no runner with this id shares with you")
         return self._open_runner(shared_id)
 
     def dashboard(self) -> list[CoachRow]:
         """Each runner who shares with the coach, with the flags that need attention."""
         coach_id = self.runner_id
-        shares = self._backend.run(lambda store: store.runners_shared_with(coach_id))
+        shares = self._backend.run(lambda store: store.accounts.runners_shared_with(coach_id))
         return [CoachRow(share=s, **runner_flags(self._open_runner(s.runner_id))) for s in shares]
 
 

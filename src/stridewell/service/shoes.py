@@ -74,7 +74,7 @@ class ShoeService:
         """The shoe features the runner's latest triage points to, by pain type."""
         runner_id = self.runner_id
         latest = self._backend.run(
-            lambda store: store.list_assessments(runner_id, limit=1, offset=0)
+            lambda store: store.assessments.list_assessments(runner_id, limit=1, offset=0)
         )
         if not latest:
             return []
@@ -92,31 +92,33 @@ class ShoeService:
             raise InvalidInput("brand is required (the maker of the shoe)", field="brand")
         _validate_pair({"id": "new", **fields})
         runner_id, checked = self.runner_id, cast("ShoeFields", fields)
-        return self._backend.run(lambda store: store.add_shoe(runner_id, **checked))
+        return self._backend.run(lambda store: store.shoes.add_shoe(runner_id, **checked))
 
     def edit(self, shoe_id: str, changes: Mapping[str, ShoeValue]) -> StoredShoe:
         """Change a pair's details (brand, model, type, alerts, default, ...)."""
         fields = _checked_fields(changes)
         runner_id = self.runner_id
-        current = self._backend.run(lambda store: store.get_shoe(shoe_id, runner_id))
+        current = self._backend.run(lambda store: store.shoes.get_shoe(shoe_id, runner_id))
         if current is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")
         # The whole pair must still make sense after the change.
         _validate_pair({**shoe_model(current).model_dump(), **fields})
         checked = cast("ShoeFields", fields)
-        stored = self._backend.run(lambda store: store.update_shoe(shoe_id, runner_id, **checked))
+        stored = self._backend.run(
+            lambda store: store.shoes.update_shoe(shoe_id, runner_id, **checked)
+        )
         if stored is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")
         return stored
 
     def retire(self, shoe_id: str, *, on: date | None = None) -> StoredShoe:
         runner_id, day = self.runner_id, on or self._backend.today()
-        stored = self._backend.run(lambda store: store.retire_shoe(shoe_id, runner_id, day))
+        stored = self._backend.run(lambda store: store.shoes.retire_shoe(shoe_id, runner_id, day))
         if stored is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")
         return stored
 
     def delete(self, shoe_id: str) -> None:
         runner_id = self.runner_id
-        if not self._backend.run(lambda store: store.delete_shoe(shoe_id, runner_id)):
+        if not self._backend.run(lambda store: store.shoes.delete_shoe(shoe_id, runner_id)):
             raise NotFound(f"no shoe with id '{shoe_id}'")

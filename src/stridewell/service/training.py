@@ -71,8 +71,8 @@ def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
     from stridewell.load.runlog import RunLog
     from stridewell.shoes.mileage import assign_shoes
 
-    summaries = backend.run(lambda store: store.activity_summaries(runner_id))
-    shoes = [shoe_model(s) for s in backend.run(lambda store: store.list_shoes(runner_id))]
+    summaries = backend.run(lambda store: store.activities.activity_summaries(runner_id))
+    shoes = [shoe_model(s) for s in backend.run(lambda store: store.shoes.list_shoes(runner_id))]
     tz = local_tz()
     log = RunLog.from_arrays(
         np.array([s.start_time.astimezone(tz).date() for s in summaries], "datetime64[D]"),
@@ -114,9 +114,9 @@ class TrainingService:
         from stridewell.activities.limits import DEFAULT_LIMITS
 
         backend, runner_id = self._backend, self.runner_id
-        known = backend.run(lambda store: store.known_fingerprints(runner_id))
-        known_files = backend.run(lambda store: store.known_file_digests(runner_id))
-        shoes = backend.run(lambda store: store.list_shoes(runner_id))
+        known = backend.run(lambda store: store.activities.known_fingerprints(runner_id))
+        known_files = backend.run(lambda store: store.files.known_file_digests(runner_id))
+        shoes = backend.run(lambda store: store.shoes.list_shoes(runner_id))
         report = ImportReport()
         sources = list(iter_sources(paths))
         counter = ImportCounter(progress, len(sources))
@@ -158,7 +158,9 @@ class TrainingService:
     ) -> AddActivitiesResult:
         """A chunk's activities, and the files they came from, in one transaction."""
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.add_activities(runner_id, rows, files=files))
+        return self._backend.run(
+            lambda store: store.activities.add_activities(runner_id, rows, files=files)
+        )
 
     def activities(
         self,
@@ -171,7 +173,7 @@ class TrainingService:
         """The runner's activities, newest first (those starting at or after ``since``)."""
         runner_id = self.runner_id
         return self._backend.run(
-            lambda store: store.list_activities(
+            lambda store: store.activities.list_activities(
                 runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
             )
         )
@@ -180,7 +182,7 @@ class TrainingService:
         """One of the runner's activities, with its samples still encoded."""
         runner_id = self.runner_id
         found = self._backend.run(
-            lambda store: store.get_activity(activity_id, runner_id, with_samples=True)
+            lambda store: store.activities.get_activity(activity_id, runner_id, with_samples=True)
         )
         if found is None:
             raise NotFound(f"no activity with id '{activity_id}'")
@@ -199,7 +201,7 @@ class TrainingService:
     def history_from_data(self) -> tuple[HistoryFromData, list[Note]]:
         """Triage history fields from the recorded training, and the load notes behind them."""
         runner_id = self.runner_id
-        if not self._backend.run(lambda store: store.count_activities(runner_id)):
+        if not self._backend.run(lambda store: store.activities.count_activities(runner_id)):
             return {}, []  # and no NumPy import for runners without recorded training
         from stridewell.load.history import triage_history
         from stridewell.load.notes import warnings

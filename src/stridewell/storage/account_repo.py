@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from stridewell.storage.checks import require_aware, require_filled, require_text
-from stridewell.storage.core import StoreCore
+from stridewell.storage.core import Repository
 from stridewell.storage.errors import EmailTaken, UnknownRunner
 from stridewell.storage.limits import (
     EMAIL_LENGTH,
@@ -48,8 +48,8 @@ _SHARES = (
 )
 
 
-class AccountStore(StoreCore):
-    """Accounts, sessions, shares and deleting runners (mixed into ``Store``)."""
+class AccountRepository(Repository):
+    """Accounts, sessions, shares and deleting runners (``Store.accounts``)."""
 
     # -- accounts -----------------------------------------------------------------------
 

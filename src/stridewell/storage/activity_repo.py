@@ -31,7 +31,7 @@ from stridewell.storage.checks import (
     require_optional_text,
     require_text,
 )
-from stridewell.storage.core import StoreCore, ensure_runner_exists
+from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.errors import UnknownShoe
 from stridewell.storage.import_files_repo import checked_file_rows, insert_file_rows
 from stridewell.storage.limits import (
@@ -112,8 +112,8 @@ _SUMMARY_COLUMNS = (
 )
 
 
-class ActivityStore(StoreCore):
-    """Imported activities (mixed into ``Store``)."""
+class ActivityRepository(Repository):
+    """Imported activities (``Store.activities``)."""
 
     def add_activities(
         self,

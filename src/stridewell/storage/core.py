@@ -1,17 +1,17 @@
-"""The part of ``Store`` every table needs: engine, sessions, schema check, error mapping.
+"""What every repository needs: engine, sessions, schema check, error mapping.
 
-``Store`` (in ``repository``) combines this with one mixin per feature (``journal_repo``,
-``plan_repo``, ``exercise_repo``, ``activity_repo``, ``import_files_repo``, ``shoe_repo``,
-``account_repo``);
-each mixin subclasses ``StoreCore`` so that it can use the sessions, and none of them
-knows about the others (``activity_repo`` only borrows ``import_files_repo``'s row
-helpers, to record files in the transaction of their activities).
+``Store`` (in ``repository``) is a ``StoreCore`` that holds one ``Repository`` per area
+(``assessment_repo``, ``journal_repo``, ``plan_repo``, ``exercise_repo``,
+``activity_repo``, ``import_files_repo``, ``shoe_repo``, ``account_repo``), all sharing
+its connection pool; none of them knows about the others (``activity_repo`` only
+borrows ``import_files_repo``'s row helpers, to record files in the transaction of
+their activities).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -112,6 +112,20 @@ class StoreCore:
 
                 migrate.ensure_at_head(connection)
         self._schema_verified = True
+
+
+class Repository:
+    """One area's queries over the shared connection pool of a ``StoreCore``."""
+
+    def __init__(self, core: StoreCore) -> None:
+        self._core = core
+
+    def _read_session(self) -> AbstractContextManager[Session]:
+        return self._core._read_session()
+
+    def _write_session(self) -> AbstractContextManager[Session]:
+        """A session whose work commits on success and rolls back entirely on any error."""
+        return self._core._write_session()
 
 
 def _stamped_revision(connection: Connection) -> str | None:

@@ -15,7 +15,7 @@ from stridewell.storage.checks import (
     require_optional_date,
     require_text,
 )
-from stridewell.storage.core import StoreCore, ensure_runner_exists
+from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.limits import (
     EXERCISE_ID_LENGTH,
 )
@@ -25,8 +25,8 @@ from stridewell.storage.models import (
 from stridewell.storage.records import StoredExerciseLog
 
 
-class ExerciseStore(StoreCore):
-    """Exercise logs (mixed into ``Store``)."""
+class ExerciseRepository(Repository):
+    """Exercise logs (``Store.exercises``)."""
 
     def add_exercise_log(
         self,

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from stridewell.storage.checks import require_aware, require_int, require_text
-from stridewell.storage.core import StoreCore, ensure_runner_exists
+from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.models import ImportFileRow, utc_now
 from stridewell.storage.records import ImportedFile
 
@@ -31,8 +31,8 @@ IMPORT_FILE_KEYS = ImportedFile.__required_keys__
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
-class ImportFileStore(StoreCore):
-    """Imported source files (mixed into ``Store``)."""
+class ImportFileRepository(Repository):
+    """Imported source files (``Store.files``)."""
 
     def known_file_digests(self, runner_id: str) -> set[str]:
         """The digests of all the source files the runner has imported."""

@@ -20,7 +20,7 @@ from stridewell.storage.checks import (
     require_date,
     require_optional_date,
 )
-from stridewell.storage.core import StoreCore, ensure_runner_exists
+from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.models import JournalEntryRow, JournalRevisionRow
 from stridewell.storage.records import StoredJournalEntry
 
@@ -38,8 +38,8 @@ _RECORD_COLUMNS = (
 )
 
 
-class JournalStore(StoreCore):
-    """Journal entries with their edit history (mixed into ``Store``)."""
+class JournalRepository(Repository):
+    """Journal entries with their edit history (``Store.journal``)."""
 
     def add_journal_entry(
         self, *, runner_id: str, day: date, data: dict[str, Any], recorded_at: datetime

@@ -23,7 +23,7 @@ from stridewell.storage.checks import (
     require_max_length,
     require_optional_date,
 )
-from stridewell.storage.core import StoreCore, lock_runner
+from stridewell.storage.core import Repository, lock_runner
 from stridewell.storage.errors import UnknownAssessment
 from stridewell.storage.limits import (
     KB_VERSION_LENGTH,
@@ -40,8 +40,8 @@ from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED, StoredPlan, Stor
 PLAN_DAY_KEYS = frozenset({"day", "day_number", "phase", "rule_id", "data"})
 
 
-class PlanStore(StoreCore):
-    """Plans and plan days (mixed into ``Store``)."""
+class PlanRepository(Repository):
+    """Plans and plan days (``Store.plans``)."""
 
     def create_plan(
         self,

@@ -1,37 +1,26 @@
 """``Store``: the one door to the database for the rest of Stridewell.
 
 Callers pass plain values in and get frozen dataclasses (``records``) back; no ORM object
-or SQLAlchemy exception escapes. Every write runs in a single transaction. Assessments
-live here; the journal, plans, exercise logs, activities, imported files, shoes and
-accounts in their own modules, mixed in.
+or SQLAlchemy exception escapes. Every write runs in a single transaction. Each area has
+its repository, an attribute of the store: ``store.assessments``, ``store.journal``,
+``store.plans``, ``store.exercises``, ``store.activities``, ``store.files``,
+``store.shoes`` and ``store.accounts``.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from stridewell.storage.account_repo import AccountStore
-from stridewell.storage.activity_repo import ActivityStore
-from stridewell.storage.assessment_record import assessment_record
-from stridewell.storage.core import ensure_runner_exists
-from stridewell.storage.exercise_repo import ExerciseStore
-from stridewell.storage.import_files_repo import ImportFileStore
-from stridewell.storage.journal_repo import JournalStore
-from stridewell.storage.models import AssessmentRow
-from stridewell.storage.plan_repo import PlanStore
-from stridewell.storage.records import AssessmentToStore, StoredAssessment
-from stridewell.storage.shoe_repo import ShoeStore
+from stridewell.storage.account_repo import AccountRepository
+from stridewell.storage.activity_repo import ActivityRepository
+from stridewell.storage.assessment_repo import AssessmentRepository
+from stridewell.storage.core import StoreCore
+from stridewell.storage.exercise_repo import ExerciseRepository
+from stridewell.storage.import_files_repo import ImportFileRepository
+from stridewell.storage.journal_repo import JournalRepository
+from stridewell.storage.plan_repo import PlanRepository
+from stridewell.storage.shoe_repo import ShoeRepository
 
 
-class Store(
-    JournalStore,
-    PlanStore,
-    ExerciseStore,
-    ActivityStore,
-    ImportFileStore,
-    ShoeStore,
-    AccountStore,
-):
+class Store(StoreCore):
     """Persistence for runners' assessments, pain journals, recovery plans, exercise
     logs, imported activities and source files, shoes, and their accounts, sessions and
     shares with coaches, on SQLite (default) or PostgreSQL.
@@ -41,68 +30,13 @@ class Store(
     ids that do not exist, so a runner cannot learn what others have stored.
     """
 
-    # -- assessments --------------------------------------------------------------------
-
-    def save_assessment(self, values: AssessmentToStore, *, runner_id: str) -> StoredAssessment:
-        """Store an assessment with its triage report; returns it as it now reads back.
-
-        Raises ValueError/TypeError for input the database would store differently on
-        the two backends (naive datetime, over-long text, non-JSON values), and
-        ``UnknownRunner`` if ``runner_id`` does not exist (the local runner always does).
-        """
-        record = assessment_record(values, runner_id)
-        row = AssessmentRow(
-            id=record.id,
-            runner_id=runner_id,
-            created_at=record.created_at,
-            input_json=record.assessment,
-            report_json=record.report,
-            level=record.level,
-            top_condition=record.top_condition,
-            kb_version=record.kb_version,
-            rules_fired=record.rules_fired,
-        )
-        with self._write_session() as session:
-            ensure_runner_exists(session, runner_id, now=record.created_at)
-            session.add(row)
-        return record
-
-    def get_assessment(self, id: str, runner_id: str) -> StoredAssessment | None:
-        """The assessment ``id`` if it belongs to ``runner_id``, else None."""
-        query = select(AssessmentRow).where(
-            AssessmentRow.id == id, AssessmentRow.runner_id == runner_id
-        )
-        with self._read_session() as session:
-            row = session.scalars(query).one_or_none()
-            return None if row is None else _to_record(row)
-
-    def list_assessments(
-        self, runner_id: str, *, limit: int = 50, offset: int = 0
-    ) -> list[StoredAssessment]:
-        """A page of the runner's assessments, newest first."""
-        if limit < 0 or offset < 0:
-            raise ValueError(f"limit and offset must not be negative (got {limit}, {offset})")
-        query = (
-            select(AssessmentRow)
-            .where(AssessmentRow.runner_id == runner_id)
-            # id breaks ties so that pages never overlap or skip equal timestamps.
-            .order_by(AssessmentRow.created_at.desc(), AssessmentRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        with self._read_session() as session:
-            return [_to_record(row) for row in session.scalars(query)]
-
-
-def _to_record(row: AssessmentRow) -> StoredAssessment:
-    return StoredAssessment(
-        id=row.id,
-        runner_id=row.runner_id,
-        created_at=row.created_at,
-        assessment=row.input_json,
-        report=row.report_json,
-        level=row.level,
-        top_condition=row.top_condition,
-        kb_version=row.kb_version,
-        rules_fired=list(row.rules_fired),
-    )
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.assessments = AssessmentRepository(self)
+        self.journal = JournalRepository(self)
+        self.plans = PlanRepository(self)
+        self.exercises = ExerciseRepository(self)
+        self.activities = ActivityRepository(self)
+        self.files = ImportFileRepository(self)
+        self.shoes = ShoeRepository(self)
+        self.accounts = AccountRepository(self)

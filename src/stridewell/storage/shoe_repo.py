@@ -26,7 +26,7 @@ from stridewell.storage.checks import (
     require_optional_date,
     require_optional_max_length,
 )
-from stridewell.storage.core import StoreCore, ensure_runner_exists, lock_runner
+from stridewell.storage.core import Repository, ensure_runner_exists, lock_runner
 from stridewell.storage.limits import (
     GEAR_LENGTH,
     SHOE_BRAND_LENGTH,
@@ -58,8 +58,8 @@ SHOE_FIELDS = REQUIRED_SHOE_FIELDS | frozenset(
 )
 
 
-class ShoeStore(StoreCore):
-    """Shoes (mixed into ``Store``)."""
+class ShoeRepository(Repository):
+    """Shoes (``Store.shoes``)."""
 
     def add_shoe(
         self, runner_id: str, *, created_at: datetime | None = None, **fields: Unpack[ShoeFields]
