@@ -6,8 +6,8 @@ statuses through `stridewell.errors`, the one place that maps them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -134,9 +134,17 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", {"heading": heading, "message": message}, status)
 
 
-def _plain(errors: Any) -> list[dict[str, Any]]:
+def _plain(errors: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     """Validation errors without their non-JSON parts (exception objects in ctx)."""
     return [
-        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))}
+        {
+            "loc": _parts(e.get("loc")),
+            "msg": str(e.get("msg")),
+            "type": str(e.get("type")),
+        }
         for e in errors
     ]
+
+
+def _parts(location: object) -> list[object]:
+    return list(location) if isinstance(location, list | tuple) else []

@@ -7,7 +7,7 @@ reload never repeats a write.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -36,7 +36,7 @@ LEVEL_WORDS = {
 
 
 def render(
-    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+    request: Request, template: str, context: Mapping[str, object], status_code: int = 200
 ) -> Response:
     """A page from its template, with what every page needs (token, navigation, version)."""
     templates = request.app.state.templates
