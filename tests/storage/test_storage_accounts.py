@@ -23,6 +23,7 @@ from stridewell.storage import (
     UnknownRunner,
     migrate,
 )
+from stridewell.storage.schema_version import HEAD_REVISION
 
 RowCount = Callable[[str], int]
 SaveAssessment = Callable[..., StoredAssessment]
@@ -399,7 +400,7 @@ def test_0005_upgrades_old_data_and_downgrades_to_0004(
     assert row_count("runners") == 2
     with Store(database_url) as store:
         store.upgrade()
-        assert store.current_revision() == "0005"
+        assert store.current_revision() == HEAD_REVISION
         assert store.accounts.shares_of_runner("local") == []
     with direct_engine.connect() as connection:
         assert migrate.schema_differences(connection) == []
