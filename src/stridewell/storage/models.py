@@ -39,6 +39,7 @@ from stridewell.storage.limits import (
     ID_LENGTH,
     KB_VERSION_LENGTH,
     LEVEL_LENGTH,
+    LIMITER_KEY_LENGTH,
     PHASE_LENGTH,
     PLAN_STATUS_LENGTH,
     ROLE_LENGTH,
@@ -50,6 +51,7 @@ from stridewell.storage.limits import (
     SHOE_TYPE_LENGTH,
     SOURCE_FORMAT_LENGTH,
     SPORT_LENGTH,
+    TOKEN_NAME_LENGTH,
     TOP_CONDITION_LENGTH,
 )
 from stridewell.storage.records import PLAN_ACTIVE, PLAN_ENDED, ROLE_COACH, ROLE_RUNNER
@@ -376,3 +378,97 @@ class ShareRow(Base):
     created_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+RUNNING_MODE_LENGTH = 16  # back_to_running, prevention
+
+
+class RunningPlanRow(Base):
+    """A runner's running plan: how it started and what it builds to. One per runner;
+    its weeks are rebuilt from the journal, imports and shoes each time it is read."""
+
+    __tablename__ = "running_plans"
+    __table_args__ = (
+        CheckConstraint("mode IN ('back_to_running', 'prevention')", name="mode"),
+        CheckConstraint("(goal_km IS NULL) = (goal_day IS NULL)", name="goal"),
+    )
+
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    mode: Mapped[str] = mapped_column(String(RUNNING_MODE_LENGTH))
+    start_date: Mapped[date]
+    # The targets as the domain's record (with the method that gave them).
+    targets: Mapped[dict[str, Any]]
+    goal_km: Mapped[float | None]
+    goal_day: Mapped[date | None]
+    # Where the foot hurt and the warning signs already assessed, from the recovery
+    # plan's assessment: kept here so the plan stays the same if that plan is ended.
+    locations: Mapped[list[str]]
+    known_flags: Mapped[list[str]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class LimiterCounterRow(Base):
+    """How many attempts a key (a sign-in's address, an account, a registration's
+    address...) made in its current window. One row per key, updated in one statement
+    so that parallel attempts in several server processes count exactly; rows of an
+    ended window are deleted by ``LimiterRepository.forget_expired``."""
+
+    __tablename__ = "limiter_counters"
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts"),)
+
+    key: Mapped[str] = mapped_column(String(LIMITER_KEY_LENGTH), primary_key=True)
+    window_started_at: Mapped[datetime]
+    # Indexed: forgetting the counters of ended windows.
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int]
+
+
+class ApiTokenRow(Base):
+    """A runner's API token for scripts, known by the SHA-256 of the token (never the
+    token itself); revoked tokens are kept (with ``revoked_at``) so a list can show them."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    # Indexed: the runner's tokens, and deleting a runner cascades through it.
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_LENGTH))
+    token_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), unique=True)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class ClinicianNoteRow(Base):
+    """A clinician's or coach's word on a runner: a confirmed diagnosis, a running
+    restriction and a note. It stays in the runner's history after the share ends; the
+    author's name is kept with it, and survives the author's account (author_id NULL)."""
+
+    __tablename__ = "clinician_notes"
+    __table_args__ = (
+        CheckConstraint(
+            "restriction IN ('none', 'reduced', 'no_running')", name="restriction"
+        ),
+        Index("ix_clinician_notes_runner_id_recorded_at", "runner_id", "recorded_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="SET NULL"), index=True
+    )
+    author_name: Mapped[str] = mapped_column(String(RUNNER_NAME_LENGTH))
+    # A knowledge-base condition id, or NULL with ``condition_text`` for "other".
+    condition_id: Mapped[str | None] = mapped_column(String(TOP_CONDITION_LENGTH))
+    condition_text: Mapped[str] = mapped_column(Text)
+    restriction: Mapped[str] = mapped_column(String(16))
+    restrict_until: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]

@@ -4,7 +4,7 @@ Callers pass plain values in and get frozen dataclasses (``records``) back; no O
 or SQLAlchemy exception escapes. Every write runs in a single transaction. Each area has
 its repository, an attribute of the store: ``store.assessments``, ``store.journal``,
 ``store.plans``, ``store.exercises``, ``store.activities``, ``store.files``,
-``store.shoes`` and ``store.accounts``.
+``store.shoes``, ``store.accounts`` and ``store.running``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,16 @@ from __future__ import annotations
 from stridewell.storage.account_repo import AccountRepository
 from stridewell.storage.activity_repo import ActivityRepository
 from stridewell.storage.assessment_repo import AssessmentRepository
+from stridewell.storage.clinician_repo import ClinicianNoteRepository
 from stridewell.storage.core import StoreCore
 from stridewell.storage.exercise_repo import ExerciseRepository
 from stridewell.storage.import_files_repo import ImportFileRepository
 from stridewell.storage.journal_repo import JournalRepository
+from stridewell.storage.limiter_repo import LimiterRepository
 from stridewell.storage.plan_repo import PlanRepository
+from stridewell.storage.running_repo import RunningPlanRepository
 from stridewell.storage.shoe_repo import ShoeRepository
+from stridewell.storage.token_repo import TokenRepository
 
 
 class Store(StoreCore):
@@ -40,3 +44,7 @@ class Store(StoreCore):
         self.files = ImportFileRepository(self)
         self.shoes = ShoeRepository(self)
         self.accounts = AccountRepository(self)
+        self.limiter = LimiterRepository(self)
+        self.tokens = TokenRepository(self)
+        self.clinician = ClinicianNoteRepository(self)
+        self.running = RunningPlanRepository(self)
