@@ -7,7 +7,9 @@ day 8, from the way back to running. Runs fall on fixed days of each plan week a
 judged on the pain-monitoring model (Silbernagel 2007): pain during a run up to 5/10 is
 acceptable if the next morning is no worse than before it and morning pain is not
 creeping up week to week. The model is for tendon and soft-tissue pain: with a possible
-bone stress injury, running waits for a clinician. Days after `today` have no journal
+bone stress injury, running waits for a clinician. A clinician's word (`clinician`) wins
+over the report: the confirmed condition replaces the ranking, "no running until" keeps
+run days free of runs before that day, "reduced" caps each run. Days after `today` have no journal
 yet and are laid out as if every check passes; the plan is rebuilt as the journal grows.
 
 No clock, no I/O: the same report, start, journal and today always give the same plan.
@@ -25,7 +27,16 @@ from stridewell.journal.model import JournalEntry
 from stridewell.journal.trend import pain_trend
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.schema import Condition, KnowledgeBase
-from stridewell.plan.model import DayRule, DayStatus, Phase, Plan, PlanDay, Referral, Task
+from stridewell.plan.model import (
+    ClinicianDecision,
+    DayRule,
+    DayStatus,
+    Phase,
+    Plan,
+    PlanDay,
+    Referral,
+    Task,
+)
 from stridewell.plan.rules import PlanRules, load_plan_rules
 from stridewell.plan.signals import Outcome, Signals
 from stridewell.plan.tasks import TaskBook, avoided_exercises, main_region
@@ -47,15 +58,19 @@ def build_plan(
     locations: Sequence[Region] | None = None,
     kb: KnowledgeBase | None = None,
     rules: PlanRules | None = None,
+    clinician: ClinicianDecision | None = None,
 ) -> Plan:
     """The plan from `start` through `today` plus `horizon_days` days ahead.
 
     `locations` are the painful regions of the assessment behind the report (the report
     does not carry them); without them, the leading condition's main region stands in.
+    `clinician` is a clinician's confirmed diagnosis and running restriction, followed
+    instead of the report's ranking.
     """
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise InvalidInput(f"horizon_days must be 0 to {MAX_HORIZON_DAYS}", field="horizon_days")
-    return _Builder(report, start, entries, today, horizon_days, locations, kb, rules).build()
+    builder = _Builder(report, start, entries, today, horizon_days, locations, kb, rules)
+    return builder.follow(clinician).build()
 
 
 @dataclass
@@ -118,8 +133,37 @@ class _Builder:
             # Book a clinician, but self-care and the plan go on meanwhile.
             self.referral = self._referral("refer.book_soon", list(report.triage.reasons))
         self.bone = self._bone_stress()
+        self.clinician: ClinicianDecision | None = None
 
     # --- set-up -------------------------------------------------------------------------
+
+    def follow(self, clinician: ClinicianDecision | None) -> _Builder:
+        """Follow a clinician's confirmed condition (none known for "other") instead of
+        the report's ranking; the restriction is applied day by day."""
+        self.clinician = clinician
+        if clinician is None:
+            return self
+        conditions = {c.id: c for c in self.kb.conditions}
+        self.condition = conditions.get(clinician.condition_id or "")
+        avoid = avoided_exercises(self.rules, self.condition, self.locations)
+        self.tasks = TaskBook(self.rules, self.kb, self.report, self.condition, avoid)
+        self.bone = self._bone_stress()
+        return self
+
+    def _held_days(self) -> int:
+        """Days of the plan the clinician held running back: the time to get ready for
+        the pain-free test counts from the end of the hold."""
+        c = self.clinician
+        if c is None or c.restriction != "no_running" or c.until is None:
+            return 0
+        return max(0, (c.until - self.start).days)
+
+    def _no_running(self, day: date) -> bool:
+        c = self.clinician
+        return (
+            c is not None and c.restriction == "no_running" and c.until is not None
+            and day < c.until
+        )  # fmt: skip
 
     def _referral(self, rule_id: str, reasons: list[str]) -> Referral:
         """A referral that leaves self-care going (running may wait, the rest goes on)."""
@@ -174,6 +218,7 @@ class _Builder:
             kb_version=self.kb.version,
             rules_version=self.rules.version,
             trend=trend,
+            clinician=self.clinician,
         )
 
     def _rule(self, rule_id: str, detail: str = "") -> DayRule:
@@ -267,7 +312,9 @@ class _Builder:
             if found:
                 self._stop(rule_id, Level.soon, [found], [], day)
                 return
-        if n >= lim.not_ready_by_day and not passed:
+        if self._no_running(day):
+            return  # the clinician holds running back: not being ready is expected
+        if n - self._held_days() >= lim.not_ready_by_day and not passed:
             self._stop("refer.slow_recovery", Level.soon, [], [], day)
             return
         since = self.state.stepped_back_on
@@ -294,6 +341,13 @@ class _Builder:
 
     def _running_day(self, day: date, n: int) -> PlanDay:
         st = self.state
+        if self._no_running(day):
+            assert self.clinician is not None and self.clinician.until is not None
+            st.pending, st.current = None, None  # nothing ran, so nothing to judge
+            detail = f"no running before {self.clinician.until.isoformat()}"
+            st.not_ready = f"running was held back by your clinician until {self.clinician.until}"
+            rule = self._rule("clinician.no_running", detail)
+            return self._plan_day(day, n, Phase.mobilise, rule, self.tasks.mobilise(n))
         if st.pause_until is not None:
             if day < st.pause_until:
                 assert st.pause_rule is not None
@@ -383,6 +437,13 @@ class _Builder:
             minutes = reference * self.lim.single_run_cap_pct // 100
             rule = self._rule(
                 "load.single_run_cap", f"longest run of the last 30 days: {reference} min"
+            )
+        if self.clinician is not None and self.clinician.restriction == "reduced":
+            planned = minutes
+            minutes = max(1, planned * self.lim.reduced_running_pct // 100)
+            rule = self._rule(
+                "clinician.reduced_running",
+                f"{minutes} min instead of {planned} min ({self.lim.reduced_running_pct} %)",
             )
         st.pending = (day, st.step, minutes)
         st.scheduled[day] = minutes

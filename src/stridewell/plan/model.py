@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -119,6 +120,21 @@ class Referral(BaseModel):
     sources: list[str] = Field(min_length=1)
 
 
+class ClinicianDecision(BaseModel):
+    """A clinician's word the plan follows instead of the questionnaire's ranking: the
+    confirmed condition (None for a diagnosis outside the knowledge base, named in
+    `condition_text`) and a running restriction."""
+
+    model_config = _FROZEN
+
+    condition_id: str | None
+    condition_text: str = ""
+    restriction: Literal["none", "reduced", "no_running"] = "none"
+    until: date | None = Field(default=None, description="no running before this day")
+    recorded_on: date
+    author: str = Field(min_length=1)
+
+
 class Plan(BaseModel):
     """A recovery plan as of `today`: the days so far (as the journal shaped them) and
     the days ahead (as they will be if every check passes)."""
@@ -135,6 +151,9 @@ class Plan(BaseModel):
     kb_version: str
     rules_version: str = Field(description="version of the plan rules (plan.yaml)")
     trend: Trend
+    clinician: ClinicianDecision | None = Field(
+        default=None, description="the clinician's diagnosis and restriction it follows"
+    )
 
     def day_of(self, when: date) -> PlanDay | None:
         """The plan day for a date, if the plan covers it."""

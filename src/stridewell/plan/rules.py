@@ -52,6 +52,8 @@ RULE_IDS = frozenset(
         "refer.rest_pain",
         "refer.slow_recovery",
         "refer.repeated_setbacks",
+        "clinician.no_running",
+        "clinician.reduced_running",
     }
 )
 TASK_GROUPS = (
@@ -119,6 +121,8 @@ class Limits(_Strict):
     rest_pain_from_day: int = Field(ge=1)
     rest_pain_min: int = Field(ge=1, le=10)
     rest_pain_days: int = Field(ge=1)
+    # A clinician's "reduced running": each run at most this share of the planned time.
+    reduced_running_pct: int = Field(default=50, ge=10, le=90)
 
     @model_validator(mode="after")
     def _consistent(self) -> Limits:
