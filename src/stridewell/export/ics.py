@@ -1,4 +1,5 @@
-"""iCalendar export of a recovery plan: one all-day event per plan day.
+"""iCalendar export of a plan (the recovery plan, the running plan): one all-day event per
+plan day.
 
 Built with the maintained `icalendar` library. Event UIDs are stable (plan id + date), so
 importing an updated plan again updates the days in a calendar app instead of adding
@@ -13,7 +14,10 @@ from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-PRODUCT_ID = "-//Stridewell//Recovery plan//EN"
+
+def product_id(product: str) -> str:
+    """The calendar's PRODID (RFC 5545 3.7.3): who made it, and which of its calendars."""
+    return f"-//Stridewell//{product}//EN"
 
 
 @dataclass(frozen=True)
@@ -24,13 +28,19 @@ class CalendarDay:
 
 
 def plan_calendar(
-    plan_id: str, days: Iterable[CalendarDay], *, stamp: datetime, name: str = "Stridewell plan"
+    plan_id: str,
+    days: Iterable[CalendarDay],
+    *,
+    stamp: datetime,
+    name: str = "Stridewell plan",
+    product: str | None = None,
 ) -> bytes:
-    """The plan as an RFC 5545 calendar (bytes, CRLF line endings)."""
+    """The plan as an RFC 5545 calendar (bytes, CRLF line endings), named `name`; its
+    product id names `product` (the calendar's name unless given)."""
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
     calendar = Calendar()
-    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("prodid", product_id(product or name))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
