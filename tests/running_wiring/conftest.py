@@ -5,6 +5,7 @@ tests/storage, whose conftest is not importable), and a runner back from a recov
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -16,6 +17,10 @@ from sqlalchemy.pool import NullPool
 
 from stridewell.storage.config import normalise_database_url
 from stridewell.storage.repository import Store
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -10,8 +10,11 @@ from datetime import date
 from stridewell.service.accounts import AccountService
 from stridewell.service.assessments import AssessmentService
 from stridewell.service.backend import Backend, Clock, local_day
+from stridewell.service.clinician import ClinicianService
+from stridewell.service.handover import HandoverService
 from stridewell.service.journal import JournalService
 from stridewell.service.plans import PlanService
+from stridewell.service.running import RunningService
 from stridewell.service.sharing import SharingService
 from stridewell.service.shoes import ShoeService
 from stridewell.service.training import TrainingService
@@ -30,6 +33,9 @@ class RunnerServices:
     shoes: ShoeService
     account: AccountService
     sharing: SharingService
+    running: RunningService
+    handover: HandoverService
+    clinician: ClinicianService
 
     @classmethod
     def build(
@@ -50,8 +56,24 @@ class RunnerServices:
             shoes=shoes,
         )
         sharing = SharingService(backend, runner_id, open_runner=open_runner)
+        running = RunningService(
+            backend, runner_id, plans=plans, journal=journal, assessments=assessments
+        )
         return cls(
-            runner_id, backend.clock, assessments, journal, plans, training, shoes, account, sharing
+            runner_id,
+            backend.clock,
+            assessments,
+            journal,
+            plans,
+            training,
+            shoes,
+            account,
+            sharing,
+            running,
+            HandoverService(
+                backend, runner_id, assessments=assessments, journal=journal, plans=plans
+            ),
+            ClinicianService(backend, runner_id, open_runner=open_runner),
         )
 
     def today(self) -> date:

@@ -1,0 +1,305 @@
+"""The running plan of one runner: back to their usual running after the recovery plan, or
+towards a goal for a runner without pain.
+
+What is stored is how the plan started (mode, first day, targets, goal); the weeks are
+rebuilt each time from the journal, the imported runs and the shoes (`running/`), so a
+check-in or an imported run moves the plan on, holds it or steps it back at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from stridewell.errors import Conflict, InvalidInput, NotFound
+from stridewell.service.assessments import AssessmentService
+from stridewell.service.backend import Backend
+from stridewell.service.journal import JournalService
+from stridewell.service.plans import PlanService
+from stridewell.service.training import local_tz, run_log
+
+if TYPE_CHECKING:
+    from stridewell.running import DoneRun, Goal, RunningPlan, Targets
+    from stridewell.shoes.model import Shoe
+    from stridewell.storage.running_repo import StoredRunningPlan
+
+NO_RUNNING_PLAN = "no running plan yet: start one with `stridewell run-plan --start`"
+NOT_FINISHED = (
+    "your recovery plan has not finished yet: the running plan starts once you have run "
+    "30 minutes without stopping, with the pain settled by the next morning"
+)
+NEED_TARGETS = (
+    "there are too few runs from before the pain to work out your usual week: type it in "
+    "(weekly distance, runs a week and the long run)"
+)
+# How far back the journal and the imported runs are read: the recovery plan's journal
+# before the first day, and the 30 days the single-run rule looks back on.
+LOOKBACK_DAYS = 70
+
+
+class TargetsInput(BaseModel):
+    """The runner's usual week, typed in: what the plan builds back up to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weekly_km: float = Field(gt=0, le=300, description="usual distance a week, km")
+    runs_per_week: int = Field(ge=1, le=7)
+    long_run_km: float = Field(gt=0, le=100, description="usual long run, km")
+    usual_runs_per_week: int = Field(default=0, ge=0, le=6, description="harder runs a week")
+    long_run_weekday: int | None = Field(default=None, ge=0, le=6, description="0 = Monday")
+
+
+class GoalInput(BaseModel):
+    """A distance to run on a day (prevention mode)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    km: float = Field(gt=0, le=100)
+    day: date
+
+
+def _invalid(exc: ValidationError, prefix: str) -> InvalidInput:
+    from stridewell.validation import describe_validation_error
+
+    field, message = describe_validation_error(exc)
+    return InvalidInput(f"{prefix}{field}: {message}", field=field)
+
+
+class RunningService:
+    """One runner's running plan."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        runner_id: str,
+        *,
+        plans: PlanService,
+        journal: JournalService,
+        assessments: AssessmentService,
+    ) -> None:
+        self._backend = backend
+        self.runner_id = runner_id
+        self._plans = plans
+        self._journal = journal
+        self._assessments = assessments
+
+    # -- where the runner is --------------------------------------------------------------
+
+    def recovery_finished(self) -> date | None:
+        """The day after the active recovery plan has done its job (its first day of 30
+        minutes of continuous running), or None while it has not (or there is none)."""
+        from stridewell.running import start_after_recovery
+
+        recovery = self._plans.current()
+        return None if recovery is None else start_after_recovery(recovery)
+
+    def suggested_targets(self) -> Targets | None:
+        """The runner's usual week from their imported runs before the pain, with the
+        method stated; None when there are too few runs to tell."""
+        from stridewell.running import NotEnoughHistory, targets_from_history
+
+        try:
+            return targets_from_history(self._imported_runs(), self._onset())
+        except NotEnoughHistory:
+            return None
+
+    # -- starting and changing ------------------------------------------------------------
+
+    def start(
+        self, targets: TargetsInput | None = None, goal: GoalInput | None = None
+    ) -> RunningPlan:
+        """Start (or start again) the running plan.
+
+        After a recovery plan that has done its job, the plan starts the day after it
+        (back-to-running mode, pain-gated); a runner without a recovery plan starts today
+        (prevention mode). Targets are the ones typed in, else the runner's usual week
+        from their imported history."""
+        from stridewell.running import Mode
+
+        today = self._backend.today()
+        recovery = self._plans.current()
+        if recovery is not None:
+            finished = self.recovery_finished()
+            if finished is None:
+                raise Conflict(NOT_FINISHED)
+            mode, first_day = Mode.back_to_running, finished
+        else:
+            mode, first_day = Mode.prevention, today
+        if goal is not None and goal.day <= today:
+            raise InvalidInput("the goal day must be after today", field="goal.day")
+        chosen = self._typed(targets) if targets is not None else self.suggested_targets()
+        if chosen is None:
+            raise InvalidInput(NEED_TARGETS, field="targets")
+        locations, flags = self._assessed() if recovery is not None else ([], [])
+        backend, runner_id = self._backend, self.runner_id
+        backend.run(
+            lambda store: store.running.save_running_plan(
+                runner_id,
+                mode=mode.value,
+                start_date=first_day,
+                targets=chosen.model_dump(mode="json"),
+                goal_km=None if goal is None else goal.km,
+                goal_day=None if goal is None else goal.day,
+                locations=locations,
+                known_flags=flags,
+                now=backend.clock(),
+            )
+        )
+        return self.require()
+
+    def change_targets(self, targets: TargetsInput) -> RunningPlan:
+        """Change the targets the plan builds up to; the weeks follow at once."""
+        chosen = self._typed(targets)
+        backend, runner_id = self._backend, self.runner_id
+        changed = backend.run(
+            lambda store: store.running.update_targets(
+                runner_id, chosen.model_dump(mode="json"), now=backend.clock()
+            )
+        )
+        if changed is None:
+            raise NotFound(NO_RUNNING_PLAN)
+        return self.require()
+
+    # -- the plan -------------------------------------------------------------------------
+
+    def current(self, *, today: date | None = None) -> RunningPlan | None:
+        """The plan as of today, rebuilt from the journal, imported runs and shoes."""
+        stored = self._stored()
+        return None if stored is None else self._build(stored, today or self._backend.today())
+
+    def require(self, *, today: date | None = None) -> RunningPlan:
+        plan = self.current(today=today)
+        if plan is None:
+            raise NotFound(NO_RUNNING_PLAN)
+        return plan
+
+    def ics(self) -> bytes:
+        """The plan as an iCalendar file: one all-day event per day with something on."""
+        from stridewell.running import running_calendar
+
+        plan = self.require()
+        plan_id = hashlib.sha256(self.runner_id.encode()).hexdigest()[:12]
+        return running_calendar(plan, f"{plan_id}-{plan.start:%Y%m%d}", stamp=self._backend.clock())
+
+    def workout_fit(self, day: date) -> bytes:
+        """The FIT workout file of the run planned on `day` (walk-run steps included)."""
+        from stridewell.running import workout_file
+
+        plan_day = self.require().day_of(day)
+        if plan_day is None or plan_day.run is None:
+            raise NotFound(f"no run planned on {day.isoformat()}")
+        return workout_file(plan_day, created=self._backend.clock())
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _stored(self) -> StoredRunningPlan | None:
+        runner_id = self.runner_id
+        return self._backend.run(lambda store: store.running.running_plan(runner_id))
+
+    def _typed(self, targets: TargetsInput) -> Targets:
+        from stridewell.running import typed_targets
+
+        try:
+            return typed_targets(
+                targets.runs_per_week,
+                targets.weekly_km,
+                targets.long_run_km,
+                usual_runs_per_week=targets.usual_runs_per_week,
+                long_run_weekday=targets.long_run_weekday,
+            )
+        except ValidationError as exc:
+            raise _invalid(exc, "targets.") from exc
+
+    def _build(self, stored: StoredRunningPlan, today: date) -> RunningPlan:
+        from stridewell.contract import Region
+        from stridewell.running import Goal, Mode, Targets, build_running_plan
+
+        since = stored.start_date - timedelta(days=LOOKBACK_DAYS)
+        entries = [s.entry for s in self._journal.entries(since=since)]
+        goal: Goal | None = None
+        if stored.goal_km is not None and stored.goal_day is not None:
+            goal = Goal(km=stored.goal_km, day=stored.goal_day)
+        shoes, shoe_km = self._shoes()
+        locations = [Region(r) for r in stored.locations if r in Region.__members__]
+        return build_running_plan(
+            stored.start_date,
+            today,
+            Targets.model_validate(stored.targets),
+            self._imported_runs(since=since),
+            entries,
+            mode=Mode(stored.mode),
+            goal=goal,
+            shoes=shoes,
+            shoe_km=shoe_km,
+            locations=locations or (Region.arch,),
+            known_flags=stored.known_flags,
+        )
+
+    def _imported_runs(self, *, since: date | None = None) -> list[DoneRun]:
+        """Imported runs with a distance, on their local day."""
+        from datetime import datetime, time
+
+        from stridewell.running import DoneRun
+
+        tz = local_tz()
+        first = None if since is None else datetime.combine(since, time.min, tzinfo=tz)
+        backend, runner_id = self._backend, self.runner_id
+        rows = backend.run(
+            lambda store: store.activities.list_activities(
+                runner_id, since=first, until=None, sport="running", limit=None, offset=0
+            )
+        )
+        return sorted(
+            (
+                DoneRun(
+                    day=a.start_time.astimezone(tz).date(),
+                    km=round(a.distance_m / 1000.0, 3),
+                    minutes=min(round(a.moving_time_s / 60.0, 1), 3000.0),
+                    shoe_id=a.shoe_id,
+                )
+                for a in rows
+                if 0 < a.distance_m <= 500_000
+            ),
+            key=lambda r: r.day,
+        )
+
+    def _shoes(self) -> tuple[list[Shoe], dict[str, float]]:
+        """The runner's pairs and the kilometres on each, for the rotation advice."""
+        runner_id = self.runner_id
+        if not self._backend.run(lambda store: store.shoes.list_shoes(runner_id)):
+            return [], {}  # and no NumPy import for runners without shoes
+        from stridewell.shoes.mileage import mileage
+
+        log, shoes = run_log(self._backend, runner_id)
+        return shoes, dict(mileage(shoes, log).km)
+
+    def _onset(self) -> date:
+        """When the pain started: the assessment's duration before it was made, else the
+        recovery plan's first day; today for a runner without a recovery plan."""
+        recovery = self._plans.current()
+        if recovery is None:
+            return self._backend.today()
+        assessment_id = self._plans.assessment_id()
+        if assessment_id is not None:
+            record = self._assessments.get(assessment_id)
+            days = record.assessment.get("duration_days")
+            if isinstance(days, int) and days >= 0:
+                return record.created_at.astimezone().date() - timedelta(days=days)
+        return recovery.start
+
+    def _assessed(self) -> tuple[list[str], list[str]]:
+        """Where it hurt, and the warning signs already known, from the recovery plan's
+        assessment (so they do not end the running plan as if new)."""
+        assessment_id = self._plans.assessment_id()
+        if assessment_id is None:
+            return [], []
+        record = self._assessments.get(assessment_id)
+        regions = record.assessment.get("locations", [])
+        locations = [str(r) for r in regions] if isinstance(regions, list) else []
+        hits = record.report.get("red_flags", [])
+        if not isinstance(hits, list):
+            return locations, []
+        return locations, [str(h["id"]) for h in hits if isinstance(h, dict) and "id" in h]
