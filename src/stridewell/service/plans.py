@@ -102,7 +102,12 @@ class PlanService:
             if record is not None:
                 regions = record.assessment.get("locations", [])
                 locations = [Region(r) for r in regions] if isinstance(regions, list) else None
-        return build_plan(report, stored.start_date, entries, today, locations=locations)
+        from stridewell.service.clinician import latest_decision
+
+        clinician = latest_decision(self._backend, self.runner_id)
+        return build_plan(
+            report, stored.start_date, entries, today, locations=locations, clinician=clinician
+        )
 
     def refresh(self) -> Plan | None:
         """Rebuild the active plan and store its days (called after every journal change)."""

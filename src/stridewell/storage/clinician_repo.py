@@ -1,0 +1,127 @@
+"""Clinicians' and coaches' word on a runner: confirmed diagnosis, restriction, note.
+
+Written by an author the runner shares with (the service checks the share); kept in
+the runner's history with the author's name after the share is withdrawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, cast
+from uuid import uuid4
+
+from sqlalchemy import select
+
+from stridewell.storage.checks import (
+    require_aware,
+    require_max_length,
+    require_optional_date,
+    require_text,
+)
+from stridewell.storage.core import Repository, ensure_runner_exists
+from stridewell.storage.limits import ID_LENGTH, RUNNER_NAME_LENGTH, TOP_CONDITION_LENGTH
+from stridewell.storage.models import ClinicianNoteRow
+
+Restriction = Literal["none", "reduced", "no_running"]
+RESTRICTIONS: tuple[Restriction, ...] = ("none", "reduced", "no_running")
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianNoteToStore:
+    """What an author records; ``condition_id`` None means "other", said in
+    ``condition_text``. ``restrict_until`` is set for "no_running" only."""
+
+    author_id: str
+    author_name: str
+    condition_id: str | None
+    condition_text: str
+    restriction: Restriction
+    restrict_until: date | None
+    note: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClinicianNote:
+    id: str
+    runner_id: str
+    author_id: str | None  # None once the author's account is deleted; the name stays
+    author_name: str
+    condition_id: str | None
+    condition_text: str
+    restriction: Restriction
+    restrict_until: date | None
+    note: str
+    recorded_at: datetime
+
+
+class ClinicianNoteRepository(Repository):
+    """Clinician notes (``Store.clinician``)."""
+
+    def add_note(self, runner_id: str, note: ClinicianNoteToStore) -> StoredClinicianNote:
+        """Store a note on the runner; ``UnknownRunner`` if the runner does not exist."""
+        if note.restriction not in RESTRICTIONS:
+            raise ValueError(f"restriction must be one of {RESTRICTIONS}")
+        if (note.restriction == "no_running") != (note.restrict_until is not None):
+            raise ValueError("restrict_until goes with 'no_running', and only with it")
+        if note.condition_id is not None:
+            require_max_length(note.condition_id, TOP_CONDITION_LENGTH, "condition_id")
+        record = StoredClinicianNote(
+            id=uuid4().hex,
+            runner_id=runner_id,
+            author_id=require_max_length(note.author_id, ID_LENGTH, "author_id"),
+            author_name=require_max_length(note.author_name, RUNNER_NAME_LENGTH, "author_name"),
+            condition_id=note.condition_id,
+            condition_text=require_text(note.condition_text, "condition_text"),
+            restriction=note.restriction,
+            restrict_until=require_optional_date(note.restrict_until, "restrict_until"),
+            note=require_text(note.note, "note"),
+            recorded_at=require_aware(note.recorded_at, "recorded_at"),
+        )
+        with self._write_session() as session:
+            ensure_runner_exists(session, runner_id)
+            session.add(
+                ClinicianNoteRow(
+                    id=record.id,
+                    runner_id=record.runner_id,
+                    author_id=record.author_id,
+                    author_name=record.author_name,
+                    condition_id=record.condition_id,
+                    condition_text=record.condition_text,
+                    restriction=record.restriction,
+                    restrict_until=record.restrict_until,
+                    note=record.note,
+                    recorded_at=record.recorded_at,
+                )
+            )
+        return record
+
+    def list_notes(self, runner_id: str) -> list[StoredClinicianNote]:
+        """The runner's notes, newest first."""
+        query = (
+            select(ClinicianNoteRow)
+            .where(ClinicianNoteRow.runner_id == runner_id)
+            .order_by(ClinicianNoteRow.recorded_at.desc(), ClinicianNoteRow.id.desc())
+        )
+        with self._read_session() as session:
+            return [_to_record(row) for row in session.scalars(query)]
+
+    def latest_note(self, runner_id: str) -> StoredClinicianNote | None:
+        notes = self.list_notes(runner_id)
+        return notes[0] if notes else None
+
+
+def _to_record(row: ClinicianNoteRow) -> StoredClinicianNote:
+    return StoredClinicianNote(
+        id=row.id,
+        runner_id=row.runner_id,
+        author_id=row.author_id,
+        author_name=row.author_name,
+        condition_id=row.condition_id,
+        condition_text=row.condition_text,
+        restriction=cast(Restriction, row.restriction),
+        restrict_until=row.restrict_until,
+        note=row.note,
+        recorded_at=row.recorded_at,
+    )
