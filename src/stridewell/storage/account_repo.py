@@ -33,6 +33,7 @@ from stridewell.storage.models import (
     ShareRow,
 )
 from stridewell.storage.records import ACCOUNT_ROLES, ROLE_COACH, StoredAccount, StoredShare
+from stridewell.text import normal_email
 
 # Lower-case hex SHA-256 only: "AB.." and "ab.." would be two hashes of one token, and
 # anything else (a raw token, say) must not be stored by mistake.
@@ -58,7 +59,7 @@ class AccountRepository(Repository):
     ) -> StoredAccount:
         """A new runner called ``name`` with a login, in one transaction.
 
-        ``email`` is stored stripped and lower-cased; ``role`` is one of
+        ``email`` is stored in ``text.normal_email``'s form; ``role`` is one of
         ``ACCOUNT_ROLES``. Raises ``EmailTaken`` if an account has that email (in any
         case, also when two sign-ups race), TypeError/ValueError for unstorable values.
         """
@@ -105,8 +106,8 @@ class AccountRepository(Repository):
         return record
 
     def account_by_email(self, email: str) -> StoredAccount | None:
-        """The account with this email (in any case, surrounding spaces ignored)."""
-        query = _ACCOUNTS.where(AccountRow.email == require_text(email, "email").strip().lower())
+        """The account with this email (compared in ``text.normal_email``'s one form)."""
+        query = _ACCOUNTS.where(AccountRow.email == normal_email(require_text(email, "email")))
         with self._read_session() as session:
             return _to_account(session.execute(query).one_or_none())
 
@@ -338,7 +339,7 @@ def _to_account(found: Row[AccountRow, str] | None) -> StoredAccount | None:
 
 def _normal_email(email: str) -> str:
     # The messages leave the address out: it is personal data, and errors get logged.
-    normal = require_text(email, "email").strip().lower()
+    normal = normal_email(require_text(email, "email"))
     if not normal:
         raise ValueError("email must not be empty")
     if len(normal) > EMAIL_LENGTH:

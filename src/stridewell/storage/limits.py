@@ -23,3 +23,5 @@ SHOE_NICKNAME_LENGTH = 80
 DIGEST_LENGTH = 64  # hex SHA-256
 EMAIL_LENGTH = 254  # the longest address SMTP can carry
 ROLE_LENGTH = 16
+LIMITER_KEY_LENGTH = 200  # "kind:" and a hash or an address
+TOKEN_NAME_LENGTH = 80
