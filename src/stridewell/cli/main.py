@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell import __version__
-from stridewell.cli import recovery, run_plan, training
+from stridewell.cli import handover, recovery, run_plan, training
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner, open_stridewell
 
@@ -199,6 +199,7 @@ def version() -> None:
 recovery.register(app)
 training.register(app)
 run_plan.register(app)
+handover.register(app)
 
 
 def run() -> None:
