@@ -22,6 +22,7 @@ from stridewell.errors import StridewellError, http_status_for
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
 from stridewell.web.api_recovery import router as recovery_router
+from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
 from stridewell.web.auth import LoginLimiter, auth_middleware
 from stridewell.web.csrf import csrf_cookie_middleware
@@ -54,6 +55,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
+    app.include_router(running_router)
     app.include_router(training_router)
     _install_error_handlers(app)
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
@@ -67,9 +69,17 @@ def create_app(
     from stridewell.web.pages_account import router as account_pages
     from stridewell.web.pages_assess import router as assess_pages
     from stridewell.web.pages_recovery import router as recovery_pages
+    from stridewell.web.pages_running import router as running_pages
     from stridewell.web.pages_training import router as training_pages
 
-    for router in (pages_router, assess_pages, recovery_pages, training_pages, account_pages):
+    for router in (
+        pages_router,
+        assess_pages,
+        recovery_pages,
+        running_pages,
+        training_pages,
+        account_pages,
+    ):
         app.include_router(router)
     return app
 

@@ -12,6 +12,7 @@ from stridewell.service.training import TrainingService
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner, app_service
 from stridewell.web.pages import render, see_other
+from stridewell.web.pages_running import running_summary
 from stridewell.web.svg_charts import pain_chart_svg
 
 router = APIRouter(include_in_schema=False)
@@ -48,6 +49,7 @@ def today_page(request: Request, runner: Runner, day: date | None = None) -> Res
             "moments": MOMENTS,
             "logged": logged,
             "earliest": today - timedelta(days=JOURNAL_DAYS),
+            "running": running_summary(runner),
         },
     )
 
