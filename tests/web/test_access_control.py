@@ -81,6 +81,15 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/shoes"): "own",
     ("PATCH", "/api/v1/shoes/{shoe_id}"): "own",
     ("POST", "/api/v1/shoes/{shoe_id}/retire"): "own",
+    ("GET", "/running"): "own",
+    ("POST", "/running/start"): "own",
+    ("POST", "/running/targets"): "own",
+    ("GET", "/api/v1/running-plan"): "own",
+    ("GET", "/api/v1/running-plan/status"): "own",
+    ("POST", "/api/v1/running-plan"): "own",
+    ("PUT", "/api/v1/running-plan/targets"): "own",
+    ("GET", "/api/v1/running-plan.ics"): "own",
+    ("GET", "/api/v1/running-plan/workouts/{day}.fit"): "own",
     ("GET", "/openapi.json"): "docs",
     ("GET", "/docs"): "docs",
     ("GET", "/docs/oauth2-redirect"): "docs",
@@ -142,6 +151,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "share_id": gone_share.id,
         "token": "not-a-real-invite-token",
         "bob": bob.runner_id,
+        "day": service.today().isoformat(),
     }
     yield World(app, service, clients, ids)
     for client in clients.values():
@@ -261,7 +271,7 @@ def test_no_runner_service_method_takes_a_runner_id() -> None:
     from stridewell.service import RunnerServices
 
     areas = [f.type for f in fields(RunnerServices) if f.name not in ("runner_id", "clock")]
-    assert len(areas) == 7
+    assert len(areas) == 8  # with running
     for area in areas:
         cls = getattr(__import__("stridewell.service.runner", fromlist=[area]), area)
         for name, method in inspect.getmembers(cls, inspect.isfunction):
