@@ -90,6 +90,14 @@ ROUTES: dict[tuple[str, str], str] = {
     ("PUT", "/api/v1/running-plan/targets"): "own",
     ("GET", "/api/v1/running-plan.ics"): "own",
     ("GET", "/api/v1/running-plan/workouts/{day}.fit"): "own",
+    ("GET", "/assessments/{assessment_id}/handover"): "own",
+    ("GET", "/coach/runners/{runner_id}/handover.pdf"): "coach",
+    ("GET", "/coach/runners/{runner_id}/clinician"): "coach",
+    ("POST", "/coach/runners/{runner_id}/clinician"): "coach",
+    ("GET", "/api/v1/assessments/{assessment_id}/handover.pdf"): "own",
+    ("GET", "/api/v1/assessments/{assessment_id}/handover.fhir.json"): "own",
+    ("GET", "/api/v1/clinician-notes"): "own",
+    ("POST", "/api/v1/coach/runners/{runner_id}/clinician-notes"): "coach",
     ("GET", "/openapi.json"): "docs",
     ("GET", "/docs"): "docs",
     ("GET", "/docs/oauth2-redirect"): "docs",
@@ -271,7 +279,7 @@ def test_no_runner_service_method_takes_a_runner_id() -> None:
     from stridewell.service import RunnerServices
 
     areas = [f.type for f in fields(RunnerServices) if f.name not in ("runner_id", "clock")]
-    assert len(areas) == 8  # with running
+    assert len(areas) == 10  # with running, handover and clinician
     for area in areas:
         cls = getattr(__import__("stridewell.service.runner", fromlist=[area]), area)
         for name, method in inspect.getmembers(cls, inspect.isfunction):

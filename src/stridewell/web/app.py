@@ -21,6 +21,7 @@ from stridewell import __version__
 from stridewell.errors import StridewellError, http_status_for
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
+from stridewell.web.api_handover import router as handover_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
@@ -57,6 +58,7 @@ def create_app(
     app.include_router(recovery_router)
     app.include_router(running_router)
     app.include_router(training_router)
+    app.include_router(handover_router)
     _install_error_handlers(app)
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
     app.middleware("http")(auth_middleware)
@@ -68,6 +70,8 @@ def create_app(
     from stridewell.web.pages import router as pages_router
     from stridewell.web.pages_account import router as account_pages
     from stridewell.web.pages_assess import router as assess_pages
+    from stridewell.web.pages_handover import clinician_word
+    from stridewell.web.pages_handover import router as handover_pages
     from stridewell.web.pages_recovery import router as recovery_pages
     from stridewell.web.pages_running import router as running_pages
     from stridewell.web.pages_training import router as training_pages
@@ -79,8 +83,10 @@ def create_app(
         running_pages,
         training_pages,
         account_pages,
+        handover_pages,
     ):
         app.include_router(router)
+    app.state.templates.env.globals["clinician_word"] = clinician_word
     return app
 
 
