@@ -149,3 +149,17 @@ def test_the_calendar_and_the_watch_workout_download(
         kinds = [f.name for f in r if isinstance(f, fitdecode.FitDataMessage)]
     assert kinds.count("workout_step") == 3 and "workout" in kinds
     assert client.get(f"/api/v1/running-plan/workouts/{TODAY.isoformat()}.fit").status_code == 404
+
+
+def test_a_runner_without_pain_starts_from_the_form_with_a_goal(
+    client: TestClient, service: Stridewell
+) -> None:
+    page = client.get("/running").text
+    assert "Start my running plan" in page and 'name="goal_km"' in page
+    half = _form(client, "/running/start", {**USUAL, "goal_km": 10})
+    assert half.status_code == 422
+    goal_day = (TODAY + timedelta(days=120)).isoformat()
+    started = _form(client, "/running/start", {**USUAL, "goal_km": 10, "goal_date": goal_day})
+    assert started.status_code == 303
+    page = client.get("/running").text
+    assert "Your goal:" in page and "Week 1 (this week)" in page

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from stridewell.errors import InvalidInput
-from stridewell.running import RunningPlan, Targets, Week
+from stridewell.running import RunningPlan, Targets, Week, start_after_recovery
 from stridewell.service import RunnerServices
 from stridewell.service.running import GoalInput, TargetsInput
 from stridewell.web.csrf import require_csrf
@@ -37,10 +37,13 @@ def running_summary(runner: RunnerServices) -> RunningSummary:
     week = None
     if plan is not None:
         week = plan.week_of(plan.today) or (plan.weeks[0] if plan.weeks else None)
-    recovery_active = runner.plans.current() is not None
-    finished = runner.running.recovery_finished() if recovery_active else None
-    suggested = runner.running.suggested_targets() if plan is None else None
-    return RunningSummary(plan, week, recovery_active, finished, suggested)
+    recovery = runner.plans.current()
+    finished = start_after_recovery(recovery) if recovery is not None else None
+    # Worked out from the runs before the pain only when the plan can start (the
+    # recovery plan has done its job, or there is none): not on every day of recovery.
+    ready = plan is None and (recovery is None or finished is not None)
+    suggested = runner.running.suggested_targets() if ready else None
+    return RunningSummary(plan, week, recovery is not None, finished, suggested)
 
 
 @router.get("/running", response_class=HTMLResponse)
