@@ -438,6 +438,9 @@ class _Builder:
             rule = self._rule(
                 "load.single_run_cap", f"longest run of the last 30 days: {reference} min"
             )
+        # The plan's own minutes are the reference for the single-run cap: a reduction
+        # applied to its own output would shrink every run after the first.
+        st.scheduled[day] = minutes
         if self.clinician is not None and self.clinician.restriction == "reduced":
             planned = minutes
             minutes = max(1, planned * self.lim.reduced_running_pct // 100)
@@ -446,7 +449,6 @@ class _Builder:
                 f"{minutes} min instead of {planned} min ({self.lim.reduced_running_pct} %)",
             )
         st.pending = (day, st.step, minutes)
-        st.scheduled[day] = minutes
         st.current, st.pause_rule, st.stepped_back_on = step.phase, None, None
         rule = rule or self._rule("progress.pain_settled")
         return self._plan_day(day, n, step.phase, rule, self.tasks.run_day(step, minutes))
