@@ -16,18 +16,18 @@ CONTRACT_MINOR = 1
 class Level(StrEnum):
     """Triage levels of the contract, from most to least urgent."""
 
+    rank: int  # higher is more urgent, self_care is 0 (set on each member below)
+
     emergency = "emergency"
     urgent = "urgent"
     soon = "soon"
     self_care = "self_care"
 
-    @property
-    def rank(self) -> int:
-        """Higher is more urgent; self_care is 0."""
-        return _LEVEL_RANK[self]
-
 
 _LEVEL_RANK = {Level.self_care: 0, Level.soon: 1, Level.urgent: 2, Level.emergency: 3}
+# A plain attribute, not a property: the engine compares ranks many times per report.
+for _level, _rank in _LEVEL_RANK.items():
+    _level.rank = _rank
 LEVELS_BY_RANK = sorted(Level, key=lambda lvl: lvl.rank)
 
 

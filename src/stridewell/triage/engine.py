@@ -202,26 +202,38 @@ class _Assessor:
         return care
 
     def _prevention(self) -> list[AdviceItem]:
+        # Which prevention advice applies, and why, depends only on the facts its rules
+        # read: worked out once per combination of those facts and reused.
+        ck = self.ck
+        key = ("prevention", *map(self.facts.get, ck.prevention_reads))
+        found: tuple[tuple[AdviceItem, ...], tuple[str, ...], tuple[str, ...]] | None
+        found = ck.explained.get(key)
+        if found is None:
+            found = self._work_out_prevention()
+            if len(ck.explained) < EXPLAINED_CACHE_SIZE:
+                ck.explained[key] = found
+        items, rules, cited = found
+        self.rules += rules
+        self.cited.update(dict.fromkeys(cited))
+        return list(items)
+
+    def _work_out_prevention(
+        self,
+    ) -> tuple[tuple[AdviceItem, ...], tuple[str, ...], tuple[str, ...]]:
         items = []
+        rules = []
+        cited: dict[str, None] = {}
         facts = self.facts
         present = frozenset(facts)
-        explained = self.ck.explained
-        for prevention, holds, needs, reads in self.ck.prevention:
+        for prevention, holds, needs, _reads in self.ck.prevention:
             if holds is not None and not (needs <= present and holds(facts)):
                 continue
-            self.rules.append(_PREVENTION_RULE[prevention.id])
-            # The explanation depends only on the facts the rule reads.
-            key = (prevention.id, *map(facts.get, reads))
-            item = explained.get(key)
-            if item is None:
-                rule = prevention.rule
-                because = "; ".join(evidence(rule, facts)) if rule is not None else ""
-                item = self.ck.advice_item("prevention", prevention.id, because)
-                if len(explained) < EXPLAINED_CACHE_SIZE:
-                    explained[key] = item
-            items.append(item)
-            self.cited.update(dict.fromkeys(prevention.sources))
-        return items
+            rules.append(_PREVENTION_RULE[prevention.id])
+            rule = prevention.rule
+            because = "; ".join(evidence(rule, facts)) if rule is not None else ""
+            items.append(self.ck.advice_item("prevention", prevention.id, because))
+            cited.update(dict.fromkeys(prevention.sources))
+        return tuple(items), tuple(rules), tuple(cited)
 
     def _summary(
         self, level: Level, hits: list[RedFlagHit], leading: ConditionScore, soreness: bool

@@ -128,6 +128,7 @@ class CompiledKnowledge:
             else (p, None, frozenset[str](), ())
             for p in kb.prevention
         )
+        self.prevention_reads = tuple(sorted({r for *_, reads in self.prevention for r in reads}))
         # Explanations depend on a few facts only (those a rule reads, or which findings
         # held), and the same combinations recur: each is worked out once and reused.
         self.explained: dict[Hashable, Any] = {}
@@ -161,7 +162,7 @@ class CompiledKnowledge:
         self._by_value: dict[str, dict[Hashable, list[_Entry]]] = {}
         self._by_field: dict[str, list[_Entry]] = {}
         self._always: list[_Entry] = []
-        self._multi: set[int] = set()
+        self._multi: dict[tuple[str, Hashable], list[_Entry]] = {}
         for ci, cond in enumerate(self.conditions):
             # Rank = where the finding is listed in a report: strongest evidence first,
             # knowledge-base order breaking ties. Sorting by it later is one int compare.
@@ -174,10 +175,14 @@ class CompiledKnowledge:
         rule = self.conditions[ci].model.findings[pos].rule
         if isinstance(rule, Leaf) and rule.op in ("has", "has_any", "eq", "in"):
             values = rule.value if isinstance(rule.value, frozenset) else [rule.value]
+            # a finding two answers of a list can both meet is kept apart, to count once
+            several = len(values) > 1 and rule.field in _LIST_FIELDS
             for value in values:
-                self._by_value.setdefault(rule.field, {}).setdefault(value, []).append(entry)
-            if len(values) > 1 and rule.field in _LIST_FIELDS:
-                self._multi.add(id(entry))  # two answers can both meet it: count it once
+                if several:
+                    self._multi.setdefault((rule.field, value), []).append(entry)
+                else:
+                    table = self._by_value.setdefault(rule.field, {})
+                    table.setdefault(value, []).append(entry)
         elif finding.needs:
             self._by_field.setdefault(min(finding.needs), []).append(entry)
         else:
@@ -244,19 +249,16 @@ class CompiledKnowledge:
         seen: set[int] = set()
         list_fields = _LIST_FIELDS
         for field, value in facts.items():
-            table = by_value.get(field)
-            if table is None:
-                continue
+            table = by_value.get(field, _EMPTY)
             if field in list_fields:
                 for item in value:
-                    for entry in table.get(item, ()):
-                        # entries live as long as the compiled knowledge: ids are stable
-                        key = id(entry)
-                        if key in multi:
-                            if key in seen:
-                                continue
+                    matched.extend(table.get(item, ()))
+                    for entry in multi.get((field, item), ()):
+                        # met by two answers of a list, it still counts once
+                        key = id(entry)  # entries live as long as this object
+                        if key not in seen:
                             seen.add(key)
-                        add(entry)
+                            add(entry)
             else:
                 matched.extend(table.get(value, ()))
         present = frozenset(facts)
@@ -292,28 +294,31 @@ class CompiledKnowledge:
         base, matched_region = regional
         scores = list(base)
         # One pass: add each finding's weight and group the findings by condition.
-        per_condition: list[list[_Entry]] = [[] for _ in scores]
+        found_by: dict[int, list[_Entry]] = {}
         for entry in self._matching(facts):
             ci = entry[0]
             scores[ci] += entry[2].weight
-            per_condition[ci].append(entry)
+            group = found_by.get(ci)
+            if group is None:
+                found_by[ci] = [entry]
+            else:
+                group.append(entry)
         top = max(scores)
-        exp = math.exp
         inverse = 1.0 / TEMPERATURE
-        weights = [exp((s - top) * inverse) for s in scores]
-        total = sum(weights)
+        exp = math.exp
+        total = math.fsum([exp((s - top) * inverse) for s in scores])
         # Stable sort (reverse keeps it stable): equal scores keep knowledge-base order.
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:DETAILED]
         result = []
         conditions = self.conditions
         for ci in order:
-            found = per_condition[ci]
+            found = found_by.get(ci, [])
             found.sort()  # (condition, rank, ...): one condition, so by rank; ranks are unique
             result.append(
                 ConditionScore(
                     conditions[ci].model,
                     scores[ci],
-                    weights[ci] / total,
+                    exp((scores[ci] - top) * inverse) / total,
                     tuple([e[2] for e in found if e[2].weight > 0]),
                     tuple([e[2] for e in found if e[2].weight < 0]),
                     matched_region[ci],
@@ -323,6 +328,7 @@ class CompiledKnowledge:
 
 
 _LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "list")
+_EMPTY: dict[Hashable, list[_Entry]] = {}
 _FIELD_ORDER = {name: i for i, name in enumerate(FIELDS)}
 
 
