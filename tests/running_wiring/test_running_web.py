@@ -163,3 +163,14 @@ def test_a_runner_without_pain_starts_from_the_form_with_a_goal(
     assert started.status_code == 303
     page = client.get("/running").text
     assert "Your goal:" in page and "Week 1 (this week)" in page
+
+
+def test_a_new_warning_sign_stops_the_plan_on_the_page_and_points_to_an_assessment(
+    client: TestClient, recovered: Stridewell
+) -> None:
+    _form(client, "/running/start", USUAL)
+    recovered.local().journal.log_entry(
+        {"day": TODAY.isoformat(), "pain_morning": 2, "checkin": {"numbness_tingling": True}}
+    )
+    page = client.get("/running").text
+    assert "The plan has stopped" in page and 'href="/assess"' in page
