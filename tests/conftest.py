@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Starlette's TestClient sends "Host: testserver": one more name the app answers to (set
+# at import, so that module-scoped fixtures building an app see it too).
+os.environ["STRIDEWELL_ALLOWED_HOSTS"] = "testserver"
 
 
 @pytest.fixture(autouse=True)

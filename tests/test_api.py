@@ -21,7 +21,7 @@ VIGNETTES = yaml.safe_load(DEV_VIGNETTES.read_text())
 def client(tmp_path: Path) -> Iterator[TestClient]:
     service = Stridewell(f"sqlite:///{tmp_path / 'api.db'}")
     service.upgrade_database()
-    with TestClient(create_app(service)) as test_client:
+    with TestClient(create_app(service), headers={"Origin": "http://testserver"}) as test_client:
         yield test_client
     service.close()
 

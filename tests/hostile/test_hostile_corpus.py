@@ -25,7 +25,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # One ordinary upload first: the decoders' fork server starts once per server, and
     # that second is not the hostile file's.
     run = write_fit(synthetic_run(1, datetime(2025, 4, 1, 7, 0, tzinfo=UTC), 60))
-    httpx.post(live.base + "/api/v1/activities/import", files={"files": ("warm.fit", run)})
+    httpx.post(
+        live.base + "/api/v1/activities/import",
+        files={"files": ("warm.fit", run)},
+        headers={"Origin": live.base},  # same-origin, as the app's own upload page
+    )
     yield live
     live.stop()
 
@@ -52,7 +56,9 @@ def _upload(server: LiveServer, name: str, data: bytes) -> tuple[dict[str, Any],
         with PeakSampler(server.process.pid) as peak:
             began = time.monotonic()
             answer = client.post(
-                server.base + "/api/v1/activities/import", files={"files": (name, data)}
+                server.base + "/api/v1/activities/import",
+                files={"files": (name, data)},
+                headers={"Origin": server.base},
             )
             seconds = time.monotonic() - began
     assert answer.status_code == 201, answer.text

@@ -67,7 +67,7 @@ def _post_raw(
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
         "root_path": "", "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
-        "headers": [(b"host", b"127.0.0.1:8000"),
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"origin", b"http://127.0.0.1:8000"),
                     (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode()),
                     *headers],
     }  # fmt: skip
@@ -98,7 +98,7 @@ def test_the_upload_writer_never_writes_past_the_limit(
 ) -> None:
     monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 3 * MB)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), headers={"Origin": "http://testserver"}) as client:
         answer = client.post(
             "/api/v1/activities/import",
             files=[("files", ("a.gpx", b" " * (2 * MB))), ("files", ("b.gpx", b" " * (2 * MB)))],
@@ -112,7 +112,9 @@ def test_upload_folders_are_removed_after_an_import_and_after_a_failure(
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     run = write_fit(synthetic_run(2, datetime(2025, 4, 2, 7, 0, tzinfo=UTC), 120))
-    with TestClient(create_app(service), raise_server_exceptions=False) as client:
+    with TestClient(
+        create_app(service), raise_server_exceptions=False, headers={"Origin": "http://testserver"}
+    ) as client:
         ok = client.post("/api/v1/activities/import", files={"files": ("r.fit", run)})
         assert ok.status_code == 201 and ok.json()["imported"] == 1
         assert list(tmp_path.glob(uploads.UPLOAD_PREFIX + "*")) == []
@@ -165,7 +167,12 @@ def test_a_server_killed_mid_import_leaves_no_decoders_and_its_upload_is_swept(
 
     def upload() -> None:
         with contextlib.suppress(httpx.HTTPError):  # the server is killed under it
-            httpx.post(server.base + "/api/v1/activities/import", files=files, timeout=60)
+            httpx.post(
+                server.base + "/api/v1/activities/import",
+                files=files,
+                headers={"Origin": server.base},  # same-origin, as the app's own page
+                timeout=60,
+            )
 
     sender = threading.Thread(target=upload, daemon=True)
     sender.start()

@@ -126,7 +126,7 @@ def test_exercise_adherence_counts_logged_sessions(service: Stridewell, clock: C
 
 
 def test_rest_api_runs_the_recovery_flow(service: Stridewell) -> None:
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), headers={"Origin": "http://testserver"}) as client:
         assert client.get("/api/v1/plans/current").status_code == 404
         client.post("/api/v1/assessments", json=EARLY_HEEL_PAIN)
         started = client.post("/api/v1/plans", json={})

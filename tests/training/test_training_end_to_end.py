@@ -88,7 +88,7 @@ def test_load_and_shoes_over_the_api(service: Stridewell, tmp_path: Path) -> Non
         {"brand": "Acme", "model": "Glide", "is_default": True, "start_km": 780}
     )
     service.local().training.import_paths([tmp_path / "runs"])
-    with TestClient(create_app(service)) as client:
+    with TestClient(create_app(service), headers={"Origin": "http://testserver"}) as client:
         load = client.get("/api/v1/load").json()
         assert load["weeks"] and any(n["kind"] == "single_run_spike" for n in load["notes"])
         shoes = client.get("/api/v1/shoes").json()

@@ -11,11 +11,26 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from stridewell.contract import Swelling
+from stridewell.text import refuse_unstorable
 
 PainScore = Annotated[StrictInt, Field(ge=0, le=10)]
+# A day the journal can hold: nobody logs foot pain from before 1990, and a far-off year
+# would make every view walk centuries of days (the future is checked with the clock).
+EARLIEST_DAY = date(1990, 1, 1)
+JournalDay = Annotated[date, Field(ge=EARLIEST_DAY, le=date(2999, 12, 31))]
+# Text both databases can store (PostgreSQL refuses NUL): refused at the boundary.
+Text = Annotated[str, AfterValidator(refuse_unstorable)]
 
 
 class ActivityType(StrEnum):
@@ -47,7 +62,7 @@ class JournalEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    day: date
+    day: JournalDay
     pain_rest: PainScore | None = None
     pain_morning: PainScore | None = Field(default=None, description="first steps in the morning")
     pain_during: PainScore | None = Field(default=None, description="during activity")
@@ -55,8 +70,10 @@ class JournalEntry(BaseModel):
     swelling: Swelling | None = None
     activity: ActivityType | None = None
     activity_minutes: StrictInt | None = Field(default=None, ge=0, le=600)
-    exercises_done: list[str] = Field(default_factory=list, max_length=50)
-    notes: str = Field(default="", max_length=2000)
+    exercises_done: list[Annotated[Text, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=50
+    )
+    notes: Text = Field(default="", max_length=2000)
     checkin: CheckIn = Field(default_factory=CheckIn)
 
     @field_validator("activity_minutes")
@@ -92,8 +109,8 @@ class ExerciseLog(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    day: date
-    exercise_id: str
+    day: JournalDay
+    exercise_id: Text = Field(min_length=1, max_length=64)
     sets_done: StrictInt = Field(ge=0, le=50)
     reps_or_seconds: StrictInt | None = Field(default=None, ge=0, le=1000)
-    note: str = Field(default="", max_length=500)
+    note: Text = Field(default="", max_length=500)

@@ -8,18 +8,23 @@ stored, so a copy of the database lets nobody sign in or accept an invite.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import re
 import secrets
 import shutil
+import threading
 import zipfile
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from stridewell.errors import InvalidInput, NotFound, Unauthorized
+from stridewell.errors import Conflict, InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from stridewell.service.backend import Backend
+from stridewell.service.limiter import AttemptLimiter
+from stridewell.service.tokens import TokenService, runner_of_token
+from stridewell.text import has_unstorable, normal_email
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -47,6 +52,22 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher()  # argon2id
 
 
+# Each argon2id hash or check holds 64 MiB while it runs: at most this many at once, so
+# a burst of sign-ins or registrations waits instead of exhausting memory.
+HASHES_AT_ONCE = 4
+_HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher().hash(password)
+
+
+def _verify(stored_hash: str, password: str) -> None:
+    with _HASHING:
+        _hasher().verify(stored_hash, password)
+
+
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong
 # password and the timing does not tell which accounts exist.
 _DUMMY_HASH: str | None = None
@@ -55,7 +76,7 @@ _DUMMY_HASH: str | None = None
 def _dummy_hash() -> str:
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher().hash(secrets.token_urlsafe(16))
+        _DUMMY_HASH = _hash(secrets.token_urlsafe(16))
     return _DUMMY_HASH
 
 
@@ -73,33 +94,54 @@ class Accounts:
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
 
+    @property
+    def limiter(self) -> AttemptLimiter:
+        return AttemptLimiter(self._backend)
+
     def register(self, email: str, password: str, name: str, role: str = "runner") -> StoredAccount:
-        email = email.strip().lower()
-        if not EMAIL.match(email) or len(email) > 254:
-            raise InvalidInput("enter a valid email address", field="email")
-        _check_password(password)
-        name = name.strip()
-        if not 1 <= len(name) <= 120:
-            raise InvalidInput("enter a name of 1 to 120 characters", field="name")
-        if role not in ROLES:
-            raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
-        hashed, now = _hasher().hash(password), self._backend.clock()
+        """A new account (for the operator and tests: says when the email is taken)."""
+        email, name = _checked_registration(email, password, name, role)
+        hashed, now = _hash(password), self._backend.clock()
         return self._backend.run(
             lambda store: store.accounts.create_account(
                 email=email, name=name, role=role, password_hash=hashed, created_at=now
             )
         )
 
+    def sign_up(self, email: str, password: str, name: str, role: str, address: str) -> None:
+        """Registration from the web: limited per address and overall, and the same
+        answer and the same work whether or not the email already has an account (the
+        password is hashed either way; nobody is signed in). InvalidInput for bad fields,
+        TooManyRequests past a limit."""
+        email, name = _checked_registration(email, password, name, role)
+        self.limiter.registration(address)
+        hashed, now = _hash(password), self._backend.clock()
+        # A taken email gives the same answer as a new account: nothing tells them apart.
+        with contextlib.suppress(Conflict):
+            self._backend.run(
+                lambda store: store.accounts.create_account(
+                    email=email, name=name, role=role, password_hash=hashed, created_at=now
+                )
+            )
+
+    def sign_in(self, email: str, password: str, address: str) -> StoredAccount:
+        """``authenticate`` behind the sign-in limits: the attempt is counted before the
+        password is checked (TooManyRequests past a limit, Unauthorized if wrong)."""
+        limiter = self.limiter
+        keys = limiter.sign_in(email, address)
+        account = self.authenticate(email, password)
+        limiter.signed_in(keys)
+        return account
+
     def authenticate(self, email: str, password: str) -> StoredAccount:
-        """The account for these credentials, or Unauthorized (never saying which was wrong)."""
+        """The account for these credentials, or Unauthorized (never saying which was
+        wrong). Not limited: web routes use ``sign_in``."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        wanted = email.strip().lower()
+        wanted = normal_email(email)
         found = self._backend.run(lambda store: store.accounts.account_by_email(wanted))
         try:
-            _hasher().verify(
-                found.password_hash if found else _dummy_hash(), password[:MAX_PASSWORD]
-            )
+            _verify(found.password_hash if found else _dummy_hash(), password[:MAX_PASSWORD])
         except (VerificationError, InvalidHashError):
             raise Unauthorized("wrong email or password") from None
         if found is None:
@@ -119,6 +161,18 @@ class Accounts:
         digest, now = token_hash(token), self._backend.clock()
         return self._backend.run(lambda store: store.accounts.session_runner(digest, now))
 
+    def database_answers(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        try:
+            self._backend.run(lambda store: store.limiter.ping())
+        except StorageUnavailable:
+            return False
+        return True
+
+    def token_runner(self, secret: str) -> str | None:
+        """The runner an API token belongs to (None: unknown, revoked or malformed)."""
+        return runner_of_token(self._backend, secret)
+
     def end_session(self, token: str) -> None:
         digest = token_hash(token)
         self._backend.run(lambda store: store.accounts.delete_session(digest))
@@ -135,6 +189,19 @@ def start_session(backend: Backend, runner_id: str) -> str:
         lambda store: store.accounts.create_session(runner_id, token_hash(token), now, expires)
     )
     return token
+
+
+def _checked_registration(email: str, password: str, name: str, role: str) -> tuple[str, str]:
+    email = normal_email(email)
+    if not EMAIL.match(email) or len(email) > 254 or has_unstorable(email):
+        raise InvalidInput("enter a valid email address", field="email")
+    _check_password(password)
+    name = name.strip()
+    if not 1 <= len(name) <= 120 or has_unstorable(name):
+        raise InvalidInput("enter a name of 1 to 120 characters", field="name")
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", field="role")
+    return email, name
 
 
 class AccountService:
@@ -161,17 +228,25 @@ class AccountService:
         """The runner's account (None for the local runner of a one-person install)."""
         return Accounts(self._backend).account_of(self.runner_id)
 
+    @property
+    def tokens(self) -> TokenService:
+        """The runner's API tokens."""
+        return TokenService(self._backend, self.runner_id)
+
     def _require(self, password: str) -> StoredAccount:
         found = self.get()
         if found is None:
             raise NotFound("no account")
-        return Accounts(self._backend).authenticate(found.email, password)
+        accounts = Accounts(self._backend)
+        # Counted before the check: a stolen session cannot guess the password unlimited.
+        accounts.limiter.reauthentication(self.runner_id)
+        return accounts.authenticate(found.email, password)
 
     def change_password(self, current: str, new: str) -> str:
         """Change the password; every session ends. Returns a fresh session token."""
         self._require(current)
         _check_password(new)
-        hashed, runner_id, now = _hasher().hash(new), self.runner_id, self._backend.clock()
+        hashed, runner_id, now = _hash(new), self.runner_id, self._backend.clock()
         self._backend.run(lambda store: store.accounts.set_password(runner_id, hashed, now))
         return start_session(self._backend, runner_id)
 

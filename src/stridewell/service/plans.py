@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from stridewell.plan.model import Plan, Task
     from stridewell.storage.records import StoredPlan
 
+# A plan started further back than this is refused (finding 6 of issue 11).
+MAX_PLAN_AGE_DAYS = 366
 NO_PLAN = "no recovery plan yet: start one with `stridewell plan --start`"
 
 
@@ -50,6 +52,9 @@ class PlanService:
         first_day = start or backend.today()
         if first_day > backend.today():
             raise InvalidInput("the plan cannot start in the future", field="start")
+        if first_day < backend.today() - timedelta(days=MAX_PLAN_AGE_DAYS):
+            # Every view walks the plan's days from its start: bounded, so is that walk.
+            raise InvalidInput("the plan cannot start more than a year ago", field="start")
         backend.run(
             lambda store: store.plans.create_plan(
                 runner_id=runner_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, cast
 
 from stridewell.errors import InvalidInput, NotFound
@@ -28,18 +28,28 @@ def _checked_fields(data: Mapping[str, ShoeValue]) -> dict[str, ShoeValue]:
     return fields
 
 
-def _validate_pair(fields: Mapping[str, object]) -> None:
-    """The domain model checks the values before anything is stored."""
+def _validate_pair(fields: Mapping[str, object], today: date) -> None:
+    """The domain model checks the values before anything is stored; no date may lie
+    past tomorrow (a day of slack for time zones)."""
     from pydantic import ValidationError
 
     from stridewell.shoes.model import Shoe
+    from stridewell.text import has_unstorable
     from stridewell.validation import describe_validation_error
 
+    gear = fields.get("strava_gear")
+    if isinstance(gear, str) and (len(gear) > 120 or has_unstorable(gear)):
+        message = "a Strava gear name of at most 120 plain characters"
+        raise InvalidInput(message, field="strava_gear")
     try:
-        Shoe.model_validate({k: v for k, v in fields.items() if k != "strava_gear"})
+        shoe = Shoe.model_validate({k: v for k, v in fields.items() if k != "strava_gear"})
     except ValidationError as exc:
         field, message = describe_validation_error(exc)
         raise InvalidInput(message, field=field) from exc
+    latest = today + timedelta(days=1)
+    for name, day in (("started", shoe.started), ("retired", shoe.retired)):
+        if day is not None and day > latest:
+            raise InvalidInput(f"{name} cannot be after tomorrow", field=name)
 
 
 class ShoeService:
@@ -90,7 +100,7 @@ class ShoeService:
         fields.setdefault("type", "other")
         if not str(fields.get("brand", "")).strip():
             raise InvalidInput("brand is required (the maker of the shoe)", field="brand")
-        _validate_pair({"id": "new", **fields})
+        _validate_pair({"id": "new", **fields}, self._backend.today())
         runner_id, checked = self.runner_id, cast("ShoeFields", fields)
         return self._backend.run(lambda store: store.shoes.add_shoe(runner_id, **checked))
 
@@ -102,7 +112,7 @@ class ShoeService:
         if current is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")
         # The whole pair must still make sense after the change.
-        _validate_pair({**shoe_model(current).model_dump(), **fields})
+        _validate_pair({**shoe_model(current).model_dump(), **fields}, self._backend.today())
         checked = cast("ShoeFields", fields)
         stored = self._backend.run(
             lambda store: store.shoes.update_shoe(shoe_id, runner_id, **checked)

@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from stridewell.text import refuse_unstorable
 
 KM_PER_MILE = 1.609344
 Unit = Literal["km", "mi"]
@@ -20,6 +22,12 @@ Unit = Literal["km", "mi"]
 # (300-500 miles).
 CHECK_KM = 500.0
 REPLACE_KM = 800.0
+
+# Running shoes tracked from 1990 on; the latest day (today + 1, for time zones) is
+# checked where the clock is known (`check_dates`).
+EARLIEST_DAY = date(1990, 1, 1)
+ShoeDay = Annotated[date, Field(ge=EARLIEST_DAY, le=date(2999, 12, 31))]
+Text = Annotated[str, AfterValidator(refuse_unstorable)]
 
 
 class ShoeType(StrEnum):
@@ -39,13 +47,13 @@ class Shoe(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
-    id: str = Field(min_length=1, max_length=64)
-    brand: str = Field(default="", max_length=80)
-    model: str = Field(min_length=1, max_length=80)
+    id: Text = Field(min_length=1, max_length=64)
+    brand: Text = Field(default="", max_length=80)
+    model: Text = Field(min_length=1, max_length=80)
     type: ShoeType = ShoeType.other
-    nickname: str | None = Field(default=None, max_length=80)
-    started: date | None = None
-    retired: date | None = None
+    nickname: Text | None = Field(default=None, max_length=80)
+    started: ShoeDay | None = None
+    retired: ShoeDay | None = None
     is_default: bool = False
     check_km: float = Field(default=CHECK_KM, gt=0, le=10000)
     replace_km: float = Field(default=REPLACE_KM, gt=0, le=10000)

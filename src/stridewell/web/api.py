@@ -20,7 +20,7 @@ from stridewell.web.api_models import (
     StoredAssessmentBody,
     StoredReportBody,
 )
-from stridewell.web.deps import Runner
+from stridewell.web.deps import App, Runner
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -62,7 +62,7 @@ def get_assessment(assessment_id: str, runner: Runner) -> StoredAssessmentBody:
 def list_assessments(
     runner: Runner,
     limit: int = Query(20, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> list[AssessmentSummary]:
     """Past assessments, newest first."""
     return [
@@ -97,7 +97,14 @@ def knowledge() -> KnowledgeBody:
     )
 
 
-@router.get("/health", response_model=HealthBody)
-def health() -> HealthBody:
-    """Whether the server answers (no database query: cheap enough to poll)."""
+@router.get(
+    "/health",
+    response_model=HealthBody,
+    responses={503: {"model": HealthBody, "description": "the database does not answer"}},
+)
+def health(service: App, response: Response) -> HealthBody:
+    """Whether the server and its database answer (one trivial query: cheap to poll)."""
+    if not service.accounts.database_answers():
+        response.status_code = 503
+        return HealthBody(status="database unavailable", knowledge_base=load_knowledge().version)
     return HealthBody(status="ok", knowledge_base=load_knowledge().version)

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Body, Query, Response
 
-from stridewell.journal.model import ExerciseLog, JournalEntry, StoredEntry
+from stridewell.journal.model import ExerciseLog, JournalDay, JournalEntry, StoredEntry
 from stridewell.journal.trend import Trend
 from stridewell.plan.model import Plan
 from stridewell.web.api_models import (
@@ -42,8 +42,8 @@ def add_journal_entry(entry: JournalEntry, runner: Runner) -> StoredEntryBody:
 @router.get("/journal", response_model=list[StoredEntryBody])
 def list_journal(
     runner: Runner,
-    since: date | None = Query(None),
-    until: date | None = Query(None),
+    since: JournalDay | None = Query(None),
+    until: JournalDay | None = Query(None),
 ) -> list[StoredEntryBody]:
     return [_entry_body(s) for s in runner.journal.entries(since=since, until=until)]
 

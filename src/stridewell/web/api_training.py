@@ -40,8 +40,8 @@ def _activity_body(a: StoredActivity) -> ActivityBody:
 def list_activities(
     runner: Runner,
     limit: int = Query(50, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-    sport: str | None = Query(None),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    sport: str | None = Query(None, max_length=32),
 ) -> list[ActivityBody]:
     rows = runner.training.activities(limit=limit, offset=offset, sport=sport)
     return [_activity_body(a) for a in rows]

@@ -25,20 +25,27 @@ from stridewell.web.api_handover import router as handover_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
-from stridewell.web.auth import LoginLimiter, auth_middleware
+from stridewell.web.auth import auth_middleware
 from stridewell.web.csrf import csrf_cookie_middleware
+from stridewell.web.security import SecurityConfig, security_middleware
 from stridewell.web.uploads import UploadSizeLimit, sweep_stale_uploads
 
 WEB_DIR = Path(__file__).parent
 
 
 def create_app(
-    service: Stridewell | None = None, *, multi_user: bool = False, secure_cookies: bool = False
+    service: Stridewell | None = None,
+    *,
+    multi_user: bool = False,
+    secure_cookies: bool = False,
+    security: SecurityConfig | None = None,
 ) -> FastAPI:
     """Build the app around a service (a default one on the configured database).
 
     ``multi_user`` turns on accounts (sign-in for everything but the public pages);
-    ``secure_cookies`` marks cookies Secure also behind a TLS-terminating proxy.
+    ``secure_cookies`` marks cookies Secure also behind a TLS-terminating proxy;
+    ``security`` names the hosts the app answers to and the proxies it believes
+    (default: loopback names and ``STRIDEWELL_ALLOWED_HOSTS``, no proxy).
     """
     app = FastAPI(
         title="Stridewell",
@@ -51,7 +58,7 @@ def create_app(
     app.state.service = service or Stridewell()
     app.state.multi_user = multi_user
     app.state.secure_cookies = secure_cookies
-    app.state.login_limiter = LoginLimiter()
+    app.state.security = security or SecurityConfig.build()
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
@@ -63,8 +70,11 @@ def create_app(
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
     app.middleware("http")(auth_middleware)
     app.middleware("http")(csrf_cookie_middleware)
-    # Outermost: a body past the upload limit is refused before anything else reads it.
+    # A body past the upload limit is refused before anything else reads it.
     app.add_middleware(UploadSizeLimit)
+    # Outermost: other hosts and cross-site writes never reach anything, and every
+    # response (a 413 too) gets the security headers.
+    app.middleware("http")(security_middleware)
     sweep_stale_uploads()  # what a killed server left in the temporary folder
 
     from stridewell.web.pages import router as pages_router

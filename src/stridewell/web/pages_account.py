@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from stridewell.errors import (
-    Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -21,6 +20,7 @@ from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner
 from stridewell.web.pages import render, see_other
+from stridewell.web.security import client_address
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,13 +38,10 @@ def _safe_next(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else target
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.get("/login", response_class=HTMLResponse, dependencies=[Depends(_multi_user)])
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+def login_page(request: Request, next: str = "/", registered: bool = False) -> Response:
+    context = {"next": _safe_next(next), "error": None, "registered": registered}
+    return render(request, "login.html", context)
 
 
 @router.post("/login", dependencies=[Depends(_multi_user), Depends(require_csrf)])
@@ -53,15 +50,12 @@ def login(
     service: App,
     email: str = Form(..., max_length=254),
     password: str = Form(..., max_length=1024),
-    next: str = Form("/"),
+    next: str = Form("/", max_length=2000),
 ) -> Response:
-    limiter = request.app.state.login_limiter
-    address = _address(request)
     try:
-        limiter.check(email, address)
-        account = service.accounts.authenticate(email, password)
+        # Limited per account, per address and both, counted before the password check.
+        account = service.accounts.sign_in(email, password, client_address(request))
     except Unauthorized as exc:
-        limiter.failed(email, address)
         context = {"next": _safe_next(next), "error": str(exc), "email": email}
         return render(request, "login.html", context, status_code=401)
     except TooManyRequests as exc:
@@ -69,7 +63,6 @@ def login(
         response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    limiter.succeeded(email, address)
     response = see_other(_safe_next(next))
     set_session_cookie(response, request, service.accounts.start_session(account))
     return response
@@ -87,16 +80,20 @@ def register(
     email: str = Form(..., max_length=254),
     name: str = Form(..., max_length=120),
     password: str = Form(..., max_length=1024),
-    role: str = Form("runner"),
+    role: str = Form("runner", max_length=16),
 ) -> Response:
+    form = {"email": email, "name": name, "role": role}
     try:
-        account = service.accounts.register(email, password, name, role)
-    except (InvalidInput, Conflict) as exc:
-        form = {"email": email, "name": name, "role": role}
+        # The same answer whether or not the email already has an account: nobody is
+        # signed in here, and the runner signs in next.
+        service.accounts.sign_up(email, password, name, role, client_address(request))
+    except InvalidInput as exc:
         return render(request, "register.html", {"error": str(exc), "form": form}, 422)
-    response = see_other("/coach" if account.role == "coach" else "/")
-    set_session_cookie(response, request, service.accounts.start_session(account))
-    return response
+    except TooManyRequests as exc:
+        response = render(request, "register.html", {"error": str(exc), "form": form}, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    return see_other("/login?registered=1")
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
