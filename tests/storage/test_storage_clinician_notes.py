@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from stridewell.storage.clinician_repo import ClinicianNoteToStore
+from stridewell.storage.clinician_records import ClinicianNoteToStore
 from stridewell.storage.errors import UnknownRunner
 from stridewell.storage.repository import Store
 

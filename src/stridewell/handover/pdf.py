@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from stridewell.export.charts import PainPoint, PhaseSpan
-from stridewell.web.svg_charts import pain_chart_svg
+from stridewell.export.svg_charts import pain_chart_svg
 
 from .model import HandoverSummary
 

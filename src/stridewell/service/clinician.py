@@ -17,7 +17,7 @@ from stridewell.service.backend import Backend
 if TYPE_CHECKING:
     from stridewell.plan.model import ClinicianDecision
     from stridewell.service.runner import RunnerServices
-    from stridewell.storage.clinician_repo import StoredClinicianNote
+    from stridewell.storage.clinician_records import StoredClinicianNote
 
 OTHER = "other"
 RESTRICTION_WORDS = {
@@ -110,7 +110,7 @@ class ClinicianService:
         a restriction ("none", "reduced", or "no_running" with ``until``) and a note on
         the runner ``shared_id``, who must share with this account now; their plan is
         rebuilt to follow it."""
-        from stridewell.storage.clinician_repo import ClinicianNoteToStore
+        from stridewell.storage.clinician_records import ClinicianNoteToStore
 
         author_id = self.runner_id
         author = self._backend.run(lambda store: store.accounts.account_by_runner(author_id))

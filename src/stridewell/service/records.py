@@ -1,6 +1,7 @@
 """The records the services hand out, for the web app and the CLI: they import them from
 here, never from ``stridewell.storage`` (the layering contract in pyproject.toml)."""
 
+from stridewell.storage.clinician_records import StoredClinicianNote
 from stridewell.storage.records import (
     LOCAL_RUNNER_ID,
     StoredAccount,
@@ -16,6 +17,7 @@ __all__ = [
     "StoredAccount",
     "StoredActivity",
     "StoredAssessment",
+    "StoredClinicianNote",
     "StoredExerciseLog",
     "StoredShare",
     "StoredShoe",

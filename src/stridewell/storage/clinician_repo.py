@@ -6,9 +6,7 @@ the runner's history with the author's name after the share is withdrawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Literal, cast
+from typing import cast
 from uuid import uuid4
 
 from sqlalchemy import select
@@ -19,41 +17,15 @@ from stridewell.storage.checks import (
     require_optional_date,
     require_text,
 )
+from stridewell.storage.clinician_records import (
+    RESTRICTIONS,
+    ClinicianNoteToStore,
+    Restriction,
+    StoredClinicianNote,
+)
 from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.limits import ID_LENGTH, RUNNER_NAME_LENGTH, TOP_CONDITION_LENGTH
 from stridewell.storage.models import ClinicianNoteRow
-
-Restriction = Literal["none", "reduced", "no_running"]
-RESTRICTIONS: tuple[Restriction, ...] = ("none", "reduced", "no_running")
-
-
-@dataclass(frozen=True, slots=True)
-class ClinicianNoteToStore:
-    """What an author records; ``condition_id`` None means "other", said in
-    ``condition_text``. ``restrict_until`` is set for "no_running" only."""
-
-    author_id: str
-    author_name: str
-    condition_id: str | None
-    condition_text: str
-    restriction: Restriction
-    restrict_until: date | None
-    note: str
-    recorded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class StoredClinicianNote:
-    id: str
-    runner_id: str
-    author_id: str | None  # None once the author's account is deleted; the name stays
-    author_name: str
-    condition_id: str | None
-    condition_text: str
-    restriction: Restriction
-    restrict_until: date | None
-    note: str
-    recorded_at: datetime
 
 
 class ClinicianNoteRepository(Repository):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stridewell.errors import Forbidden
 from stridewell.service import RunnerServices
 from stridewell.service.clinician import MAX_NOTE_CHARS, MAX_OTHER_CHARS
-from stridewell.storage.clinician_repo import StoredClinicianNote
+from stridewell.service.records import StoredClinicianNote
 from stridewell.web.deps import Runner
 
 router = APIRouter(prefix="/api/v1", tags=["handover"])

@@ -20,7 +20,7 @@ from stridewell.service.clinician import (
     diagnosis_words,
     restriction_words,
 )
-from stridewell.storage.clinician_repo import StoredClinicianNote
+from stridewell.service.records import StoredClinicianNote
 from stridewell.web.api_handover import shared_runner
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner, app_service
