@@ -189,3 +189,16 @@ def test_the_calendar_and_each_run_as_a_watch_workout(recovered: RunnerServices)
     rest_day = next(d.day for d in plan.days() if d.run is None)
     with pytest.raises(NotFound, match="no run planned"):
         recovered.running.workout_fit(rest_day)
+
+
+def test_a_recovery_plan_started_after_the_running_plan_takes_over_until_it_ends(
+    service: Stridewell, recovered: RunnerServices
+) -> None:
+    recovered.running.start(USUAL)
+    later = Stridewell(service.database_url, clock=lambda: NOW + timedelta(hours=2))
+    runner = later.local()
+    runner.plans.start(runner.assessments.assess({"locations": ["heel_bottom"]}).id)
+    assert runner.running.current() is None
+    with pytest.raises(Conflict, match="not finished"):
+        runner.running.start(USUAL)
+    later.close()

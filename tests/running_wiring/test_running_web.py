@@ -174,3 +174,14 @@ def test_a_new_warning_sign_stops_the_plan_on_the_page_and_points_to_an_assessme
     )
     page = client.get("/running").text
     assert "The plan has stopped" in page and 'href="/assess"' in page
+
+
+def test_with_the_running_plan_on_today_shows_its_week_instead_of_the_recovery_days(
+    client: TestClient, recovered: Stridewell
+) -> None:
+    before = client.get("/today").text
+    assert "The days ahead" in before
+    _form(client, "/running/start", USUAL)
+    today = client.get("/today").text
+    assert "Your running this week" in today and "The days ahead" not in today
+    assert "How is your foot?" in today  # the check-ins still gate the running plan

@@ -196,8 +196,16 @@ class RunningService:
     # -- helpers --------------------------------------------------------------------------
 
     def _stored(self) -> StoredRunningPlan | None:
+        """The stored plan, unless a recovery plan was started after it (a new pain, a
+        new assessment): that plan is in charge then, and this one waits for its end."""
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.running.running_plan(runner_id))
+        stored = self._backend.run(lambda store: store.running.running_plan(runner_id))
+        if stored is None:
+            return None
+        recovery = self._backend.run(lambda store: store.plans.active_plan(runner_id))
+        if recovery is not None and recovery.created_at > stored.created_at:
+            return None
+        return stored
 
     def _typed(self, targets: TargetsInput) -> Targets:
         from stridewell.running import typed_targets
