@@ -63,6 +63,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/triage"): "own",
     ("GET", "/api/v1/knowledge"): "own",
     ("GET", "/api/v1/health"): "public",
+    ("GET", "/api/v1/tokens"): "account",
+    ("POST", "/api/v1/tokens"): "account",
+    ("DELETE", "/api/v1/tokens/{token_id}"): "account",
+    ("POST", "/account/tokens"): "account",
+    ("POST", "/account/tokens/{token_id}/revoke"): "account",
     ("POST", "/api/v1/journal"): "own",
     ("GET", "/api/v1/journal"): "own",
     ("PUT", "/api/v1/journal/{entry_id}"): "own",
@@ -141,6 +146,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     entry = as_alice.journal.log_entry({"day": service.today().isoformat(), "pain_morning": 3,
                                         "notes": "alice-note"})  # fmt: skip
     shoe = as_alice.shoes.add({"brand": "Acme", "model": "AliceShoe"})
+    alice_token = as_alice.account.tokens.create("alice-script").token
     service.for_runner(coach.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
     service.for_runner(revoked.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
     gone_share = next(s for s in as_alice.sharing.shares() if s.coach_id == revoked.runner_id)
@@ -159,6 +165,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         "share_id": gone_share.id,
         "token": "not-a-real-invite-token",
         "bob": bob.runner_id,
+        "token_id": alice_token.id,
         "day": service.today().isoformat(),
     }
     yield World(app, service, clients, ids)
@@ -268,6 +275,7 @@ def _assert_alice_intact(world: World) -> None:
     assert [s["model"] for s in shoes if s["retired"] is None] == ["AliceShoe"]
     assert [e.entry.notes for e in alice.journal.entries()] == ["alice-note"]
     assert alice.assessments.get(world.ids["assessment_id"]).id == world.ids["assessment_id"]
+    assert [t.revoked_at for t in alice.account.tokens.list()] == [None]
 
 
 def test_no_runner_service_method_takes_a_runner_id() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell import __version__
-from stridewell.cli import handover, recovery, run_plan, training
+from stridewell.cli import handover, recovery, run_plan, tokens, training
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner, open_stridewell
 
@@ -174,18 +174,40 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="Mark cookies Secure (behind a TLS-terminating proxy).")
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="A host name the app answers to, besides loopback and --host (repeat; "
+            "also STRIDEWELL_ALLOWED_HOSTS). Needed behind a proxy: the public name.",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="Address or network of a proxy whose X-Forwarded-For is believed (repeat; "
+            "also STRIDEWELL_TRUSTED_PROXIES). Default: none.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app and REST API."""
     import uvicorn
 
     from stridewell.web.app import create_app
+    from stridewell.web.security import SecurityConfig
 
     loopback = host in ("127.0.0.1", "localhost", "::1")
     accounts = multi_user or not loopback
     mode = "multi-user (sign-in required)" if accounts else "one person, no sign-in"
     typer.echo(f"Stridewell on http://{host}:{port}, {mode}  (API docs at /docs)")
-    app_ = create_app(multi_user=accounts, secure_cookies=secure_cookies)
-    uvicorn.run(app_, host=host, port=port, log_level="info")
+    security = SecurityConfig.build(
+        bound_host=host, allowed_hosts=allowed_host or (), trusted_proxies=trusted_proxy or ()
+    )
+    app_ = create_app(multi_user=accounts, secure_cookies=secure_cookies, security=security)
+    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from loopback;
+    # the app reads it only from --trusted-proxy addresses (web.security.client_address).
+    uvicorn.run(app_, host=host, port=port, log_level="info", proxy_headers=False)
 
 
 @app.command()
@@ -199,6 +221,7 @@ def version() -> None:
 recovery.register(app)
 training.register(app)
 run_plan.register(app)
+tokens.register(app)
 handover.register(app)
 
 

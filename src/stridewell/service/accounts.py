@@ -177,6 +177,10 @@ class Accounts:
         digest = token_hash(token)
         self._backend.run(lambda store: store.accounts.delete_session(digest))
 
+    def account_by_email(self, email: str) -> StoredAccount | None:
+        wanted = normal_email(email)
+        return self._backend.run(lambda store: store.accounts.account_by_email(wanted))
+
     def account_of(self, runner_id: str) -> StoredAccount | None:
         return self._backend.run(lambda store: store.accounts.account_by_runner(runner_id))
 

@@ -96,6 +96,11 @@ def create_app(
         handover_pages,
     ):
         app.include_router(router)
+    from stridewell.web.security_tokens import pages as token_pages
+    from stridewell.web.security_tokens import router as tokens_router
+
+    app.include_router(tokens_router)
+    app.include_router(token_pages)
     app.state.templates.env.globals["clinician_word"] = clinician_word
     return app
 

@@ -40,7 +40,8 @@ async def csrf_cookie_middleware(
             request.state.csrf_token,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            # Secure also behind a TLS-terminating proxy (serve --secure-cookies).
+            secure=request.url.scheme == "https" or bool(request.app.state.secure_cookies),
             path="/",
         )
     return response

@@ -109,6 +109,7 @@ def logout(request: Request, service: App) -> Response:
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, runner: Runner, message: str | None = None) -> Response:
     context: dict[str, object] = {"account": runner.account.get(), "message": message}
+    context["api_tokens"] = runner.account.tokens.list()
     if request.app.state.multi_user:
         context["shares"] = runner.sharing.shares()
     return render(request, "account.html", context)

@@ -1,0 +1,77 @@
+"""API tokens from the web: the REST routes (for a signed-in runner, or a script holding
+a token already) and the account page's form to make and revoke them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from stridewell.web.csrf import require_csrf
+from stridewell.web.deps import Runner
+from stridewell.web.pages import render, see_other
+
+router = APIRouter(prefix="/api/v1", tags=["tokens"])
+pages = APIRouter(include_in_schema=False)
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(default="script", min_length=1, max_length=80)
+
+
+class TokenBody(BaseModel):
+    id: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class NewTokenBody(TokenBody):
+    token: str = Field(description="the token itself: shown this once, never again")
+
+
+@router.get("/tokens", response_model=list[TokenBody])
+def list_tokens(runner: Runner) -> list[TokenBody]:
+    """The runner's API tokens, newest first (never the tokens themselves)."""
+    return [TokenBody.model_validate(t, from_attributes=True) for t in runner.account.tokens.list()]
+
+
+@router.post("/tokens", status_code=201, response_model=NewTokenBody)
+def create_token(runner: Runner, body: TokenRequest | None = None) -> NewTokenBody:
+    """A new token for scripts: send it as `Authorization: Bearer <token>`."""
+    made = runner.account.tokens.create((body or TokenRequest()).name)
+    listed = TokenBody.model_validate(made.token, from_attributes=True)
+    return NewTokenBody(**listed.model_dump(), token=made.secret)
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: str, runner: Runner) -> Response:
+    """Revoke a token: it stops working at once."""
+    runner.account.tokens.revoke(token_id)
+    return Response(status_code=204)
+
+
+@pages.post("/account/tokens", dependencies=[Depends(require_csrf)])
+def create_token_page(
+    request: Request, runner: Runner, name: str = Form("script", max_length=80)
+) -> Response:
+    made = runner.account.tokens.create(name)
+    context: dict[str, object] = {
+        "account": runner.account.get(),
+        "message": None,
+        "new_token": made.secret,
+        "api_tokens": runner.account.tokens.list(),
+    }
+    if request.app.state.multi_user:
+        context["shares"] = runner.sharing.shares()
+    return render(request, "account.html", context)
+
+
+@pages.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(require_csrf)])
+def revoke_token_page(token_id: str, runner: Runner) -> Response:
+    runner.account.tokens.revoke(token_id)
+    return see_other("/account?message=Token+revoked")
