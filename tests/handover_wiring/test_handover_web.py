@@ -60,7 +60,8 @@ def club(tmp_path: Path) -> Iterator[Club]:
     for client, email in zip(clients, ("ann@example.org", "cora@example.org", "ben@example.org"),
                              strict=True):  # fmt: skip
         _sign_in(client, email)
-    yield Club(service, *clients, ann.runner_id, str(result.id), share.id)
+    yield Club(service, clients[0], clients[1], clients[2], ann.runner_id, str(result.id),
+               share.id)  # fmt: skip
     for client in clients:
         client.close()
     service.close()
@@ -148,3 +149,20 @@ def test_after_withdrawal_the_note_stays_and_the_clinician_loses_access(club: Cl
     assert club.coach.post(url, data=data).status_code == 404
     assert club.coach.get(f"/coach/runners/{club.runner_id}/handover.pdf").status_code == 404
     assert "Dr Cora" in club.runner.get("/today").text
+
+
+def test_every_handover_route_runs_off_the_event_loop() -> None:
+    """PDF rendering and database reads block: the routes are plain functions, which
+    FastAPI runs in its thread pool."""
+    import inspect
+
+    from fastapi.routing import APIRoute
+
+    from stridewell.web import api_handover, pages_handover
+
+    routes = [
+        r for m in (api_handover, pages_handover) for r in m.router.routes
+        if isinstance(r, APIRoute)
+    ]  # fmt: skip
+    assert len(routes) == 8
+    assert not [r.path for r in routes if inspect.iscoroutinefunction(r.endpoint)]

@@ -8,9 +8,10 @@ from plan_journals import START, follow, on, report, run_days, steady
 
 from stridewell.plan.model import ClinicianDecision, Phase, TaskKind
 from stridewell.plan.rules import load_plan_rules
+from stridewell.report import TriageReport
 
 
-def _achilles_report():  # type: ignore[no-untyped-def]
+def _achilles_report() -> TriageReport:
     # The questionnaire ranks Achilles tendinopathy first for these answers.
     return report(locations=["achilles"], onset="gradual", pain_timing=["eases_with_warmup"])
 
@@ -18,7 +19,7 @@ def _achilles_report():  # type: ignore[no-untyped-def]
 def _confirmed(restriction: str = "none", until: date | None = None) -> ClinicianDecision:
     return ClinicianDecision(
         condition_id="plantar_fasciitis",
-        restriction=restriction,  # type: ignore[arg-type]
+        restriction=restriction,
         until=until,
         recorded_on=START,
         author="Dr Cora",
