@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
+from stridewell.text import without_unstorable
+
 from .errors import ImportProblem, NotAnActivityFile
 from .limits import DEFAULT_LIMITS, Allowance, Limits
 from .model import Activity
-from .read import read_activities
+from .read import read_activities, storable
 from .sources import (
     Source,
     SourceMeta,
@@ -151,7 +153,8 @@ def decode_job(job: Job) -> Decoded:
         return (exc.source or job.name, exc.reason), allowance.spent
     except Overtime:
         return (job.name, overtime_reason(job.limits)), allowance.spent
-    return [apply_meta(activity, job.meta, len(found) == 1) for activity in found], allowance.spent
+    single = len(found) == 1
+    return [storable(apply_meta(a, job.meta, single)) for a in found], allowance.spent
 
 
 def _jobs(
@@ -166,7 +169,9 @@ def _jobs(
         except ImportProblem as exc:
             yield (exc.source or item.name, exc.reason)
             continue
-        yield DecodeJob(item.name, data, item.meta, limits, max(allowance.left, 0))
+        # The name is kept with the activities: only text every database can store.
+        name = without_unstorable(item.name)
+        yield DecodeJob(name, data, item.meta, limits, max(allowance.left, 0))
 
 
 def import_all(

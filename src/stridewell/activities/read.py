@@ -8,6 +8,8 @@ import zlib
 from dataclasses import replace
 from typing import BinaryIO
 
+from stridewell.text import without_unstorable
+
 from .errors import OUT_OF_MEMORY, ImportProblem
 from .fit import parse_fit_bytes
 from .gpx import parse_gpx
@@ -47,7 +49,26 @@ def read_activities(
         raise ImportProblem(OUT_OF_MEMORY) from None
     except Exception as exc:  # the promise: one bad file never stops an import
         raise ImportProblem(f"could not be read ({type(exc).__name__}: {exc})", filename) from exc
-    return [replace(a, source_name=filename or None) for a in activities]
+    return [storable(replace(a, source_name=filename or None)) for a in activities]
+
+
+def _clean(text: str | None) -> str | None:
+    return None if text is None else without_unstorable(text)
+
+
+def storable(activity: Activity) -> Activity:
+    """The activity with NUL and lone surrogates taken out of its text: PostgreSQL
+    refuses them and SQLite would keep them. A name inside a file is the file's, not
+    typed by the runner, so it is cleaned rather than refused."""
+    return replace(
+        activity,
+        name=_clean(activity.name),
+        device=_clean(activity.device),
+        gear=_clean(activity.gear),
+        source_name=_clean(activity.source_name),
+        external_id=_clean(activity.external_id),
+        warnings=tuple(without_unstorable(w) for w in activity.warnings),
+    )
 
 
 def read_bytes(
