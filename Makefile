@@ -65,9 +65,10 @@ unit: install-dev | $(CHROMIUM) $(PANGO) $(PDFTOTEXT)
 	$(BIN)/pytest -n 2 -q
 
 # The documentation site, built offline into site/ (git-ignored); --strict fails on any
-# broken link or page missing from the nav.
+# broken link or anchor, or page missing from the nav. (Not --quiet: it hides the warnings
+# that --strict counts, and the build would pass.)
 docs: install-dev
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 test: lint typecheck unit docs
 
