@@ -117,12 +117,12 @@ class RunningService:
         (back-to-running mode, pain-gated); a runner without a recovery plan starts today
         (prevention mode). Targets are the ones typed in, else the runner's usual week
         from their imported history."""
-        from stridewell.running import Mode
+        from stridewell.running import Mode, start_after_recovery
 
         today = self._backend.today()
         recovery = self._plans.current()
         if recovery is not None:
-            finished = self.recovery_finished()
+            finished = start_after_recovery(recovery)
             if finished is None:
                 raise Conflict(NOT_FINISHED)
             mode, first_day = Mode.back_to_running, finished
