@@ -307,19 +307,19 @@ def facts_of(assessment: Assessment) -> dict[str, Any]:
 
     Missing fields are absent (not None), lists become frozensets of their string values.
     """
-    facts: dict[str, Any] = {}
-    for name, value in assessment.__dict__.items():
-        if value is None:
-            continue
-        if name == "history":
-            for hname, hvalue in value.__dict__.items():
-                if hvalue is not None:
-                    facts["history." + hname] = hvalue
-        elif isinstance(value, list):
-            facts[name] = frozenset(value)
-        else:
-            facts[name] = value
+    facts = {name: value for name, value in assessment.__dict__.items() if value is not None}
+    for name in _LIST_NAMES.intersection(facts):  # same keys again: the order stays
+        facts[name] = frozenset(facts[name])
+    history = facts.pop("history", None)  # the last field: its items keep their place
+    if history is not None:
+        for hname, hvalue in history.__dict__.items():
+            if hvalue is not None:
+                facts["history." + hname] = hvalue
     return facts
+
+
+_LIST_NAMES = frozenset(name for name, spec in FIELDS.items() if spec.kind == "list")
+assert list(Assessment.model_fields)[-1] == "history", "facts_of keeps history last"
 
 
 def reads_blank_as_no(rule: Rule) -> bool:
