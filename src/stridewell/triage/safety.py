@@ -10,16 +10,8 @@ urgent presentation first, each with its flag's plain-words reason.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
 
-from stridewell.knowledge.rules import (
-    FIELDS,
-    Facts,
-    anchored,
-    compile_rule,
-    fields_used,
-    open_fields,
-)
+from stridewell.knowledge.rules import FIELDS, Facts, anchored, compile_rule, open_fields
 from stridewell.levels import Level
 from stridewell.report import SafetyQuestion
 from stridewell.triage.scoring import CompiledKnowledge, CompiledPresentation
@@ -37,9 +29,6 @@ class SafetyQuestions:
         # most urgent first; knowledge-base order breaks ties (sort is stable)
         self.presentations: tuple[CompiledPresentation, ...] = tuple(
             sorted(ranked, key=lambda p: -p.level.rank)
-        )
-        self.reads: tuple[str, ...] = tuple(
-            sorted(set().union(*(fields_used(p.model.rule) for p in ranked)))
         )
         self._cache: dict[Hashable, tuple[SafetyQuestion, ...]] = {}
 
@@ -78,7 +67,7 @@ def _why(p: CompiledPresentation) -> str:
     return " ".join(p.flag.why_ask.split())
 
 
-_BY_KNOWLEDGE: dict[int, tuple[Any, SafetyQuestions]] = {}
+_BY_KNOWLEDGE: dict[int, tuple[CompiledKnowledge, SafetyQuestions]] = {}
 
 
 def safety_questions(ck: CompiledKnowledge) -> SafetyQuestions:
