@@ -41,13 +41,7 @@ class PlanService:
 
     def start(self, assessment_id: str | None = None, *, start: date | None = None) -> Plan:
         """Start a recovery plan from an assessment (the latest one by default)."""
-        if assessment_id is None:
-            latest = self._assessments.history(limit=1)
-            if not latest:
-                raise NotFound("no assessment yet: run `stridewell assess` first")
-            record = latest[0]
-        else:
-            record = self._assessments.get(assessment_id)
+        # The date first: a bad one is the same answer with or without an assessment.
         backend, runner_id = self._backend, self.runner_id
         first_day = start or backend.today()
         if first_day > backend.today():
@@ -55,6 +49,13 @@ class PlanService:
         if first_day < backend.today() - timedelta(days=MAX_PLAN_AGE_DAYS):
             # Every view walks the plan's days from its start: bounded, so is that walk.
             raise InvalidInput("the plan cannot start more than a year ago", field="start")
+        if assessment_id is None:
+            latest = self._assessments.history(limit=1)
+            if not latest:
+                raise NotFound("no assessment yet: run `stridewell assess` first")
+            record = latest[0]
+        else:
+            record = self._assessments.get(assessment_id)
         backend.run(
             lambda store: store.plans.create_plan(
                 runner_id=runner_id,
