@@ -183,6 +183,24 @@ def test_a_signed_in_runner_makes_a_token_from_the_api(service: Stridewell) -> N
     assert [t["name"] for t in answer.json()] == ["watch sync"]
 
 
+def test_the_account_page_makes_shows_once_and_revokes_a_token(service: Stridewell) -> None:
+    import re
+
+    client = TestClient(create_app(service), follow_redirects=False)
+    client.get("/account")
+    form = {"name": "garmin sync", "csrf_token": client.cookies["sw_csrf"]}
+    page = client.post("/account/tokens", data=form)
+    secret = re.search(r'<code id="new-token">(sw_[^<]+)</code>', page.text)
+    assert page.status_code == 200 and secret is not None
+    assert secret.group(1) not in client.get("/account").text  # shown that once only
+    assert service.accounts.token_runner(secret.group(1)) == "local"
+    token_id = service.local().account.tokens.list()[0].id
+    revoke = f"/account/tokens/{token_id}/revoke"
+    assert client.post(revoke, data={"csrf_token": "forged-token-forged-token"}).status_code == 403
+    assert client.post(revoke, data={"csrf_token": client.cookies["sw_csrf"]}).status_code == 303
+    assert service.accounts.token_runner(secret.group(1)) is None
+
+
 def test_the_token_commands_create_list_and_revoke(tmp_path: Path) -> None:
     from stridewell.cli.main import app
 
