@@ -205,6 +205,31 @@ def test_an_aggregation_that_counts_an_unknown_sign_is_refused(tmp_path: Path) -
         load_from(folder)
 
 
+def test_a_warning_sign_that_points_to_a_more_urgent_condition_is_refused(
+    tmp_path: Path,
+) -> None:
+    # A suggestion ranks a cause; it must never raise the level by making an
+    # emergency-minimum condition lead where the warning sign itself is only urgent.
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    flags = yaml.safe_load((folder / "red_flags.yaml").read_text())
+    joint = next(f for f in flags if f["id"] == "hot_swollen_joint")
+    joint["presentations"][0]["suggests"] = ["septic_arthritis"]
+    (folder / "red_flags.yaml").write_text(yaml.safe_dump(flags))
+    with pytest.raises(KnowledgeBaseError, match="suggests septic_arthritis"):
+        load_from(folder)
+
+
+def test_a_warning_sign_that_points_to_an_unknown_condition_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir(), folder)
+    flags = yaml.safe_load((folder / "red_flags.yaml").read_text())
+    flags[0]["presentations"][0]["suggests"] = ["no_such_condition"]
+    (folder / "red_flags.yaml").write_text(yaml.safe_dump(flags))
+    with pytest.raises(KnowledgeBaseError, match="no_such_condition"):
+        load_from(folder)
+
+
 def test_the_aggregation_and_top_three_rules_are_cited() -> None:
     for agg in KB.meta.aggregation:
         assert agg.sources and agg.reason

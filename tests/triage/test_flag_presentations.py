@@ -65,3 +65,18 @@ def test_an_emergency_presentation_stops_at_emergency_with_no_questions_left(
     if case.flag.level_of(case.presentation) is Level.emergency:
         assert report.triage.level is Level.emergency
         assert report.unanswered_safety_questions == []
+
+
+SUGGESTING = [c for c in CASES if c.presentation.suggests]
+
+
+@pytest.mark.parametrize("case", SUGGESTING, ids=[c.id for c in SUGGESTING])
+def test_a_presentation_names_the_conditions_it_points_to_among_the_first_three(
+    case: PresentationCase,
+) -> None:
+    report = assess(Assessment.model_validate(firing(case)))
+    first_three = [c.id for c in report.conditions[:3]]
+    for condition in case.presentation.suggests:
+        assert condition in first_three, (condition, first_three)
+        ranked = next(c for c in report.conditions if c.id == condition)
+        assert any(case.flag.name.lower() in reason.lower() for reason in ranked.for_)

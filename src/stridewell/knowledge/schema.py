@@ -87,6 +87,10 @@ class Presentation(_Strict):
     cues: RuleField
     unless: RuleField | None = None
     level: Level | None = Field(default=None, description="a milder level for this one")
+    suggests: list[str] = Field(
+        default_factory=list,
+        description="conditions this presentation points to: ranked among the causes to weigh",
+    )
     sources: list[str] = Field(min_length=1)
 
     @property
@@ -228,6 +232,14 @@ class DangerInTopThree(_Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class SuggestedByWarningSign(_Strict):
+    """How much a fired presentation adds to the conditions it points to, and in what words."""
+
+    weight: float = Field(gt=0, le=10, description="log-odds added to each suggested condition")
+    text: str = Field(min_length=5, description="plain words, followed by the warning sign")
+    sources: list[str] = Field(min_length=1)
+
+
 class Meta(_Strict):
     version: str = Field(pattern=r"^\d{4}\.\d{2}\.\d+$")
     disclaimer: str
@@ -237,6 +249,7 @@ class Meta(_Strict):
     sources: list[str] = Field(min_length=1)
     aggregation: list[Aggregation] = Field(min_length=1)
     danger_in_top_three: list[DangerInTopThree] = Field(min_length=1)
+    suggested_by_warning_sign: SuggestedByWarningSign
 
 
 class KnowledgeBase(_Strict):
@@ -255,6 +268,7 @@ class KnowledgeBase(_Strict):
 
     def citation_ids_used(self) -> set[str]:
         used: set[str] = set(self.meta.sources) | set(self.meta.soreness.sources)
+        used.update(self.meta.suggested_by_warning_sign.sources)
         for agg in self.meta.aggregation:
             used.update(agg.sources)
         for danger in self.meta.danger_in_top_three:
@@ -302,6 +316,7 @@ class KnowledgeBase(_Strict):
             unknown_signs = sorted(set(agg.signs) - presentations)
             if unknown_signs:
                 problems.append(f"aggregation {agg.id}: unknown signs {unknown_signs}")
+        problems += self._suggestions_fit()
         missing = sorted(self.citation_ids_used() - citations)
         if missing:
             problems.append(f"unknown citations: {missing}")
@@ -317,6 +332,24 @@ class KnowledgeBase(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _suggestions_fit(self) -> list[str]:
+        """A presentation may only point to known conditions that need no more urgency than
+        it has: the suggestion ranks a cause, it must never raise the level on its own."""
+        minimum = {c.id: c.minimum_level for c in self.conditions}
+        problems: list[str] = []
+        for flag in self.red_flags:
+            for pres in flag.presentations:
+                where = f"{flag.id}.{pres.id}"
+                problems += _unknown(where, "condition", pres.suggests, set(minimum))
+                level = flag.level_of(pres)
+                for cid in pres.suggests:
+                    if cid in minimum and minimum[cid].rank > level.rank:
+                        problems.append(
+                            f"{where}: suggests {cid}, whose minimum level"
+                            f" ({minimum[cid].value}) is above the presentation's ({level.value})"
+                        )
+        return problems
 
 
 def _unknown(owner: str, kind: str, wanted: list[str], known: set[str]) -> list[str]:

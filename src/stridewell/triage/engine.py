@@ -87,7 +87,7 @@ class _Assessor:
 
     def report(self) -> TriageReport:
         hits = self.ck.red_flag_hits(self.facts)
-        scores = self.ck.score(self.facts)
+        scores = self.ck.score(self.facts, hits)
         leading = scores[0]
         soreness = not hits and self._is_soreness(leading)
         level, reasons = self._level(hits, scores, soreness)

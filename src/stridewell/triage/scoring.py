@@ -14,7 +14,7 @@ when every field they need was answered.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,12 +163,37 @@ class CompiledKnowledge:
         self._by_field: dict[str, list[_Entry]] = {}
         self._always: list[_Entry] = []
         self._multi: dict[tuple[str, Hashable], list[_Entry]] = {}
+        self._suggested = self._suggestions(kb)
         for ci, cond in enumerate(self.conditions):
             # Rank = where the finding is listed in a report: strongest evidence first,
             # knowledge-base order breaking ties. Sorting by it later is one int compare.
             ranked = sorted(enumerate(cond.findings), key=lambda pf: (-abs(pf[1].weight), pf[0]))
             for rank, (pos, finding) in enumerate(ranked):
                 self._index(ci, pos, rank, finding)
+
+    def _suggestions(self, kb: KnowledgeBase) -> dict[tuple[str, str], tuple[_Entry, ...]]:
+        """Per fired presentation, the findings it adds to the conditions it points to."""
+        index = {c.model.id: ci for ci, c in enumerate(self.conditions)}
+        meta = kb.meta.suggested_by_warning_sign
+        found: dict[tuple[str, str], tuple[_Entry, ...]] = {}
+        for flag in kb.red_flags:
+            finding = {
+                cid: CompiledFinding(
+                    id=f"{cid}.warning_sign_{flag.id}",
+                    weight=meta.weight,
+                    text=f"{meta.text}: {flag.name[0].lower()}{flag.name[1:]}",
+                    sources=tuple(meta.sources),
+                    holds=_always_true,
+                    needs=frozenset(),
+                    rule_id=f"finding:{cid}.warning_sign_{flag.id}",
+                )
+                for p in flag.presentations
+                for cid in p.suggests
+            }
+            for p in flag.presentations:
+                # Rank -1: listed first among what speaks for the condition.
+                found[(flag.id, p.id)] = tuple((index[c], -1, finding[c]) for c in p.suggests)
+        return found
 
     def _index(self, ci: int, pos: int, rank: int, finding: CompiledFinding) -> None:
         entry = (ci, rank, finding)
@@ -285,8 +310,9 @@ class CompiledKnowledge:
             scores[ci] += best[ci] + EXTRA_REGION_WEIGHT * (n - 1) - off_site
         return scores, [ci in count for ci in range(len(scores))]
 
-    def score(self, facts: Facts) -> list[ConditionScore]:
-        """The best-ranked conditions with scores, likelihoods and explanations."""
+    def score(self, facts: Facts, hits: Sequence[RedFlagHit] = ()) -> list[ConditionScore]:
+        """The best-ranked conditions with scores, likelihoods and explanations. Red flags
+        that fired (`hits`) add weight to the conditions their presentations point to."""
         locations = facts["locations"]
         regional = self._regional.get(locations)
         if regional is None:
@@ -303,6 +329,8 @@ class CompiledKnowledge:
                 found_by[ci] = [entry]
             else:
                 group.append(entry)
+        if hits:
+            self._add_suggested(hits, scores, found_by)
         top = max(scores)
         inverse = 1.0 / TEMPERATURE
         exp = math.exp
@@ -325,6 +353,25 @@ class CompiledKnowledge:
                 )
             )
         return result
+
+    def _add_suggested(
+        self, hits: Sequence[RedFlagHit], scores: list[float], found_by: dict[int, list[_Entry]]
+    ) -> None:
+        """Each condition a fired presentation points to gains the weight once."""
+        suggested = self._suggested
+        done: set[int] = set()
+        for hit in hits:
+            for pid in hit.presentations:
+                for entry in suggested.get((hit.flag.id, pid), ()):
+                    ci = entry[0]
+                    if ci not in done:
+                        done.add(ci)
+                        scores[ci] += entry[2].weight
+                        found_by.setdefault(ci, []).append(entry)
+
+
+def _always_true(facts: Facts) -> bool:
+    return True
 
 
 _LIST_FIELDS = frozenset(name for name, spec in FIELDS.items() if spec.kind == "list")
