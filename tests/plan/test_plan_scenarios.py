@@ -125,18 +125,20 @@ def test_a_suspected_bone_stress_injury_never_schedules_a_run() -> None:
     assert plan.referral is not None and plan.referral.rule == "refer.triage_level"
 
 
-def test_a_leading_stress_fracture_keeps_non_running_care_but_waits_for_a_clinician() -> None:
+def test_a_leading_stress_fracture_sends_the_runner_to_a_clinician_from_day_one() -> None:
     bone = report(
         locations=["heel_pad"],
         pain_timing=["weight_bearing", "worsens_with_activity"],
         history={"low_energy_risk": True, "previous_stress_fracture": True},
     )
     assert bone.conditions[0].id == "calcaneal_stress_fracture"
-    assert bone.triage.level is Level.soon  # no bone red flag: the plan is not urgent
+    # No bone red flag fired, but a leading stress fracture sets its own minimum level
+    # (contract 1.1): a clinician within one to two days, so the plan refers at once.
+    assert bone.triage.level is Level.urgent
     plan, _ = follow(bone, steady, days=28, horizon_days=14)
-    assert letters(plan) == "PPPMMMM" + "S" * 35
+    assert letters(plan) == "S" * 42
     assert run_days(plan) == {}
-    assert plan.referral is not None and plan.referral.rule == "refer.bone_stress"
-    waiting = plan.days[10]
-    assert waiting.rule.id == "refer.bone_stress"
-    assert any(t.kind is TaskKind.cross_training for t in waiting.tasks)
+    assert plan.referral is not None and plan.referral.rule == "refer.triage_level"
+    first = plan.days[0]
+    assert any(t.kind is TaskKind.see_clinician for t in first.tasks)
+    assert any("bone stress" in t.text.lower() for t in first.tasks)
