@@ -115,6 +115,8 @@ def print_running_plan(plan: RunningPlan) -> None:
         f"long run {targets.long_run_km} km."
     )
     typer.echo(f"  how: {targets.method.text}")
+    for note in plan.notes:
+        typer.echo(f"  your clinician: {note.text}")
     if plan.targets_week is not None:
         typer.echo(f"  at your targets in week {plan.targets_week}, if every check passes")
     if plan.goal is not None:

@@ -55,6 +55,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
     "end.rest_pain": frozenset({"detail"}),
     "targets.history": frozenset({"weeks", "onset", "runs", "weekly", "long", "usual"}),
     "targets.typed": frozenset({"runs", "weekly", "long"}),
+    "clinician.no_running": frozenset({"author", "until"}),
+    "clinician.reduced": frozenset({"author", "pct", "weekly", "long"}),
     "goal.reachable": frozenset({"km", "day", "needed"}),
     "goal.unreachable": frozenset({"km", "day", "earliest"}),
     "goal.beyond": frozenset({"km", "day", "weeks"}),

@@ -223,7 +223,10 @@ class RunningService:
 
     def _build(self, stored: StoredRunningPlan, today: date) -> RunningPlan:
         from stridewell.contract import Region
-        from stridewell.running import Goal, Mode, Targets, build_running_plan
+        from stridewell.plan.rules import load_plan_rules
+        from stridewell.running import Goal, Mode, Targets, build_running_plan, load_running_rules
+        from stridewell.running.clinician import follow_clinician
+        from stridewell.service.clinician import latest_decision
 
         since = stored.start_date - timedelta(days=LOOKBACK_DAYS)
         entries = [s.entry for s in self._journal.entries(since=since)]
@@ -232,10 +235,18 @@ class RunningService:
             goal = Goal(km=stored.goal_km, day=stored.goal_day)
         shoes, shoe_km = self._shoes()
         locations = [Region(r) for r in stored.locations if r in Region.__members__]
-        return build_running_plan(
+        # A clinician's running restriction wins over the runner's start day and targets.
+        restricted = follow_clinician(
             stored.start_date,
-            today,
             Targets.model_validate(stored.targets),
+            latest_decision(self._backend, self.runner_id),
+            load_running_rules(),
+            reduced_pct=load_plan_rules().limits.reduced_running_pct,
+        )
+        plan = build_running_plan(
+            restricted.start,
+            today,
+            restricted.targets,
             self._imported_runs(since=since),
             entries,
             mode=Mode(stored.mode),
@@ -245,6 +256,9 @@ class RunningService:
             locations=locations or (Region.arch,),
             known_flags=stored.known_flags,
         )
+        if restricted.reason is None:
+            return plan
+        return plan.model_copy(update={"notes": [restricted.reason, *plan.notes]})
 
     def _imported_runs(self, *, since: date | None = None) -> list[DoneRun]:
         """Imported runs with a distance, on their local day."""
