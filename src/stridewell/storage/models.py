@@ -451,9 +451,7 @@ class ClinicianNoteRow(Base):
 
     __tablename__ = "clinician_notes"
     __table_args__ = (
-        CheckConstraint(
-            "restriction IN ('none', 'reduced', 'no_running')", name="restriction"
-        ),
+        CheckConstraint("restriction IN ('none', 'reduced', 'no_running')", name="restriction"),
         Index("ix_clinician_notes_runner_id_recorded_at", "runner_id", "recorded_at"),
     )
 

@@ -112,9 +112,7 @@ async def _finish(request: Request, answers: dict[str, Any]) -> Response:
 
 async def _emergency(request: Request, answers: dict[str, Any]) -> Response:
     """The emergency result at once, stored, with a way on to the full report."""
-    result = await run_in_threadpool(
-        service_of(request).assessments.assess, to_assessment(answers)
-    )
+    result = await run_in_threadpool(service_of(request).assessments.assess, to_assessment(answers))
     text = load_knowledge().meta.levels[Level.emergency]
     return render(
         request,
