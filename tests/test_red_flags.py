@@ -30,7 +30,8 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "possible_achilles_rupture": (
         {"locations": ["achilles"], "felt_pop": True, "push_off_weak": True},
-        {"locations": ["achilles"], "felt_pop": True, "push_off_weak": False},
+        # a pop with push-off kept is still a possible rupture (at urgent); no pop, no flag
+        {"locations": ["achilles"], "felt_pop": False, "push_off_weak": False},
     ),
     "ottawa_rules": (
         {
@@ -216,6 +217,17 @@ def test_red_flag_near_miss_does_not_fire(flag_id: str) -> None:
 def test_achilles_pop_with_unknown_push_off_is_treated_as_a_possible_rupture() -> None:
     flags = _flags({"locations": ["heel_back"], "felt_pop": True})
     assert flags.get("possible_achilles_rupture") is Level.emergency
+
+
+def test_achilles_pop_with_the_heel_still_rising_stays_a_possible_rupture_at_urgent() -> None:
+    # one reassuring self-test never rules a reported pop out (AAOS 2010)
+    flags = _flags({"locations": ["achilles"], "felt_pop": True, "push_off_weak": False})
+    assert flags.get("possible_achilles_rupture") is Level.urgent
+
+
+def test_a_pop_behind_the_outer_ankle_bone_is_a_possible_tendon_tear() -> None:
+    flags = _flags({"locations": ["outer_ankle"], "felt_pop": True, "injury_event": True})
+    assert flags.get("possible_tendon_rupture") is Level.urgent
 
 
 def test_ottawa_rules_fire_when_unable_to_bear_weight_after_injury() -> None:

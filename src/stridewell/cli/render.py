@@ -73,11 +73,7 @@ def _red_flag_name(flag_id: str) -> str:
 
 def plain_finding(item: str) -> str:
     """'bone_tenderness: navicular' as 'tender bone: navicular'."""
-    field, sep, value = item.partition(": ")
-    if not sep:
-        return item
-    name = load_questionnaire().field_name(field)
-    return f"{name}: {value.replace('_', ' ')}"
+    return load_questionnaire().plain_finding(item)
 
 
 def likelihood_bar(likelihood: float) -> str:

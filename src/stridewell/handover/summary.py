@@ -13,7 +13,6 @@ from stridewell.contract import Assessment
 from stridewell.journal.model import ExerciseLog, JournalEntry
 from stridewell.journal.trend import daily_scores, pain_trend
 from stridewell.knowledge.questions import load_questionnaire
-from stridewell.knowledge.rules import FIELDS
 from stridewell.plan.model import DayStatus, Plan
 from stridewell.report import TriageReport
 from stridewell.shoes import Shoe
@@ -127,10 +126,7 @@ def presentation(a: Assessment) -> Presentation:
 
 def finding_words(finding: str) -> str:
     """'redness_warmth: yes' as 'red and warm: yes': the field in the questionnaire's words."""
-    field, sep, value = finding.partition(": ")
-    if not sep or field not in FIELDS:
-        return finding
-    return f"{load_questionnaire().field_name(field)}: {value}"
+    return load_questionnaire().plain_finding(finding)
 
 
 def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:

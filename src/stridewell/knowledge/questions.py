@@ -221,6 +221,24 @@ class Questionnaire(BaseModel):
         """A field's short name in plain words, for explaining findings."""
         return self.names.get(path) or path.removeprefix("history.").replace("_", " ")
 
+    def value_words(self, path: str, value: str) -> str:
+        """An answer in plain words: each choice by its label, yes/no and numbers as given."""
+        labels = self.labels.get(path, {})
+        words = []
+        for part in value.split(", "):
+            # A label may explain itself after a colon ("Navicular: the bony bump ..."):
+            # inside a sentence its first words are enough.
+            label = labels.get(part, part.replace("_", " ")).split(": ")[0]
+            words.append(label[:1].lower() + label[1:])
+        return ", ".join(words)
+
+    def plain_finding(self, item: str) -> str:
+        """'bone_tenderness: navicular' (the engine's evidence) in the questionnaire's words."""
+        field, sep, value = item.partition(": ")
+        if not sep or field not in FIELDS:
+            return item
+        return f"{self.field_name(field)}: {self.value_words(field, value)}"
+
 
 def questions_file() -> Path:
     return Path(str(resources.files("stridewell.knowledge") / "data" / _FILE))

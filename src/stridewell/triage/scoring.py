@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stridewell.contract import Level
+from stridewell.knowledge.questions import load_questionnaire
 from stridewell.knowledge.rules import (
     FIELDS,
     Facts,
@@ -259,7 +260,8 @@ class CompiledKnowledge:
             level = max((p.level for p in fired), key=lambda lvl: lvl.rank)
             ids = tuple(p.model.id for p in fired)
             name = flag.model.name
-            reason = f"{name} ({'; '.join(because)})" if because else name
+            words = "; ".join(map(load_questionnaire().plain_finding, because))
+            reason = f"{name} ({words})" if because else name
             signs = frozenset([flag.model.id, *(f"{flag.model.id}.{i}" for i in ids)])
             hit = RedFlagHit(flag.model, tuple(because), level, ids, reason, signs)
             if len(self.explained) < EXPLAINED_CACHE_SIZE:

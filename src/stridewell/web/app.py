@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stridewell import __version__
 from stridewell.errors import StridewellError, http_status_for
+from stridewell.knowledge.questions import load_questionnaire
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
 from stridewell.web.api_handover import router as handover_router
@@ -60,6 +61,8 @@ def create_app(
     app.state.secure_cookies = secure_cookies
     app.state.security = security or SecurityConfig.build()
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    # The engine's evidence ("bone_tenderness: navicular") in the questionnaire's words.
+    app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
