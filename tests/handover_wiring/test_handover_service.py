@@ -169,3 +169,17 @@ def test_recording_time_is_the_services_clock(service: Stridewell, club: dict[st
     assert note.recorded_at == NOW
     assert service.for_runner(club["runner"]).clinician.latest() == note
     assert isinstance(note.recorded_at.date(), date)
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"), [("note", "stretch\x00twice"), ("other_text", "cuboid \ud800 syndrome")]
+)
+def test_a_note_or_diagnosis_with_nul_or_a_lone_surrogate_is_refused_naming_it(
+    service: Stridewell, club: dict[str, str], field: str, bad: str
+) -> None:
+    coach = service.for_runner(club["coach"])
+    texts = {"note": "", "other_text": "cuboid syndrome", field: bad}
+    with pytest.raises(InvalidInput) as refused:
+        coach.clinician.record_for(club["runner"], condition="other", **texts)
+    assert refused.value.field == field
+    assert service.for_runner(club["runner"]).clinician.notes() == []

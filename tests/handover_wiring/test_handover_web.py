@@ -166,3 +166,27 @@ def test_every_handover_route_runs_off_the_event_loop() -> None:
     ]  # fmt: skip
     assert len(routes) == 8
     assert not [r.path for r in routes if inspect.iscoroutinefunction(r.endpoint)]
+
+
+def test_a_no_running_day_in_the_past_or_too_far_ahead_is_422_naming_the_day(club: Club) -> None:
+    url = f"/api/v1/coach/runners/{club.runner_id}/clinician-notes"
+    headers = {"x-csrf-token": _token(club.coach)}
+    today = club.service.today()
+    for day in ("9999-12-31", (today + timedelta(days=367)).isoformat(),
+                (today - timedelta(days=1)).isoformat()):  # fmt: skip
+        body = {"condition": "plantar_fasciitis", "restriction": "no_running", "until": day}
+        refused = club.coach.post(url, json=body, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["field"] == "until"
+    page = club.coach.post(
+        f"/coach/runners/{club.runner_id}/clinician",
+        data={
+            "csrf_token": _token(club.coach),
+            "condition": "plantar_fasciitis",
+            "restriction": "no_running",
+            "until": "9999-12-31",
+        },
+    )
+    assert page.status_code == 422
+    assert club.runner.get("/api/v1/clinician-notes").json() == []
+    assert club.runner.get("/today").status_code == 200

@@ -4,11 +4,16 @@ runner's own targets and start day, and the plan says so."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from stridewell.plan.model import ClinicianDecision
 from stridewell.running.model import Reason, Targets
 from stridewell.running.rules import RunningRules
+
+# The furthest a clinician's "no running until" can move the start: notes are refused
+# beyond a year (service/clinician.py), and one stored earlier must not push the plan's
+# days past what a calendar can hold.
+MAX_HOLD_DAYS = 366
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,7 @@ def follow_clinician(
     if decision is None or decision.restriction == "none":
         return Restricted(start, targets, None)
     if decision.restriction == "no_running":
-        until = decision.until or start
+        until = min(decision.until or start, start + timedelta(days=MAX_HOLD_DAYS))
         if until <= start:
             return Restricted(start, targets, None)
         reason = _reason(rules, "clinician.no_running", author=decision.author, until=until)

@@ -8,11 +8,12 @@ withdraws the share (the author then loses access, as to everything else).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from stridewell.errors import Forbidden, InvalidInput, NotFound
 from stridewell.service.backend import Backend
+from stridewell.text import has_unstorable
 
 if TYPE_CHECKING:
     from stridewell.plan.model import ClinicianDecision
@@ -27,6 +28,8 @@ RESTRICTION_WORDS = {
 }
 MAX_NOTE_CHARS = 2000
 MAX_OTHER_CHARS = 200
+# How far ahead "no running until" may reach: a year and a day, as the running plan allows.
+MAX_UNTIL_DAYS = 366
 
 
 def condition_names() -> dict[str, str]:
@@ -117,8 +120,14 @@ class ClinicianService:
         if author is None or author.role != "coach":
             raise Forbidden("only a coach or clinician account can record a diagnosis")
         shared = self._open_shared(shared_id)
+        for field, value in (("other_text", other_text), ("note", note)):
+            # Refused here, not by the database driver (a 503 on PostgreSQL).
+            if has_unstorable(value):
+                raise InvalidInput(
+                    "the text must not contain NUL or unpaired surrogate characters", field
+                )
         condition_id, text = _checked_condition(condition, other_text)
-        kind = _checked_restriction(restriction, until)
+        kind = _checked_restriction(restriction, until, self._backend.today())
         words = " ".join(note.split())
         if len(words) > MAX_NOTE_CHARS:
             raise InvalidInput(f"the note is longer than {MAX_NOTE_CHARS} characters", "note")
@@ -158,11 +167,14 @@ def _checked_condition(condition: str, other_text: str) -> tuple[str | None, str
 
 
 def _checked_restriction(
-    restriction: str, until: date | None
+    restriction: str, until: date | None, today: date
 ) -> Literal["none", "reduced", "no_running"]:
     if restriction == "no_running":
         if until is None:
             raise InvalidInput("say until which day there should be no running", "until")
+        # Bounded: the plans walk their days up to it, and a past day restricts nothing.
+        if not today <= until <= today + timedelta(days=MAX_UNTIL_DAYS):
+            raise InvalidInput("the day must be between today and a year from now", "until")
         return "no_running"
     if restriction == "reduced":
         return "reduced"

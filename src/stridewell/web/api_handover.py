@@ -122,7 +122,13 @@ class ClinicianNoteIn(BaseModel):
     condition: str = Field(max_length=64, description="a condition id, or 'other'")
     other_text: str = Field(default="", max_length=MAX_OTHER_CHARS)
     restriction: Literal["none", "reduced", "no_running"] = "none"
-    until: date | None = Field(default=None, description="for no_running: the first run day")
+    # Bounded here as every date of the API; the service holds it to today .. a year on.
+    until: date | None = Field(
+        default=None,
+        ge=date(1990, 1, 1),
+        le=date(2999, 12, 31),
+        description="for no_running: the first run day, from today to a year ahead",
+    )
     note: str = Field(default="", max_length=MAX_NOTE_CHARS)
 
 
