@@ -180,6 +180,8 @@ def test_a_note_or_diagnosis_with_nul_or_a_lone_surrogate_is_refused_naming_it(
     coach = service.for_runner(club["coach"])
     texts = {"note": "", "other_text": "cuboid syndrome", field: bad}
     with pytest.raises(InvalidInput) as refused:
-        coach.clinician.record_for(club["runner"], condition="other", **texts)
+        coach.clinician.record_for(
+            club["runner"], condition="other", other_text=texts["other_text"], note=texts["note"]
+        )
     assert refused.value.field == field
     assert service.for_runner(club["runner"]).clinician.notes() == []
