@@ -177,10 +177,12 @@ def test_a_server_killed_mid_import_leaves_no_decoders_and_its_upload_is_swept(
     sender = threading.Thread(target=upload, daemon=True)
     sender.start()
     try:
+        # Kill as soon as the first decoder runs: the pool may have only one worker (it
+        # is sized to the machine), so waiting for a second could outlast the import.
         end = time.monotonic() + 30
-        while time.monotonic() < end and len(workers) < 2:
+        while time.monotonic() < end and not workers:
             workers.update(set(descendants(server.process.pid)) - {server.process.pid})
-            time.sleep(0.02)
+            time.sleep(0.01)
         assert workers, "the import never started its decoder processes"
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait(10)
