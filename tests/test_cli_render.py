@@ -143,3 +143,17 @@ def test_history_table_of_stored_assessments_and_of_none() -> None:
     empty = io.StringIO()
     history_table([], Console(file=empty, width=80))
     assert "No assessments yet" in empty.getvalue()
+
+
+def test_the_printed_report_asks_the_open_safety_questions_in_the_questionnaires_words() -> None:
+    from stridewell.contract import Assessment
+    from stridewell.triage.engine import assess
+
+    out = io.StringIO()
+    print_report(
+        assess(Assessment.model_validate({"locations": ["achilles"], "onset": "sudden"})),
+        Console(file=out, width=100),
+    )
+    text = out.getvalue()
+    assert "Questions that could change this" in text
+    assert "pop or a snap" in text and "felt_pop" not in text

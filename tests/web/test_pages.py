@@ -185,3 +185,24 @@ def test_a_shoe_can_be_edited_from_the_page(client: TestClient) -> None:
         data={"csrf_token": token, "check_km": "900", "replace_km": "700"},
     )
     assert bad.status_code == 422 and "check_km" in bad.text
+
+
+def test_the_report_lists_the_safety_questions_left_open_in_plain_words(
+    client: TestClient,
+) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    stored = service.local().assessments.assess({"locations": ["achilles"], "onset": "sudden"})
+    page = client.get(f"/assessments/{stored.id}").text
+    assert "Questions that could change this" in page
+    assert "did you hear or feel a pop" in page
+    assert "felt_pop" not in page and "push_off_weak" not in page
+
+
+def test_a_report_with_nothing_left_open_has_no_safety_questions_section(
+    client: TestClient,
+) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    stored = service.local().assessments.assess(
+        {"locations": ["outer_ankle"], "deformity": True, "injury_event": True}
+    )
+    assert "Questions that could change this" not in client.get(f"/assessments/{stored.id}").text

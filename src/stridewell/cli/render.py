@@ -144,6 +144,14 @@ def print_report(report: TriageReport, console: Console | None = None) -> None:
     _print_level(console, report)
     _print_red_flags(console, report.red_flags)
     _print_conditions(console, report.conditions)
+    if report.unanswered_safety_questions:
+        questions = load_questionnaire()
+        _heading(console, "Questions that could change this (left open; a yes may be more urgent)")
+        # Most important first; questions that share a reason are said with it once.
+        grouped: dict[str, list[str]] = {}
+        for q in report.unanswered_safety_questions:
+            grouped.setdefault(q.why, []).append(questions.prompt_for(q.field))
+        _bullets(console, [f"{' / '.join(asks)} ({why})" for why, asks in grouped.items()])
     for title, items in (
         ("What to do now", report.self_care),
         ("Shoe features that help", report.shoe_features),

@@ -221,6 +221,11 @@ class Questionnaire(BaseModel):
         """A field's short name in plain words, for explaining findings."""
         return self.names.get(path) or path.removeprefix("history.").replace("_", " ")
 
+    def prompt_for(self, path: str) -> str:
+        """The question that fills `path`, as the questionnaire asks it."""
+        question = next((q for q in self.questions if q.field == path), None)
+        return question.prompt if question is not None else self.field_name(path)
+
     def value_words(self, path: str, value: str) -> str:
         """An answer in plain words: each choice by its label, yes/no and numbers as given."""
         labels = self.labels.get(path, {})

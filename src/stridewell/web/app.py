@@ -63,6 +63,7 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     # The engine's evidence ("bone_tenderness: navicular") in the questionnaire's words.
     app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
+    app.state.templates.env.filters["question"] = load_questionnaire().prompt_for
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
