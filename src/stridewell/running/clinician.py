@@ -18,10 +18,12 @@ MAX_HOLD_DAYS = 366
 
 @dataclass(frozen=True, slots=True)
 class Restricted:
-    """Where the plan starts and what it builds up to, and why, if a clinician changed it."""
+    """Where the plan starts, and why, if a clinician changed it; `reduced` is what it
+    builds up to under a clinician's reduced running (the runner's own targets stay as
+    they are, so the reduction is never applied twice)."""
 
     start: date
-    targets: Targets
+    reduced: Targets | None
     reason: Reason | None
 
 
@@ -36,13 +38,13 @@ def follow_clinician(
     """`no_running` until a day moves the start to that day; `reduced` scales the targets
     to `reduced_pct` % (the recovery plan's figure for a clinician's reduced running)."""
     if decision is None or decision.restriction == "none":
-        return Restricted(start, targets, None)
+        return Restricted(start, None, None)
     if decision.restriction == "no_running":
         until = min(decision.until or start, start + timedelta(days=MAX_HOLD_DAYS))
         if until <= start:
-            return Restricted(start, targets, None)
+            return Restricted(start, None, None)
         reason = _reason(rules, "clinician.no_running", author=decision.author, until=until)
-        return Restricted(until, targets, reason)
+        return Restricted(until, None, reason)
     weekly = max(0.1, round(targets.weekly_km * reduced_pct / 100, 1))
     long_run = min(weekly, max(0.1, round(targets.long_run_km * reduced_pct / 100, 1)))
     reason = _reason(

@@ -205,7 +205,11 @@ class RunningPlan(BaseModel):
     mode: Mode
     start: date
     today: date
-    targets: Targets
+    targets: Targets = Field(description="the runner's own targets, as they set them")
+    restricted_targets: Targets | None = Field(
+        default=None,
+        description="what the plan builds up to while a clinician reduced the running",
+    )
     baseline_km: float = Field(description="the week before the plan: its distance")
     bounds: list[Bound]
     weeks: list[Week]

@@ -235,10 +235,12 @@ class RunningService:
             goal = Goal(km=stored.goal_km, day=stored.goal_day)
         shoes, shoe_km = self._shoes()
         locations = [Region(r) for r in stored.locations if r in Region.__members__]
-        # A clinician's running restriction wins over the runner's start day and targets.
+        # A clinician's running restriction wins over the runner's start day and targets;
+        # the runner's own targets stay on the plan (the form and run-plan show them).
+        targets = Targets.model_validate(stored.targets)
         restricted = follow_clinician(
             stored.start_date,
-            Targets.model_validate(stored.targets),
+            targets,
             latest_decision(self._backend, self.runner_id),
             load_running_rules(),
             reduced_pct=load_plan_rules().limits.reduced_running_pct,
@@ -246,7 +248,7 @@ class RunningService:
         plan = build_running_plan(
             restricted.start,
             today,
-            restricted.targets,
+            restricted.reduced or targets,
             self._imported_runs(since=since),
             entries,
             mode=Mode(stored.mode),
@@ -258,7 +260,13 @@ class RunningService:
         )
         if restricted.reason is None:
             return plan
-        return plan.model_copy(update={"notes": [restricted.reason, *plan.notes]})
+        return plan.model_copy(
+            update={
+                "targets": targets,
+                "restricted_targets": restricted.reduced,
+                "notes": [restricted.reason, *plan.notes],
+            }
+        )
 
     def _imported_runs(self, *, since: date | None = None) -> list[DoneRun]:
         """Imported runs with a distance, on their local day."""
