@@ -28,6 +28,7 @@ from stridewell.storage.limits import (
 )
 from stridewell.storage.models import (
     AccountRow,
+    ApiTokenRow,
     LoginSessionRow,
     RunnerRow,
     ShareRow,
@@ -119,7 +120,9 @@ class AccountRepository(Repository):
 
     def set_password(self, runner_id: str, password_hash: str, changed_at: datetime) -> None:
         """Replace the password hash and sign the runner out everywhere (every session
-        deleted), in one transaction. Raises ``UnknownRunner`` if there is no account."""
+        deleted, every API token revoked), in one transaction: after a leak, changing the
+        password locks out whoever holds a copy of either. Raises ``UnknownRunner`` if
+        there is no account."""
         _check_password_hash(password_hash)
         changed_at = require_aware(changed_at, "changed_at")
         with self._write_session() as session:
@@ -131,6 +134,11 @@ class AccountRepository(Repository):
             if _rowcount(result) != 1:
                 raise UnknownRunner(runner_id)
             session.execute(delete(LoginSessionRow).where(LoginSessionRow.runner_id == runner_id))
+            session.execute(
+                update(ApiTokenRow)
+                .where(ApiTokenRow.runner_id == runner_id, ApiTokenRow.revoked_at.is_(None))
+                .values(revoked_at=changed_at)
+            )
 
     # -- sessions -----------------------------------------------------------------------
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import uuid4
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from stridewell.storage.checks import require_aware, require_filled
 from stridewell.storage.core import Repository, ensure_runner_exists
@@ -19,6 +19,8 @@ from stridewell.storage.limits import TOKEN_NAME_LENGTH
 from stridewell.storage.models import ApiTokenRow
 
 _TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
+# "Last used" is a hint for the runner, not an audit log: marked at most this often.
+USE_MARK_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +63,29 @@ class TokenRepository(Repository):
             return _record(row)
 
     def runner_for(self, token_hash: str, now: datetime) -> str | None:
-        """The runner of an unrevoked token, marking it used; None for any other hash."""
+        """The runner of an unrevoked token; None for any other hash. The lookup only
+        reads: ``last_used_at`` is written when it is older than ``USE_MARK_EVERY``, so a
+        script's requests do not each take the database's write lock."""
         now = require_aware(now, "now")
-        with self._write_session() as session:
-            row = session.scalars(
-                select(ApiTokenRow).where(
-                    ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None)
+        live = (ApiTokenRow.token_hash == token_hash, ApiTokenRow.revoked_at.is_(None))
+        query = select(ApiTokenRow.id, ApiTokenRow.runner_id, ApiTokenRow.last_used_at)
+        with self._read_session() as session:
+            found = session.execute(query.where(*live)).one_or_none()
+        if found is None:
+            return None
+        token_id, runner_id, last_used = found
+        if last_used is None or last_used <= now - USE_MARK_EVERY:
+            stale = or_(
+                ApiTokenRow.last_used_at.is_(None),
+                ApiTokenRow.last_used_at <= now - USE_MARK_EVERY,
+            )
+            with self._write_session() as session:
+                session.execute(
+                    update(ApiTokenRow)
+                    .where(ApiTokenRow.id == token_id, stale)
+                    .values(last_used_at=now)
                 )
-            ).one_or_none()
-            if row is None:
-                return None
-            row.last_used_at = now
-            return row.runner_id
+        return str(runner_id)
 
     def of_runner(self, runner_id: str) -> list[StoredApiToken]:
         """The runner's tokens, newest first, revoked ones included."""
