@@ -35,6 +35,10 @@ NEED_TARGETS = (
     "there are too few runs from before the pain to work out your usual week: type it in "
     "(weekly distance, runs a week and the long run)"
 )
+HIDDEN_BY_RECOVERY = (
+    "a newer recovery plan is in charge: the running plan waits until it has done its job, "
+    "so its targets cannot be changed now"
+)
 # How far back the journal and the imported runs are read: the recovery plan's journal
 # before the first day, and the 30 days the single-run rule looks back on.
 LOOKBACK_DAYS = 70
@@ -151,9 +155,19 @@ class RunningService:
         return self.require()
 
     def change_targets(self, targets: TargetsInput) -> RunningPlan:
-        """Change the targets the plan builds up to; the weeks follow at once."""
-        chosen = self._typed(targets)
-        backend, runner_id = self._backend, self.runner_id
+        """Change the targets the plan builds up to; the weeks follow at once. What is not
+        typed (the long-run weekday, harder runs a week, the easy pace) stays as stored."""
+        from stridewell.running import Targets
+
+        runner_id = self.runner_id
+        stored = self._backend.run(lambda store: store.running.running_plan(runner_id))
+        if stored is None:
+            raise NotFound(NO_RUNNING_PLAN)
+        # Checked before writing: a plan a newer recovery plan hides is not changed.
+        if self._hidden(stored):
+            raise Conflict(HIDDEN_BY_RECOVERY)
+        chosen = self._typed(targets, keep=Targets.model_validate(stored.targets))
+        backend = self._backend
         changed = backend.run(
             lambda store: store.running.update_targets(
                 runner_id, chosen.model_dump(mode="json"), now=backend.clock()
@@ -202,21 +216,36 @@ class RunningService:
         stored = self._backend.run(lambda store: store.running.running_plan(runner_id))
         if stored is None:
             return None
-        recovery = self._backend.run(lambda store: store.plans.active_plan(runner_id))
-        if recovery is not None and recovery.created_at > stored.created_at:
-            return None
-        return stored
+        return None if self._hidden(stored) else stored
 
-    def _typed(self, targets: TargetsInput) -> Targets:
+    def _hidden(self, stored: StoredRunningPlan) -> bool:
+        """Whether a recovery plan started after this running plan is in charge."""
+        runner_id = self.runner_id
+        recovery = self._backend.run(lambda store: store.plans.active_plan(runner_id))
+        return recovery is not None and recovery.created_at > stored.created_at
+
+    def _typed(self, targets: TargetsInput, *, keep: Targets | None = None) -> Targets:
+        """The typed targets; with `keep`, the fields not typed come from it."""
         from stridewell.running import typed_targets
 
+        given = targets.model_fields_set
+        harder, weekday = targets.usual_runs_per_week, targets.long_run_weekday
+        pace = None
+        if keep is not None:
+            if "usual_runs_per_week" not in given:
+                # At least the long run stays easy, also with fewer runs a week.
+                harder = min(keep.usual_runs_per_week, targets.runs_per_week - 1)
+            if "long_run_weekday" not in given or weekday is None:
+                weekday = keep.long_run_weekday
+            pace = keep.easy_pace_s_per_km
         try:
             return typed_targets(
                 targets.runs_per_week,
                 targets.weekly_km,
                 targets.long_run_km,
-                usual_runs_per_week=targets.usual_runs_per_week,
-                long_run_weekday=targets.long_run_weekday,
+                usual_runs_per_week=harder,
+                long_run_weekday=weekday,
+                easy_pace_s_per_km=pace,
             )
         except ValidationError as exc:
             raise _invalid(exc, "targets.") from exc
