@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from stridewell.contract import Level
-from stridewell.knowledge.questions import load_questionnaire
 from stridewell.knowledge.rules import (
     FIELDS,
     Facts,
@@ -260,6 +259,10 @@ class CompiledKnowledge:
             level = max((p.level for p in fired), key=lambda lvl: lvl.rank)
             ids = tuple(p.model.id for p in fired)
             name = flag.model.name
+            # The questionnaire's words are only needed once a flag fires (and then the
+            # hit is cached): importing them lazily keeps `assess --json` quick to start.
+            from stridewell.knowledge.questions import load_questionnaire
+
             words = "; ".join(map(load_questionnaire().plain_finding, because))
             reason = f"{name} ({words})" if because else name
             signs = frozenset([flag.model.id, *(f"{flag.model.id}.{i}" for i in ids)])
