@@ -148,3 +148,69 @@ def test_deleting_the_account_removes_everything_and_signs_out(
     assert service.for_runner(runner).training.activities() == []
     assert not service.for_runner(runner).training.originals_dir().exists()
     assert client.get("/account").status_code == 303  # signed out
+
+
+def _invite_link(client: TestClient, **headers: str) -> str:
+    page = client.post(
+        "/sharing/invite", data={"csrf_token": client.cookies["sw_csrf"]}, headers=headers
+    )
+    found = re.search(r'<code id="invite-link">([^<]+)</code>', page.text)
+    assert found is not None, page.text
+    return found.group(1)
+
+
+def test_the_invite_link_is_https_behind_a_tls_proxy_with_secure_cookies(
+    service: Stridewell,
+) -> None:
+    # Behind the proxy the app itself is reached over plain http (uvicorn believes no
+    # proxy header), so only --secure-cookies says the public scheme is https.
+    account = service.accounts.register("ann@example.org", PASSWORD, "Ann")
+    session, csrf = service.accounts.start_session(account), "csrf-token-of-this-test-0123456789"
+    client = TestClient(create_app(service, multi_user=True, secure_cookies=True))
+    # Secure cookies: sent by hand, as a browser would over the proxy's https.
+    cookies = {"Cookie": f"sw_session={session}; sw_csrf={csrf}"}
+    page = client.post("/sharing/invite", data={"csrf_token": csrf}, headers=cookies)
+    link = re.search(r'<code id="invite-link">([^<]+)</code>', page.text)
+    assert link is not None, page.text
+    assert link.group(1).startswith("https://testserver/invite/")
+
+
+def test_an_untrusted_forwarded_proto_does_not_change_the_invite_link(app: object) -> None:
+    client = _register(app, "ann@example.org", "Ann")
+    link = _invite_link(client, **{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.org"})
+    assert link.startswith("http://testserver/invite/")
+
+
+def test_the_account_page_after_an_invite_still_shows_the_api_tokens(app: object) -> None:
+    client = _register(app, "ann@example.org", "Ann")
+    before = client.get("/account").text
+    page = client.post("/sharing/invite", data={"csrf_token": client.cookies["sw_csrf"]})
+    assert 'id="tokens-h"' in before
+    assert 'id="tokens-h"' in page.text and 'id="share-h"' in page.text
+
+
+def test_the_export_holds_the_clinician_notes_the_running_plan_and_token_names(
+    service: Stridewell, app: object
+) -> None:
+    from stridewell.service.running import TargetsInput
+
+    ann = service.accounts.register("ann@example.org", PASSWORD, "Ann")
+    cy = service.accounts.register("cy@example.org", PASSWORD, "Cy", role="coach")
+    runner, coach = service.for_runner(ann.runner_id), service.for_runner(cy.runner_id)
+    coach.sharing.accept_invite(runner.sharing.invite_coach())
+    coach.clinician.record_for(
+        ann.runner_id, condition="other", other_text="heel bruise", note="ice after runs"
+    )
+    runner.running.start(TargetsInput(weekly_km=30, runs_per_week=3, long_run_km=12))
+    made = runner.account.tokens.create("watch sync")
+    archive = zipfile.ZipFile(io.BytesIO(runner.account.export_data()))
+    notes = json.loads(archive.read("clinician_notes.json"))
+    assert [(n["condition_text"], n["note"], n["author_name"]) for n in notes] == [
+        ("heel bruise", "ice after runs", "Cy")
+    ]
+    plan = json.loads(archive.read("running_plan.json"))
+    assert plan["mode"] == "prevention" and plan["targets"]["weekly_km"] == 30
+    tokens = json.loads(archive.read("api_tokens.json"))
+    assert [t["name"] for t in tokens] == ["watch sync"]
+    assert made.secret not in archive.read("api_tokens.json").decode()
+    assert "exercise_logs.json" in archive.namelist()

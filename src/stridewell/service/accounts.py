@@ -17,7 +17,8 @@ import secrets
 import shutil
 import threading
 import zipfile
-from datetime import timedelta
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from stridewell.errors import Conflict, InvalidInput, NotFound, StorageUnavailable, Unauthorized
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from stridewell.service.shoes import ShoeService
     from stridewell.service.training import TrainingService
     from stridewell.storage.records import StoredAccount, StoredActivity
+    from stridewell.storage.repository import Store
 
 SESSION_DAYS = 14
 MIN_PASSWORD = 10
@@ -263,7 +265,7 @@ class AccountService:
 
     def export_data(self) -> bytes:
         """Everything stored for the runner as a zip of JSON files."""
-        account = self.get()
+        account, runner_id = self.get(), self.runner_id
         parts: dict[str, object] = {
             "account.json": None
             if account is None
@@ -288,17 +290,40 @@ class AccountService:
             ],
             "activities.json": [_activity_json(a) for a in self._training.activities(limit=None)],
             "shoes.json": self._shoes.overview()["shoes"],
+            **self._backend.run(lambda store: _stored_parts(store, runner_id)),
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in parts.items():
-                archive.writestr(name, json.dumps(content, indent=2, ensure_ascii=False))
+                text = json.dumps(content, indent=2, ensure_ascii=False, default=_iso)
+                archive.writestr(name, text)
             folder = self._backend.originals_dir(self.runner_id)
             if folder.is_dir():
                 for original in sorted(folder.iterdir()):
                     if original.is_file() and not original.name.endswith(".part"):
                         archive.write(original, f"originals/{original.name}")
         return buffer.getvalue()
+
+
+def _stored_parts(store: Store, runner_id: str) -> dict[str, object]:
+    """The export's files read straight from storage: the clinicians' notes about the
+    runner, the running plan, the active recovery plan, the exercise logs, and the API
+    tokens' names and dates (never the token nor its hash: the records hold neither)."""
+    running, recovery = store.running.running_plan(runner_id), store.plans.active_plan(runner_id)
+    return {
+        "clinician_notes.json": [asdict(n) for n in store.clinician.list_notes(runner_id)],
+        "running_plan.json": None if running is None else asdict(running),
+        "recovery_plan.json": None if recovery is None else asdict(recovery),
+        "exercise_logs.json": [asdict(e) for e in store.exercises.list_exercise_logs(runner_id)],
+        "api_tokens.json": [asdict(t) for t in store.tokens.of_runner(runner_id)],
+    }
+
+
+def _iso(value: object) -> str:
+    """Dates and times in the JSON files, as ISO 8601."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def _activity_json(a: StoredActivity) -> dict[str, object]:

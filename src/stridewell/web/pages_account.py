@@ -15,12 +15,13 @@ from stridewell.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from stridewell.service import RunnerServices
 from stridewell.service.sharing import runner_flags
 from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner
 from stridewell.web.pages import render, see_other
-from stridewell.web.security import client_address
+from stridewell.web.security import client_address, public_base_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -106,13 +107,22 @@ def logout(request: Request, service: App) -> Response:
     return response
 
 
-@router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, runner: Runner, message: str | None = None) -> Response:
-    context: dict[str, object] = {"account": runner.account.get(), "message": message}
-    context["api_tokens"] = runner.account.tokens.list()
+def account_context(request: Request, runner: RunnerServices, **extra: object) -> dict[str, object]:
+    """What every rendering of the account page shows (the account, its API tokens and,
+    with accounts, its shares), plus the ``extra`` of the action just taken."""
+    context: dict[str, object] = {
+        "account": runner.account.get(),
+        "message": None,
+        "api_tokens": runner.account.tokens.list(),
+    }
     if request.app.state.multi_user:
         context["shares"] = runner.sharing.shares()
-    return render(request, "account.html", context)
+    return context | extra
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, runner: Runner, message: str | None = None) -> Response:
+    return render(request, "account.html", account_context(request, runner, message=message))
 
 
 @router.post("/account/password", dependencies=[Depends(_multi_user), Depends(require_csrf)])
@@ -148,13 +158,8 @@ def delete_account(runner: Runner, password: str = Form(..., max_length=1024)) -
 @router.post("/sharing/invite", dependencies=[Depends(_multi_user), Depends(require_csrf)])
 def invite(request: Request, runner: Runner) -> Response:
     token = runner.sharing.invite_coach()
-    context = {
-        "account": runner.account.get(),
-        "invite_link": str(request.base_url).rstrip("/") + f"/invite/{token}",
-        "shares": runner.sharing.shares(),
-        "message": None,
-    }
-    return render(request, "account.html", context)
+    link = f"{public_base_url(request)}/invite/{token}"
+    return render(request, "account.html", account_context(request, runner, invite_link=link))
 
 
 @router.post(

@@ -131,6 +131,16 @@ def client_address(request: Request) -> str:
     return hops[0] if hops else peer
 
 
+def public_base_url(request: Request) -> str:
+    """The app's address as its users reach it, for links sent elsewhere (an invite).
+    ``https`` when ``--secure-cookies`` says a TLS proxy is in front (the app itself
+    then sees plain http, and believes no ``X-Forwarded-Proto``); the host is the
+    request's own, which the host allow-list has already checked."""
+    secure = request.app.state.secure_cookies or request.url.scheme == "https"
+    base = request.base_url.replace(scheme="https" if secure else "http")
+    return str(base).rstrip("/")
+
+
 def _same_origin(request: Request, value: str) -> bool:
     parts = urlsplit(value)
     if not parts.scheme or not parts.netloc:

@@ -16,6 +16,7 @@ from stridewell.service import RunnerServices
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner, runner_services
 from stridewell.web.pages import render, see_other
+from stridewell.web.pages_account import account_context
 
 router = APIRouter(prefix="/api/v1", tags=["tokens"])
 pages = APIRouter(include_in_schema=False)
@@ -75,14 +76,7 @@ def create_token_page(
     request: Request, runner: SessionRunner, name: str = Form("script", max_length=80)
 ) -> Response:
     made = runner.account.tokens.create(name)
-    context: dict[str, object] = {
-        "account": runner.account.get(),
-        "message": None,
-        "new_token": made.secret,
-        "api_tokens": runner.account.tokens.list(),
-    }
-    if request.app.state.multi_user:
-        context["shares"] = runner.sharing.shares()
+    context = account_context(request, runner, new_token=made.secret)
     return render(request, "account.html", context)
 
 
