@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -72,3 +72,14 @@ def test_a_note_on_an_unknown_runner_or_with_a_bad_restriction_is_refused(store:
         store.clinician.add_note(coach, _note(coach, restriction="sometimes"))
     with pytest.raises(ValueError):
         store.clinician.add_note(coach, _note(coach, recorded_at=datetime(2026, 11, 30)))
+
+
+def test_the_latest_note_since_a_moment_leaves_out_older_ones(store: Store) -> None:
+    runner = _runner(store, "ann@example.org", "Ann")
+    coach = _runner(store, "cora@example.org", "Cora", role="coach")
+    first = store.clinician.add_note(runner, _note(coach))
+    assert store.clinician.latest_note(runner, since=WHEN) == first
+    in_berlin = (WHEN + timedelta(seconds=1)).astimezone(timezone(timedelta(hours=1)))
+    assert store.clinician.latest_note(runner, since=in_berlin) is None
+    later = store.clinician.add_note(runner, _note(coach, recorded_at=WHEN + timedelta(days=3)))
+    assert store.clinician.latest_note(runner, since=in_berlin) == later

@@ -8,7 +8,7 @@ withdraws the share (the author then loses access, as to everything else).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from stridewell.errors import Forbidden, InvalidInput, NotFound
@@ -67,9 +67,13 @@ def decision_of(note: StoredClinicianNote, tz_day: date) -> ClinicianDecision:
     )
 
 
-def latest_decision(backend: Backend, runner_id: str) -> ClinicianDecision | None:
-    """The runner's latest clinician note as the plan's input, if there is one."""
-    note = backend.run(lambda store: store.clinician.latest_note(runner_id))
+def latest_decision(
+    backend: Backend, runner_id: str, *, since: datetime | None = None
+) -> ClinicianDecision | None:
+    """The runner's latest clinician note as the plan's input, if there is one; with
+    ``since`` (when the plan's episode began), only a note recorded at or after it, so a
+    new pain does not follow the word on an old one."""
+    note = backend.run(lambda store: store.clinician.latest_note(runner_id, since=since))
     if note is None:
         return None
     return decision_of(note, note.recorded_at.astimezone().date())

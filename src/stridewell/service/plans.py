@@ -3,7 +3,7 @@ journal, shown as days of tasks, a calendar, a pain chart and exercise adherence
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,16 @@ if TYPE_CHECKING:
 # A plan started further back than this is refused (finding 6 of issue 11).
 MAX_PLAN_AGE_DAYS = 366
 NO_PLAN = "no recovery plan yet: start one with `stridewell plan --start`"
+
+
+def episode_start(first_day: date, assessed_at: datetime | None) -> datetime:
+    """When a plan's episode began: the start of its first day (local), or the assessment
+    it came from if that was earlier. A clinician's note counts for a plan only if it was
+    recorded from then on; a word on an earlier pain does not steer a new plan."""
+    from stridewell.service.training import local_tz
+
+    began = datetime.combine(first_day, time.min, tzinfo=local_tz())
+    return began if assessed_at is None else min(began, assessed_at)
 
 
 class PlanService:
@@ -86,6 +96,20 @@ class PlanService:
         stored = self._active()
         return None if stored is None else stored.assessment_id
 
+    def episode_start(self) -> datetime | None:
+        """When the active plan's episode began (see `episode_start`), if there is one."""
+        stored = self._active()
+        if stored is None:
+            return None
+        assessed_at = None
+        if stored.assessment_id is not None:
+            assessment_id, runner_id = stored.assessment_id, self.runner_id
+            record = self._backend.run(
+                lambda store: store.assessments.get_assessment(assessment_id, runner_id)
+            )
+            assessed_at = None if record is None else record.created_at
+        return episode_start(stored.start_date, assessed_at)
+
     def require(self, *, today: date | None = None) -> Plan:
         plan = self.current(today=today)
         if plan is None:
@@ -100,17 +124,20 @@ class PlanService:
         entries = [s.entry for s in self._journal.entries(since=stored.start_date)]
         report = TriageReport.from_json_dict(stored.report)
         locations = None
+        assessed_at = None
         if stored.assessment_id is not None:
             assessment_id, runner_id = stored.assessment_id, self.runner_id
             record = self._backend.run(
                 lambda store: store.assessments.get_assessment(assessment_id, runner_id)
             )
             if record is not None:
+                assessed_at = record.created_at
                 regions = record.assessment.get("locations", [])
                 locations = [Region(r) for r in regions] if isinstance(regions, list) else None
         from stridewell.service.clinician import latest_decision
 
-        clinician = latest_decision(self._backend, self.runner_id)
+        since = episode_start(stored.start_date, assessed_at)
+        clinician = latest_decision(self._backend, self.runner_id, since=since)
         return build_plan(
             report, stored.start_date, entries, today, locations=locations, clinician=clinician
         )

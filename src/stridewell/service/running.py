@@ -9,7 +9,7 @@ check-in or an imported run moves the plan on, holds it or steps it back at once
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -224,6 +224,19 @@ class RunningService:
         recovery = self._backend.run(lambda store: store.plans.active_plan(runner_id))
         return recovery is not None and recovery.created_at > stored.created_at
 
+    def _episode_start(self, stored: StoredRunningPlan) -> datetime:
+        """From when a clinician's note counts for this plan: back to running, the start of
+        the recovery plan it follows; in prevention mode (or with that plan gone), its own
+        start."""
+        from stridewell.running import Mode
+        from stridewell.service.plans import episode_start
+
+        own = episode_start(stored.start_date, stored.created_at)
+        if stored.mode != Mode.back_to_running.value:
+            return own
+        recovery = self._plans.episode_start()
+        return own if recovery is None else min(own, recovery)
+
     def _typed(self, targets: TargetsInput, *, keep: Targets | None = None) -> Targets:
         """The typed targets; with `keep`, the fields not typed come from it."""
         from stridewell.running import typed_targets
@@ -270,7 +283,7 @@ class RunningService:
         restricted = follow_clinician(
             stored.start_date,
             targets,
-            latest_decision(self._backend, self.runner_id),
+            latest_decision(self._backend, self.runner_id, since=self._episode_start(stored)),
             load_running_rules(),
             reduced_pct=load_plan_rules().limits.reduced_running_pct,
         )

@@ -6,6 +6,7 @@ the runner's history with the author's name after the share is withdrawn.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import cast
 from uuid import uuid4
 
@@ -79,9 +80,22 @@ class ClinicianNoteRepository(Repository):
         with self._read_session() as session:
             return [_to_record(row) for row in session.scalars(query)]
 
-    def latest_note(self, runner_id: str) -> StoredClinicianNote | None:
-        notes = self.list_notes(runner_id)
-        return notes[0] if notes else None
+    def latest_note(
+        self, runner_id: str, *, since: datetime | None = None
+    ) -> StoredClinicianNote | None:
+        """The runner's newest note; with ``since``, only one recorded at or after it (a
+        note belongs to the episode it was recorded in)."""
+        query = (
+            select(ClinicianNoteRow)
+            .where(ClinicianNoteRow.runner_id == runner_id)
+            .order_by(ClinicianNoteRow.recorded_at.desc(), ClinicianNoteRow.id.desc())
+            .limit(1)
+        )
+        if since is not None:
+            query = query.where(ClinicianNoteRow.recorded_at >= require_aware(since, "since"))
+        with self._read_session() as session:
+            row = session.scalars(query).first()
+            return None if row is None else _to_record(row)
 
 
 def _to_record(row: ClinicianNoteRow) -> StoredClinicianNote:
