@@ -174,6 +174,8 @@ def cross_site_proof(request: Request) -> str | None:
 
 # Bodies checked for unstorable text: JSON and plain forms, up to this size (uploads
 # are multipart and bounded by web.uploads; their names are cleaned where files are read).
+# A larger body that declares its length is left to its route's own checks; one sent in
+# chunks, whose size is known only by reading it, is refused past this size (413).
 CHECKED_BODY_BYTES = 2 * 1024 * 1024
 
 
@@ -211,9 +213,12 @@ async def unstorable_field(request: Request) -> str | None:
     length = request.headers.get("content-length", "")
     if kind not in ("application/json", "application/x-www-form-urlencoded"):
         return None
-    if not length.isdigit() or int(length) > CHECKED_BODY_BYTES:
-        return None
-    body = await request.body()
+    if length:
+        if not length.isdigit() or int(length) > CHECKED_BODY_BYTES:
+            return None
+        body = await request.body()
+    else:
+        body = await _bounded_body(request)
     if kind == "application/json":
         try:
             return _unstorable_in(json.loads(body), "")
@@ -223,6 +228,27 @@ async def unstorable_field(request: Request) -> str | None:
         if has_unstorable(name) or has_unstorable(value):
             return name
     return None
+
+
+class BodyTooLarge(Exception):
+    """A JSON or form body sent without a length grew past CHECKED_BODY_BYTES."""
+
+
+async def _bounded_body(request: Request) -> bytes:
+    """The body of a request that declared no length (sent in chunks), read up to
+    CHECKED_BODY_BYTES: this middleware runs before the upload limit, so it bounds what
+    it holds itself. The body is kept on the request, where the route reads it again."""
+    chunks, seen = [], 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen > CHECKED_BODY_BYTES:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # Starlette's middleware hands a body read with ``body()`` on to the app; a streamed
+    # one only if it is kept where ``body()`` keeps it.
+    request._body = body
+    return body
 
 
 def _refuse(request: Request, status: int, message: str) -> Response:
@@ -261,7 +287,12 @@ async def security_middleware(
         problem = cross_site_proof(request)
         if problem is not None:
             return _with_headers(request, _refuse(request, 403, problem))
-    field_name = await unstorable_field(request)
+    try:
+        field_name = await unstorable_field(request)
+    except BodyTooLarge:
+        limit = f"{CHECKED_BODY_BYTES // 2**20} MB"
+        message = f"a JSON or form body sent without its length may be at most {limit}"
+        return _with_headers(request, _refuse(request, 413, message))
     if field_name is not None:
         message = f"field '{field_name}': text must not contain NUL or unpaired surrogates"
         if request.url.path.startswith("/api/"):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import anyio
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -131,11 +132,12 @@ async def import_uploads(
     """Write the uploads into a folder of our own and import them in the thread pool (the
     event loop keeps serving); the import report as data. The folder is removed when the
     import ends, however it ends: also when the request is cancelled meanwhile."""
-    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+    prefix = f"{UPLOAD_PREFIX}{os.getpid()}-"
+    folder = Path(await run_in_threadpool(tempfile.mkdtemp, prefix=prefix))
     try:
         paths = await write_uploads(uploads, folder)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        await _shielded(shutil.rmtree, folder, ignore_errors=True)
         raise
     names = {str(p): u.filename or p.name for p, u in zip(paths, uploads, strict=True)}
     report = await run_in_threadpool(_import_then_remove, import_paths, paths, folder)
@@ -157,14 +159,25 @@ async def write_uploads(uploads: Sequence[UploadFile], folder: Path) -> list[Pat
         # Our own names on disk: an upload's name never becomes a path.
         suffix = "".join(Path(upload.filename or "").suffixes[-2:])[:16]
         path = folder / f"upload-{index}{suffix}"
-        with path.open("wb") as out:
+        # Every disk call in the thread pool: only the read of the request stays here.
+        out = await run_in_threadpool(path.open, "wb")
+        try:
             while chunk := await upload.read(CHUNK):
                 total += len(chunk)
                 if total > MAX_UPLOAD_BYTES:
                     raise too_large()
-                out.write(chunk)
+                await run_in_threadpool(out.write, chunk)
+        finally:
+            await _shielded(out.close)
         paths.append(path)
     return paths
+
+
+async def _shielded(action: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """Run a clean-up call in the thread pool, to its end even when the request is being
+    cancelled (an await there would otherwise be cancelled too, and the clean-up lost)."""
+    with anyio.CancelScope(shield=True):
+        await run_in_threadpool(action, *args, **kwargs)
 
 
 def sweep_stale_uploads(root: Path | None = None, now: float | None = None) -> list[Path]:
