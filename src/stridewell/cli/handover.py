@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell.cli.errors import reports_errors
+from stridewell.cli.files import write_file
 from stridewell.cli.services import local_runner
 from stridewell.errors import InvalidInput, NotFound
 
@@ -78,11 +79,5 @@ def handover(
     for path, content in ((pdf, pdf_bytes), (fhir, fhir_text)):
         if path is None or content is None:
             continue
-        try:
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        except OSError as error:
-            raise InvalidInput(f"cannot write {path}: {error.strerror}", "pdf") from None
+        write_file(path, content, field="pdf" if path is pdf else "fhir")
         typer.echo(f"wrote {path}")

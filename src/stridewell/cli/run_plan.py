@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell.cli.errors import reports_errors
+from stridewell.cli.files import write_file
 from stridewell.cli.services import local_runner
 from stridewell.errors import InvalidInput
 
@@ -99,11 +100,11 @@ def run_plan(
         plan = running.require()
     print_running_plan(plan)
     if ics is not None:
-        ics.write_bytes(running.ics())
+        write_file(ics, running.ics(), field="ics")
         typer.echo(f"calendar written to {ics}")
     if fit is not None:
         day, path = _day(fit[0], "--fit"), fit[1]
-        path.write_bytes(running.workout_fit(day))
+        write_file(path, running.workout_fit(day), field="fit")
         typer.echo(f"workout for {day.isoformat()} written to {path}")
 
 
