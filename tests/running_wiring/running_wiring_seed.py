@@ -45,6 +45,7 @@ def finish_recovery(service: Stridewell, runner: RunnerServices, today: date) ->
     """Seed the recovery plan and its journal; returns the plan's first day."""
     first = today - timedelta(days=RECOVERY_DAYS)
     result = runner.assessments.assess(HEEL)
+    assert result.id is not None  # saved
     runner.plans.start(result.id, start=first)
     report = TriageReport.from_json_dict(runner.assessments.get(result.id).report)
     entries: list[JournalEntry] = []

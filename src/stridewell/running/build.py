@@ -46,7 +46,7 @@ def build_running_plan(
     goal: Goal | None = None,
     shoes: Sequence[Shoe] = (),
     shoe_km: Mapping[str, float] | None = None,
-    locations: Sequence[Region] = (Region.arch,),
+    locations: Sequence[Region] = (),
     known_flags: Sequence[str] = (),
     rules: RunningRules | None = None,
     plan_limits: Limits | None = None,

@@ -97,11 +97,16 @@ class PainGate:
         """Warning signs in the check-ins of `on` that the runner had not reported before."""
         if not self.known(on):
             return None
-        hits = [
-            h
-            for h in self.signals.checkin_red_flags(on, self._ck, self.locations)
-            if h.flag.id not in self.known_flags
-        ]
+        # Without an assessed place (prevention mode) there is no right place to judge a
+        # check-in at: each region is tried on its own, and a sign found at any counts.
+        places = [self.locations] if self.locations else [[region] for region in Region]
+        found = {
+            h.flag.id: h
+            for where in places
+            for h in self.signals.checkin_red_flags(on, self._ck, where)
+        }
+        ranked = sorted(found.values(), key=lambda h: -h.flag.level.rank)
+        hits = [h for h in ranked if h.flag.id not in self.known_flags]
         if not hits:
             return None
         self.known_flags.update(h.flag.id for h in hits)

@@ -19,7 +19,7 @@ class Options:
     mode: Mode = Mode.back_to_running
     goal: Goal | None = None
     place_goal_run: bool = False
-    locations: tuple[Region, ...] = (Region.arch,)
+    locations: tuple[Region, ...] = ()
     known_flags: frozenset[str] = frozenset()
 
 

@@ -297,7 +297,7 @@ class RunningService:
             goal=goal,
             shoes=shoes,
             shoe_km=shoe_km,
-            locations=locations or (Region.arch,),
+            locations=locations,
             known_flags=stored.known_flags,
         )
         if restricted.reason is None:
