@@ -2,7 +2,8 @@
 
 A token is random (``sw_`` and 43 URL-safe characters), shown once when it is made and
 stored only as its SHA-256, so a copy of the database reveals none. It belongs to one
-runner, reaches only that runner's data, and works until it is revoked. A request that
+runner, reaches only that runner's data, and works until it is revoked or the account's
+password changes. It cannot make or revoke tokens (web.security_tokens). A request that
 carries one needs no CSRF proof: the browser never adds it on its own, so another site
 cannot make a browser send it.
 """
