@@ -131,6 +131,22 @@ def test_a_far_stored_until_day_does_not_break_the_running_plan(
     assert ann.running.ics().startswith(b"BEGIN:VCALENDAR")
 
 
+def test_a_far_stored_until_day_leaves_today_the_running_page_and_its_api_working(
+    service: Stridewell, clock: Clock
+) -> None:
+    runner, coach = _club(service)
+    service.for_runner(runner).running.start(USUAL)
+    clock.now = START + timedelta(hours=1)
+    _far_note(service, runner, coach)
+    with TestClient(create_app(service, multi_user=True), follow_redirects=False) as client:
+        client.get("/login")
+        form = {"email": "ann@example.org", "password": PASSWORD,
+                "csrf_token": client.cookies["sw_csrf"]}  # fmt: skip
+        assert client.post("/login", data=form).status_code == 303
+        for url in ("/today", "/running", "/api/v1/running-plan", "/api/v1/running-plan.ics"):
+            assert client.get(url).status_code == 200, url
+
+
 def test_a_far_stored_until_day_does_not_break_the_recovery_plan(
     service: Stridewell, clock: Clock
 ) -> None:
