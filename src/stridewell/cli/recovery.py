@@ -160,7 +160,9 @@ def plan(
     current = plans.start(assessment) if start or assessment else plans.require()
     print_plan(current, days_ahead=days)
     if ics is not None:
-        ics.write_bytes(plans.ics())
+        from stridewell.cli.files import write_file
+
+        write_file(ics, plans.ics(), field="--ics")
         typer.echo(f"calendar written to {ics}")
 
 

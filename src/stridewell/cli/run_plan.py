@@ -118,6 +118,12 @@ def print_running_plan(plan: RunningPlan) -> None:
     typer.echo(f"  how: {targets.method.text}")
     for note in plan.notes:
         typer.echo(f"  your clinician: {note.text}")
+    if plan.restricted_targets is not None:
+        held = plan.restricted_targets
+        typer.echo(
+            f"  in force now: {held.runs_per_week} runs, {held.weekly_km} km a week, "
+            f"long run {held.long_run_km} km"
+        )
     if plan.targets_week is not None:
         typer.echo(f"  at your targets in week {plan.targets_week}, if every check passes")
     if plan.goal is not None:
