@@ -33,6 +33,8 @@ PARALLEL_MIN_FILES = 24
 MAX_WORKERS = 4
 # Past a file's time, how long its worker may take to notice before it is killed.
 KILL_GRACE_S = 3.0
+# How long to wait for a killed worker to be gone before the pool is shut down.
+KILL_JOIN_S = 5.0
 # Workers of a new pool start a Python and import the decoders first.
 STARTUP_GRACE_S = 10.0
 WATCH_EVERY_S = 0.5
@@ -160,8 +162,17 @@ class DecoderPool:
         if executor is None:
             return
         if kill:
-            for process in list(executor._processes.values()):
+            processes = list(executor._processes.values())
+            for process in processes:
                 process.kill()
+            for process in processes:
+                process.join(KILL_JOIN_S)
+            # A worker killed while it wrote its result leaves half a message in the result
+            # pipe, and the executor's manager thread would wait for the rest for ever (and
+            # with it shutdown and interpreter exit). Closing our end of the pipe's writing
+            # side gives that thread end-of-file, which it treats as a broken pool.
+            with contextlib.suppress(Exception):
+                executor._result_queue._writer.close()  # type: ignore[attr-defined]
             executor.shutdown(wait=True, cancel_futures=True)
         else:
             executor.shutdown(wait=True)
