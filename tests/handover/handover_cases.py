@@ -10,22 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from repo_paths import DEV_VIGNETTES
 from stridewell.contract import Assessment
 from stridewell.handover import HandoverSummary, build_summary
 from stridewell.journal.model import ActivityType, ExerciseLog, JournalEntry
 from stridewell.plan import build_plan
 from stridewell.shoes import Shoe, ShoeType
 from stridewell.triage.engine import assess
-
-TESTS = Path(__file__).resolve().parents[1]
-_REPO_COPY = TESTS / "vignettes" / "dev.yaml"
-_SHARED = TESTS.parents[1] / "shared" / "vignettes" / "dev.yaml"
-DEV_VIGNETTES = _REPO_COPY if _REPO_COPY.exists() else _SHARED
 
 TODAY = date(2026, 3, 18)  # a Wednesday
 ASSESSED_AT = datetime(2026, 3, 4, 7, 30, tzinfo=UTC)

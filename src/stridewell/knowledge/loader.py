@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from stridewell.errors import KnowledgeBaseError
 from stridewell.knowledge.schema import KnowledgeBase
@@ -31,7 +31,8 @@ def data_dir() -> Path:
     return Path(str(resources.files("stridewell.knowledge") / "data"))
 
 
-def _read(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A knowledge file's YAML, or KnowledgeBaseError naming the file."""
     try:
         with path.open(encoding="utf-8") as handle:
             return yaml.load(handle, Loader=_Loader)
@@ -39,10 +40,25 @@ def _read(path: Path) -> Any:
         raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], raw: object, path: Path) -> M:
+    """`raw` as `model`, or KnowledgeBaseError naming the file and the first problem."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise KnowledgeBaseError(
+            f"{path.name} is invalid at {where}: {first['msg']} ({exc.error_count()} problem(s))"
+        ) from exc
+
+
 def load_from(folder: Path) -> KnowledgeBase:
     """Read every knowledge file in `folder` and validate the whole."""
-    raw: dict[str, Any] = {key: _read(folder / name) for key, name in _FILES.items()}
-    advice = _read(folder / _ADVICE_FILE)
+    raw: dict[str, Any] = {key: read_yaml(folder / name) for key, name in _FILES.items()}
+    advice = read_yaml(folder / _ADVICE_FILE)
     if not isinstance(advice, dict):
         raise KnowledgeBaseError(f"{_ADVICE_FILE}: expected a mapping of {_ADVICE_KEYS}")
     for key in _ADVICE_KEYS:

@@ -13,12 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from stridewell.contract import Level
 from stridewell.errors import KnowledgeBaseError
-from stridewell.knowledge.loader import data_dir, load_knowledge
+from stridewell.knowledge.loader import data_dir, load_knowledge, read_yaml, validated
 from stridewell.knowledge.rules import Rule, parse_rule
 from stridewell.knowledge.schema import KnowledgeBase, plain_words
 from stridewell.plan.model import Phase, TaskKind
@@ -286,19 +285,7 @@ class PlanRules(_Strict):
 
 def load_plan_rules_from(path: Path, kb: KnowledgeBase) -> PlanRules:
     """Read and validate a plan-rules file against the knowledge base `kb`."""
-    try:
-        with path.open(encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
-    try:
-        rules = PlanRules.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise KnowledgeBaseError(
-            f"{path.name} is invalid at {where}: {first['msg']} ({exc.error_count()} problem(s))"
-        ) from exc
+    rules = validated(PlanRules, read_yaml(path), path)
     problems = rules.problems_with(kb)
     if problems:
         raise KnowledgeBaseError(f"{path.name}: " + "; ".join(problems))

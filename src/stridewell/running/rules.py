@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from stridewell.errors import KnowledgeBaseError
-from stridewell.knowledge.loader import data_dir
+from stridewell.knowledge.loader import data_dir, read_yaml, validated
 from stridewell.knowledge.schema import plain_words
 
 RUNNING_FILE = "running.yaml"
@@ -168,18 +167,10 @@ class RunningRules(_Strict):
         return [f"unknown citations: {unknown}"] if unknown else []
 
 
-def _read(path: Path) -> object:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
-
-
 def citation_ids(folder: Path) -> set[str]:
     """The ids in the knowledge base's citations file (only the ids: the running rules
     need nothing else of the knowledge base to be checked)."""
-    raw = _read(folder / CITATIONS_FILE)
+    raw = read_yaml(folder / CITATIONS_FILE)
     if not isinstance(raw, list):
         raise KnowledgeBaseError(f"{CITATIONS_FILE}: expected a list of citations")
     return {str(item["id"]) for item in raw if isinstance(item, dict) and "id" in item}
@@ -187,15 +178,7 @@ def citation_ids(folder: Path) -> set[str]:
 
 def load_running_rules_from(path: Path, known_citations: set[str]) -> RunningRules:
     """Read and validate a running-rules file; every source must be a known citation."""
-    raw = _read(path)
-    try:
-        rules = RunningRules.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise KnowledgeBaseError(
-            f"{path.name} is invalid at {where}: {first['msg']} ({exc.error_count()} problem(s))"
-        ) from exc
+    rules = validated(RunningRules, read_yaml(path), path)
     problems = rules.problems_with(known_citations)
     if problems:
         raise KnowledgeBaseError(f"{path.name}: " + "; ".join(problems))
