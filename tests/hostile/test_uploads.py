@@ -174,14 +174,19 @@ def test_a_server_killed_mid_import_leaves_no_decoders_and_its_upload_is_swept(
                 timeout=60,
             )
 
+    # Processes the server had before the upload (a fork server, say) are not decoders.
+    before = set(descendants(server.process.pid)) | {server.process.pid}
     sender = threading.Thread(target=upload, daemon=True)
     sender.start()
     try:
-        # Kill as soon as the first decoder runs: the pool may have only one worker (it
-        # is sized to the machine), so waiting for a second could outlast the import.
+        # Kill as soon as a decoder runs while the upload's folder is there: the pool may
+        # have only one worker (it is sized to the machine), so waiting for a second could
+        # outlast the import.
         end = time.monotonic() + 30
-        while time.monotonic() < end and not workers:
-            workers.update(set(descendants(server.process.pid)) - {server.process.pid})
+        while time.monotonic() < end and not (
+            workers and list(server.tmp.glob(uploads.UPLOAD_PREFIX + "*"))
+        ):
+            workers.update(set(descendants(server.process.pid)) - before)
             time.sleep(0.01)
         assert workers, "the import never started its decoder processes"
         os.kill(server.process.pid, signal.SIGKILL)
