@@ -20,5 +20,7 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     data = tmp_path / "stridewell-data"
     data.mkdir()
     monkeypatch.setenv("STRIDEWELL_DATA_DIR", str(data))
+    # The knowledge files' parse cache too: tests never write to the user's cache.
+    monkeypatch.setenv("STRIDEWELL_CACHE_DIR", str(tmp_path / "stridewell-cache"))
     monkeypatch.delenv("STRIDEWELL_DATABASE_URL", raising=False)
     yield data

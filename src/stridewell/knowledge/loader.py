@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from platformdirs import user_cache_dir
 from pydantic import BaseModel, ValidationError
 
 from stridewell.errors import KnowledgeBaseError
@@ -32,12 +36,44 @@ def data_dir() -> Path:
 
 
 def read_yaml(path: Path) -> Any:
-    """A knowledge file's YAML, or KnowledgeBaseError naming the file."""
+    """A knowledge file's YAML, or KnowledgeBaseError naming the file.
+
+    Parsing the knowledge files is most of a cold start (`stridewell assess --json`), so
+    the parsed data is kept in the cache folder, under the digest of the file's bytes: a
+    changed file is parsed again. The cache holds plain data in `marshal` form (no code,
+    unlike pickle), and a cache that cannot be read or written is simply not used.
+    """
     try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_Loader)
-    except (OSError, yaml.YAMLError) as exc:
+        text = path.read_bytes()
+    except OSError as exc:
         raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
+    cached = _cache_dir() / f"{path.stem}-{hashlib.sha256(text).hexdigest()[:32]}.marshal"
+    try:
+        return marshal.loads(cached.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
+    _write_cache(cached, data)
+    return data
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("STRIDEWELL_CACHE_DIR", "").strip()
+    return Path(configured) if configured else Path(user_cache_dir("stridewell"))
+
+
+def _write_cache(path: Path, data: Any) -> None:
+    try:
+        blob = marshal.dumps(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(blob)
+        partial.replace(path)  # atomic: a reader sees the whole file or none
+    except (OSError, ValueError):
+        pass
 
 
 M = TypeVar("M", bound=BaseModel)
