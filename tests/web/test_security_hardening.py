@@ -7,15 +7,14 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from web_helpers import Clock
 
-from pg_schemas import postgres_schema_url
 from stridewell.errors import NotFound
 from stridewell.service import Stridewell
 from stridewell.service import accounts as accounts_module
@@ -25,36 +24,6 @@ from stridewell.web.security import SecurityConfig
 PASSWORD = "correct horse battery"
 HEEL = {"locations": ["arch"]}
 SAME_ORIGIN = {"Origin": "http://testserver"}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{(tmp_path / 'sec.db').as_posix()}"
-        return
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(database_url: str, clock: Clock) -> Iterator[Stridewell]:
-    sw = Stridewell(database_url, clock=clock)
-    sw.upgrade_database()
-    yield sw
-    sw.close()
 
 
 def _local(service: Stridewell, **headers: str) -> TestClient:

@@ -3,48 +3,15 @@ change ends every token, and using a token is not a database write on every requ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
+from web_helpers import Clock
 
-from pg_schemas import postgres_schema_url
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 
 PASSWORD = "correct horse battery"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{(tmp_path / 'tokens.db').as_posix()}"
-        return
-    with postgres_schema_url() as url:
-        yield url
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def service(database_url: str, clock: Clock) -> Iterator[Stridewell]:
-    sw = Stridewell(database_url, clock=clock)
-    sw.upgrade_database()
-    yield sw
-    sw.close()
 
 
 def _script(service: Stridewell, secret: str, *, multi_user: bool = False) -> TestClient:

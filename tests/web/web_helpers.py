@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -42,3 +43,13 @@ def walk_assessment(client: TestClient, wanted: dict[str, Any]) -> tuple[str, li
             return page.headers["location"], asked
         assert page.status_code == 200, page.text
     raise AssertionError("the questionnaire did not end")
+
+
+class Clock:
+    """A clock a test can move: `clock.now += timedelta(...)`."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
