@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from stridewell.contract import Assessment, History
 from stridewell.errors import KnowledgeBaseError
+from stridewell.knowledge.loader import read_yaml
 from stridewell.knowledge.rules import FIELDS, FieldSpec, Rule, fields_used, parse_rule
 
 Kind = Literal["bool", "choice", "multi", "number"]
@@ -251,10 +251,9 @@ def questions_file() -> Path:
 
 def load_questionnaire_from(path: Path) -> Questionnaire:
     """Read and validate a questionnaire file; KnowledgeBaseError says what is wrong."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path.name}: cannot be read: {exc}") from exc
+    # The parsed YAML comes from the knowledge cache: parsing this file was a third of
+    # the cold start of `stridewell assess --json` whenever a red flag fired.
+    raw = read_yaml(path)
     try:
         return Questionnaire.model_validate(raw)
     except ValidationError as exc:
