@@ -16,11 +16,13 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -87,6 +89,8 @@ class RunnerRow(Base):
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     name: Mapped[str] = mapped_column(String(RUNNER_NAME_LENGTH))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    # The demo runner (`make run`, `stridewell demo`): made-up data, kept apart, removable.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # passive_deletes: the database cascades (ON DELETE CASCADE), so the ORM must not
     # load every assessment just to delete it.
@@ -323,6 +327,104 @@ class ImportFileRow(Base):
     # How many activities the file gave (0: none, or all of them duplicates).
     activities: Mapped[int]
     first_seen: Mapped[datetime]
+
+
+class StoredFileRow(Base):
+    """A file kept in the database, in chunks: an original activity file (on PostgreSQL,
+    so any server can hand it back) or an upload waiting for its import job."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (CheckConstraint("kind IN ('original', 'upload')", name="kind"),)
+
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # An original: "<sha256><suffix>"; an upload: "<job id>/<position>".
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    size: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class StoredFileChunkRow(Base):
+    """One piece of a stored file, in order; deleted with its file."""
+
+    __tablename__ = "stored_file_chunks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["runner_id", "kind", "name"],
+            ["stored_files.runner_id", "stored_files.kind", "stored_files.name"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    runner_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes]
+
+
+class ImportJobRow(Base):
+    """An import of uploaded files, run by a worker (PostgreSQL) or in process (SQLite):
+    its state and progress, and the report's counts once done."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        Index("ix_import_jobs_runner_id_created_at", "runner_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    # Files handled so far, of how many (None until the uploads are listed).
+    done: Mapped[int]
+    total: Mapped[int | None]
+    attempts: Mapped[int]
+    # Which process runs it ("host:pid"), for the operator.
+    worker: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    first_started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None]
+
+
+class ImportJobInputRow(Base):
+    """One uploaded file of a job, under the name the runner gave it."""
+
+    __tablename__ = "import_job_inputs"
+
+    job_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int]
+
+
+class ImportJobResultRow(Base):
+    """What a job did with one file (an archive's members each have their own): written
+    as each chunk is stored, so a job finished by another worker reports every file."""
+
+    __tablename__ = "import_job_results"
+    __table_args__ = (
+        CheckConstraint("result IN ('imported', 'duplicate', 'skipped')", name="result"),
+        CheckConstraint("runs >= 0", name="runs"),
+    )
+
+    job_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The file's place in the job's list of sources (stable from one attempt to the next).
+    ordinal: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    runs: Mapped[int]
 
 
 class AccountRow(Base):
