@@ -20,10 +20,38 @@ from stridewell.load.runlog import RunLog, day_date, day_number
 from stridewell.load.spikes import BAND_TEXT, HAZARD_RATIOS
 
 Level = Literal["warning", "info", "favourable"]
+# Who reads the notes: the runner ("your run") or their coach ("their run").
+Reader = Literal["runner", "coach"]
 Number = float | int | str | None
 
 SPIKE_SOURCE = "single_session_spike_2025"
 ROTATION_DAYS = 28
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """The words that change with the reader."""
+
+    subject: str  # "you" / "they"
+    possessive: str  # "your" / "their"
+    has_done: str  # "you have done" / "they have done"
+
+    @staticmethod
+    def of(reader: Reader) -> Voice:
+        if reader == "coach":
+            return Voice("they", "their", "they have done")
+        return Voice("you", "your", "you have done")
+
+
+def week_words(label: str) -> str:
+    """'week of 9 Mar' for an ISO week label such as '2026-W11' (the label if not one)."""
+    try:
+        year, week = label.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return f"week {label}"
+    return f"week of {monday.day} {MONTHS[monday.month - 1]}"
 
 
 @dataclass(frozen=True)
@@ -71,24 +99,29 @@ def warnings(
     *,
     spike_days: int = 14,
     recorded_through: date | None = None,
+    reader: Reader = "runner",
 ) -> list[Note]:
     """Load notes for one runner as of `today`: spikes of the last `spike_days` days first,
-    then the ratio and weekly change as information, then shoe rotation."""
+    then the ratio and weekly change as information, then shoe rotation; worded for the
+    runner, or for their coach."""
+    voice = Voice.of(reader)
     log = until(log, today)
     start = today - timedelta(days=max(spike_days, 35) - 1)
     metrics = load_metrics(log, start, today, recorded_through=recorded_through)
-    notes = spike_notes(metrics, today, spike_days)
-    notes.append(ratio_note(metrics))
+    notes = spike_notes(metrics, today, spike_days, voice)
+    notes.append(ratio_note(metrics, voice))
     weekly = weekly_change_note(metrics)
     if weekly is not None:
         notes.append(weekly)
-    rotation = rotation_note(log, today)
+    rotation = rotation_note(log, today, voice)
     if rotation is not None:
         notes.append(rotation)
     return notes
 
 
-def spike_notes(metrics: LoadMetrics, today: date, days: int) -> list[Note]:
+def spike_notes(
+    metrics: LoadMetrics, today: date, days: int, voice: Voice = Voice.of("runner")
+) -> list[Note]:
     """A warning for every run of the last `days` days more than 10 % over its baseline."""
     s = metrics.spikes
     since = day_number(today) - days + 1
@@ -100,12 +133,18 @@ def spike_notes(metrics: LoadMetrics, today: date, days: int) -> list[Note]:
         km, base, pct = float(s.km[i]), float(s.previous_longest_km[i]), float(s.pct[i])
         when = day_date(int(s.day[i])).isoformat()
         hazard = HAZARD_RATIOS[band]
+        own = voice.possessive
+        advice = (
+            "Keep your next long runs close to what you have done recently."
+            if voice.subject == "you"
+            else "Their next long runs are best kept close to what they have done recently."
+        )
         text = (
-            f"Your run on {when} was {km:.1f} km, {pct:.0f} % longer than your longest run"
-            f" of the previous 30 days ({base:.1f} km). In a 2025 study of 5,205 runners,"
-            f" a single run {BAND_TEXT[band]} longer than the longest of the month before"
-            f" went with {hazard:.2f} times the rate of overuse injury of runs within 10 %."
-            " Keep your next long runs close to what you have done recently."
+            f"{own.capitalize()} run on {when} was {km:.1f} km, {pct:.0f} % longer than"
+            f" {own} longest run of the previous 30 days ({base:.1f} km). In a 2025 study of"
+            f" 5,205 runners, a single run {BAND_TEXT[band]} longer than the longest of the"
+            f" month before went with {hazard:.2f} times the rate of overuse injury of runs"
+            f" within 10 %. {advice}"
         )
         numbers: dict[str, Number] = {
             "date": when,
@@ -119,17 +158,17 @@ def spike_notes(metrics: LoadMetrics, today: date, days: int) -> list[Note]:
     return notes
 
 
-def ratio_note(metrics: LoadMetrics) -> Note:
+def ratio_note(metrics: LoadMetrics, voice: Voice = Voice.of("runner")) -> Note:
     """The acute:chronic ratio on the last day it can be computed, as information."""
     sources = ("acwr_gabbett_2016", SPIKE_SOURCE)
     valid = np.flatnonzero(~np.isnan(metrics.acwr_rolling))
     if valid.shape[0] == 0:
         recorded = int(metrics.daily.covered.sum())
         text = (
-            "No training-load ratio yet: it compares your last week with the three weeks"
-            f" before, so it needs {CHRONIC_DAYS} recorded days in a row ending on the day"
-            " it is worked out. Days before your first recorded activity, or after your"
-            " last one, are not counted as rest."
+            f"No training-load ratio yet: it compares {voice.possessive} last week with the"
+            f" three weeks before, so it needs {CHRONIC_DAYS} recorded days in a row ending"
+            f" on the day it is worked out. Days before {voice.possessive} first recorded"
+            f" activity, or after {voice.possessive} last one, are not counted as rest."
         )
         numbers: dict[str, Number] = {"recorded_days": recorded, "needed_days": CHRONIC_DAYS}
         return Note("acwr", "info", text, numbers, sources)
@@ -140,9 +179,9 @@ def ratio_note(metrics: LoadMetrics) -> Note:
     acute, chronic = float(metrics.acute_load[i]), float(metrics.chronic_load[i])
     by_ewma = f"; {ewma:.2f} by exponentially weighted averages" if ewma is not None else ""
     text = (
-        f"Training-load ratio on {when}: {rolling:.2f} ({acute:.1f} km in the last 7 days"
-        f" against {chronic:.1f} km a week in the three weeks before{by_ewma}). This is for"
-        " information only: in a 2025 study of 5,205 runners this ratio did not predict"
+        f"Training-load ratio on {_day_words(when)}: {rolling:.2f} ({acute:.1f} km in the"
+        f" last 7 days against {chronic:.1f} km a week in the three weeks before{by_ewma})."
+        " This is for information only: in a 2025 study of 5,205 runners this ratio did not predict"
         " injury, while the length of single runs did."
     )
     numbers = {
@@ -167,10 +206,10 @@ def weekly_change_note(metrics: LoadMetrics) -> Note | None:
     km, before, change = float(weeks.km[i]), float(weeks.km[i - 1]), float(weeks.change_pct[i])
     direction = "more" if change >= 0 else "less"
     text = (
-        f"Week {label}: {km:.1f} km, {abs(change):.0f} % {direction} than the week before"
-        f" ({before:.1f} km). For information: studies disagree on how fast weekly distance"
-        " can safely grow, and the 2025 study of 5,205 runners found no link between"
-        " week-to-week change and injury."
+        f"In the {week_words(label)}: {km:.1f} km, {abs(change):.0f} % {direction} than the"
+        f" week before ({before:.1f} km). For information: studies disagree on how fast"
+        " weekly distance can safely grow, and the 2025 study of 5,205 runners found no link"
+        " between week-to-week change and injury."
     )
     numbers: dict[str, Number] = {
         "week": label,
@@ -190,19 +229,25 @@ def shoes_in_window(log: RunLog, today: date, days: int = ROTATION_DAYS) -> dict
     return {log.shoe_ids[i]: float(km[i]) for i in used}
 
 
-def rotation_note(log: RunLog, today: date) -> Note | None:
+def rotation_note(log: RunLog, today: date, voice: Voice = Voice.of("runner")) -> Note | None:
     """Two or more pairs in the last 4 weeks, noted in the runner's favour."""
     pairs = shoes_in_window(log, today)
     if len(pairs) < 2:
         return None
     text = (
-        f"You ran in {len(pairs)} different pairs of shoes over the last 4 weeks. That"
-        " counts in your favour: in a study of 264 recreational runners, those who used"
+        f"{voice.subject.capitalize()} ran in {len(pairs)} different pairs of shoes over the"
+        f" last 4 weeks. That counts in {voice.possessive} favour: in a study of 264"
+        " recreational runners, those who used"
         " more than one pair in parallel had a 39 % lower risk of injury."
     )
     numbers: dict[str, Number] = {"pairs": len(pairs), "window_days": ROTATION_DAYS}
     numbers.update({f"km:{shoe}": round(km, 2) for shoe, km in pairs.items()})
     return Note("shoe_rotation", "favourable", text, numbers, ("shoe_rotation_2015",))
+
+
+def _day_words(iso_day: str) -> str:
+    day = date.fromisoformat(iso_day)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _float_or_none(value: float) -> float | None:

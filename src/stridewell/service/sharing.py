@@ -81,7 +81,7 @@ def runner_flags(runner: RunnerServices) -> RunnerFlags:
     latest = runner.assessments.history(limit=1)
     report = latest[0].report if latest else None
     trend = runner.journal.pain_trend()
-    load = runner.training.load(weeks=4)
+    load = runner.training.load(weeks=4, reader="coach")
     red_flags = report.get("red_flags", []) if report else []
     return {
         "latest": latest[0] if latest else None,

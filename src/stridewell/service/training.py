@@ -25,8 +25,9 @@ from stridewell.service.views import LoadWeek, TrainingLoad, note_json
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport, Progress
     from stridewell.activities.model import Samples
-    from stridewell.load.notes import Note
+    from stridewell.load.notes import Note, Reader
     from stridewell.load.runlog import RunLog
+    from stridewell.service.activity_view import ActivityDetail, ActivityItem
     from stridewell.shoes.model import Shoe
     from stridewell.storage.records import (
         ActivityToStore,
@@ -196,6 +197,41 @@ class TrainingService:
         blob = self.activity(activity_id).samples
         return None if blob is None else decode_samples(blob)
 
+    def _shoes(self) -> list[Shoe]:
+        runner_id = self.runner_id
+        return [shoe_model(s) for s in self._backend.run(lambda st: st.shoes.list_shoes(runner_id))]
+
+    def activity_list(self, *, limit: int = 20, offset: int = 0) -> list[ActivityItem]:
+        """The runner's activities as the list shows them (name, pace, heart rate, shoe),
+        newest first."""
+        from stridewell.service.activity_view import activity_item
+
+        shoes, tz = self._shoes(), local_tz()
+        return [activity_item(a, shoes, tz) for a in self.activities(limit=limit, offset=offset)]
+
+    def activity_detail(self, activity_id: str) -> ActivityDetail:
+        """One activity's page: its summary, route, series over time and shoe choices."""
+        from stridewell.activities.codec import decode_samples
+        from stridewell.service.activity_view import activity_detail
+
+        stored = self.activity(activity_id)
+        samples = None if stored.samples is None else decode_samples(stored.samples)
+        return activity_detail(stored, samples, self._shoes(), local_tz())
+
+    def set_activity_shoe(self, activity_id: str, shoe_id: str | None) -> ActivityItem:
+        """Say which pair a run was in (None: the default pair of its day); the shoes'
+        mileage follows. An unknown activity or shoe is NotFound, changing nothing."""
+        from stridewell.service.activity_view import activity_item
+
+        runner_id = self.runner_id
+        stored = self.activity(activity_id)
+        if stored.sport != "running":
+            raise InvalidInput("only a run has shoes", field="shoe_id")
+        self._backend.run(
+            lambda store: store.activities.assign_shoe([activity_id], shoe_id, runner_id)
+        )
+        return activity_item(self.activity(activity_id), self._shoes(), local_tz())
+
     # -- load -----------------------------------------------------------------------------
 
     def history_from_data(self) -> tuple[HistoryFromData, list[Note]]:
@@ -212,8 +248,9 @@ class TrainingService:
         today = self._backend.today()
         return dict(triage_history(log, today, shoes)), warnings(log, today)
 
-    def load(self, *, weeks: int = 12) -> TrainingLoad:
-        """Weekly distance and time, both load ratios as information, and the warnings."""
+    def load(self, *, weeks: int = 12, reader: Reader = "runner") -> TrainingLoad:
+        """Weekly distance and time, both load ratios as information, and the warnings
+        (worded for the runner, or for a coach reading them)."""
         from stridewell.load.metrics import load_metrics
         from stridewell.load.notes import warnings
 
@@ -251,7 +288,7 @@ class TrainingService:
             "weeks": rows,
             "acwr_rolling": None if acwr != acwr else round(float(acwr), 2),
             "acwr_ewma": None if ewma != ewma else round(float(ewma), 2),
-            "notes": [note_json(n) for n in warnings(log, today)],
+            "notes": [note_json(n) for n in warnings(log, today, reader=reader)],
         }
 
     def load_chart(self, path: Path, *, weeks: int = 26) -> Path:
