@@ -26,6 +26,7 @@ from stridewell.errors import InvalidInput
 from stridewell.journal.model import JournalEntry
 from stridewell.journal.trend import pain_trend
 from stridewell.knowledge.loader import load_knowledge
+from stridewell.knowledge.questions import load_questionnaire
 from stridewell.knowledge.schema import Condition, KnowledgeBase
 from stridewell.plan.model import (
     ClinicianDecision,
@@ -59,17 +60,20 @@ def build_plan(
     kb: KnowledgeBase | None = None,
     rules: PlanRules | None = None,
     clinician: ClinicianDecision | None = None,
+    duration_days: int | None = None,
 ) -> Plan:
     """The plan from `start` through `today` plus `horizon_days` days ahead.
 
     `locations` are the painful regions of the assessment behind the report (the report
     does not carry them); without them, the leading condition's main region stands in.
     `clinician` is a clinician's confirmed diagnosis and running restriction, followed
-    instead of the report's ranking.
+    instead of the report's ranking. `duration_days` is how long the pain had lasted at
+    the assessment: cold, compression and elevation come only with fresh pain.
     """
     if not 0 <= horizon_days <= MAX_HORIZON_DAYS:
         raise InvalidInput(f"horizon_days must be 0 to {MAX_HORIZON_DAYS}", field="horizon_days")
     builder = _Builder(report, start, entries, today, horizon_days, locations, kb, rules)
+    builder.acute = duration_days is not None and duration_days <= builder.lim.acute_max_days
     return builder.follow(clinician).build()
 
 
@@ -122,6 +126,7 @@ class _Builder:
         self.referral: Referral | None = None
         self.stopped = False  # self-care has stopped: every day is see_clinician
         self.from_report = False
+        self.acute = True  # fresh pain: the first days bring cold, compression, elevation
         self.stop_hits: list[RedFlagHit] = []
         if self.level.rank >= Level.urgent.rank:
             # No self-care plan until seen: the report's safe-while-waiting advice only.
@@ -182,7 +187,12 @@ class _Builder:
         leads = self.condition is not None and self.condition.id in bone.conditions
         if not flags and not leads:
             return False
-        reasons = [f"{f.id.replace('_', ' ')}: {'; '.join(f.because)}" for f in flags]
+        finding = load_questionnaire().plain_finding
+        names = {flag.id: flag.name for flag in self.kb.red_flags}
+        reasons = [
+            f"{f.name or names.get(f.id, '')}: {'; '.join(finding(b) for b in f.because)}"
+            for f in flags
+        ]
         if leads and self.condition is not None:
             reasons.append(f"the most likely cause is {self.condition.name}")
         if not self.stopped:
@@ -241,9 +251,8 @@ class _Builder:
         if self.stopped:
             return self._clinician_day(day, n)
         if n <= self.lim.protect_last_day:
-            return self._plan_day(
-                day, n, Phase.protect, self._rule("phase.protect"), self.tasks.protect()
-            )
+            rule = self._rule("phase.protect" if self.acute else "phase.settle")
+            return self._plan_day(day, n, Phase.protect, rule, self.tasks.protect(acute=self.acute))
         if n <= self.lim.mobilise_last_day:
             return self._plan_day(
                 day, n, Phase.mobilise, self._rule("phase.mobilise"), self.tasks.mobilise(n)

@@ -28,6 +28,7 @@ PLAN_FILE = "plan.yaml"
 RULE_IDS = frozenset(
     {
         "phase.protect",
+        "phase.settle",
         "phase.mobilise",
         "progress.not_ready",
         "progress.test_jog",
@@ -57,6 +58,7 @@ RULE_IDS = frozenset(
 )
 TASK_GROUPS = (
     "protect",
+    "settle",
     "mobilise",
     "warm_up",
     "cool_down",
@@ -96,6 +98,9 @@ class TaskSpec(_Strict):
 
 class Limits(_Strict):
     protect_last_day: int = Field(ge=1)
+    # Cold, compression and elevation are care for a fresh injury: only when the pain
+    # began at most this many days before the assessment.
+    acute_max_days: int = Field(default=7, ge=0)
     mobilise_last_day: int = Field(ge=1)
     run_days_of_week: list[int] = Field(min_length=1)
     ready_days: int = Field(ge=1)

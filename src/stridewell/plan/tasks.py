@@ -182,8 +182,10 @@ class TaskBook:
 
     # --- days ----------------------------------------------------------------------------
 
-    def protect(self) -> list[Task]:
-        return _dedupe([*self.standing, *self.group("protect"), *self.cautions()])
+    def protect(self, *, acute: bool = True) -> list[Task]:
+        """Days 1-3: care for a fresh injury only when the pain is fresh (`acute`)."""
+        group = self.group("protect" if acute else "settle")
+        return _dedupe([*self.standing, *group, *self.cautions()])
 
     def mobilise(self, day_number: int) -> list[Task]:
         # No runs yet, so exercises dosed every other day fall on alternate days.

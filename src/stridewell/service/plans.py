@@ -125,6 +125,7 @@ class PlanService:
         report = TriageReport.from_json_dict(stored.report)
         locations = None
         assessed_at = None
+        duration = None
         if stored.assessment_id is not None:
             assessment_id, runner_id = stored.assessment_id, self.runner_id
             record = self._backend.run(
@@ -134,13 +135,15 @@ class PlanService:
                 assessed_at = record.created_at
                 regions = record.assessment.get("locations", [])
                 locations = [Region(r) for r in regions] if isinstance(regions, list) else None
+                duration = record.assessment.get("duration_days")
         from stridewell.service.clinician import latest_decision
 
         since = episode_start(stored.start_date, assessed_at)
         clinician = latest_decision(self._backend, self.runner_id, since=since)
         return build_plan(
-            report, stored.start_date, entries, today, locations=locations, clinician=clinician
-        )
+            report, stored.start_date, entries, today, locations=locations, clinician=clinician,
+            duration_days=duration if isinstance(duration, int) else None,
+        )  # fmt: skip
 
     def refresh(self) -> Plan | None:
         """Rebuild the active plan and store its days (called after every journal change)."""

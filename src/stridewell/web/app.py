@@ -26,8 +26,9 @@ from stridewell.web.api_handover import router as handover_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
-from stridewell.web.auth import auth_middleware
-from stridewell.web.csrf import csrf_cookie_middleware
+from stridewell.web.auth import AuthMiddleware
+from stridewell.web.csrf import CsrfCookieMiddleware
+from stridewell.web.report_view import report_view
 from stridewell.web.security import SecurityConfig, security_middleware
 from stridewell.web.uploads import UploadSizeLimit, sweep_stale_uploads
 
@@ -64,6 +65,7 @@ def create_app(
     # The engine's evidence ("bone_tenderness: navicular") in the questionnaire's words.
     app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
     app.state.templates.env.filters["question"] = load_questionnaire().prompt_for
+    app.state.templates.env.globals["report_view"] = report_view  # the report's summary card
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     app.include_router(api_router)
     app.include_router(recovery_router)
@@ -72,8 +74,8 @@ def create_app(
     app.include_router(handover_router)
     _install_error_handlers(app)
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
-    app.middleware("http")(auth_middleware)
-    app.middleware("http")(csrf_cookie_middleware)
+    app.add_middleware(AuthMiddleware)
+    app.add_middleware(CsrfCookieMiddleware)
     # A body past the upload limit is refused before anything else reads it.
     app.add_middleware(UploadSizeLimit)
     # Outermost: other hosts and cross-site writes never reach anything, and every
