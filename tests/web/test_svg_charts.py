@@ -189,7 +189,7 @@ def test_spike_marker_appears_only_over_spike_weeks() -> None:
     assert [m.get("data-week") for m in marks] == ["2026-W45"]
     assert marks[0].findtext(f"{NS}title") == "Single-run spike"
     assert any(t.text == "!" for t in marks[0].iter(f"{NS}text"))
-    assert "Single-run spike in 2026-W45." in desc_of(root)
+    assert "Single-run spike in the week of 2 Nov." in desc_of(root)
     calm = parse(weekly_load_svg([w | {"spike": False} for w in WEEKS]))
     assert not with_class(calm, "sw-spike") and "spike" not in desc_of(calm)
 

@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import date
 from html import escape
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from stridewell.export.charts import PHASE_COLOURS, PainPoint, PhaseSpan
 
@@ -51,6 +51,16 @@ def _num(value: object) -> float | None:
 
 def _day(day: date, year: bool = False) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+
+
+def _week_day(label: str) -> str:
+    """The first day of an ISO week label ('2026-W48' -> '23 Nov'), as runners read a
+    week; a label that is no ISO week is shown as it is."""
+    try:
+        year, week = label.split("-W")
+        return _day(date.fromisocalendar(int(year), int(week), 1))
+    except ValueError:
+        return label
 
 
 def _phase(phase: str) -> str:
@@ -243,8 +253,15 @@ def weekly_load_svg(
         for w in weeks
     ]  # fmt: skip
     ratios = [r for _, _, r, _ in rows if r is not None]
+    # The legend names only what is drawn: the ratio as a line where two weeks in a row
+    # have one, as dots otherwise.
+    joined = any(a[2] is not None and b[2] is not None for a, b in pairwise(rows))
     items = [(f'<rect y="1" width="12" height="9" fill="{BLUE}"/>', "km per week")]
-    items.append((f'<path d="M0 5h12" stroke="{AMBER}" stroke-width="2"/>', "acute:chronic ratio"))
+    if joined:
+        ratio_swatch = f'<path d="M0 5h12" stroke="{AMBER}" stroke-width="2"/>'
+        items.append((ratio_swatch, "acute:chronic ratio"))
+    elif ratios:
+        items.append((f'<circle cx="6" cy="5" r="3" fill="{AMBER}"/>', "acute:chronic ratio"))
     if any(spike for *_, spike in rows):
         items.append((f'<path d="M6 0l6 10H0z" fill="{RED}"/>', "single-run spike"))
     body, top = _legend(items)
@@ -256,7 +273,8 @@ def weekly_load_svg(
     ys = [(bottom - PLOT_H * f, f) for f in (0, 0.5, 1)]
     body += _grid(left, right, [y for y, _ in ys])
     body += [_text(left - 4, y + 4, _n(top_km * f), "end") for y, f in ys]
-    body += [_text(right + 4, y + 4, f"{top_ratio * f:.1f}") for y, f in ys]
+    if ratios:
+        body += [_text(right + 4, y + 4, f"{top_ratio * f:.1f}") for y, f in ys]
     step = max(1, math.ceil(len(rows) / ((right - left) // 34)))
     line: list[tuple[float, float] | None] = []
     dots: list[str] = []
@@ -264,14 +282,15 @@ def weekly_load_svg(
     for i, (label, km, ratio, spike) in enumerate(rows):
         cx = left + (i + 0.5) * slot
         h = PLOT_H * km / top_km
-        tip = f"{label}: {_n(km)} km" + (f", ratio {ratio:.2f}" if ratio is not None else "")
+        tip = f"Week of {_week_day(label)}: {_n(km)} km"
+        tip += f", ratio {ratio:.2f}" if ratio is not None else ""
         body.append(
             f'<rect class="sw-bar" data-week="{escape(label)}" data-km="{_n(km)}" '
             f'x="{_n(cx - slot * 0.3)}" y="{_n(bottom - h)}" width="{_n(slot * 0.6)}" '
             f'height="{_n(h)}" fill="{BLUE}"><title>{escape(tip)}</title></rect>'
         )
         if i % step == 0:
-            body.append(_text(cx, bottom + 15, label.split("-", 1)[-1], "middle"))
+            body.append(_text(cx, bottom + 15, _week_day(label), "middle"))
         y = bottom - PLOT_H * (ratio or 0) / top_ratio
         line.append(None if ratio is None else (cx, y))
         if ratio is not None:
@@ -290,10 +309,11 @@ def weekly_load_svg(
     body += [*_polylines(line, AMBER, "sw-ratio-line"), *dots, *marks]
     kms = ", ".join(f"{_n(km)} km" for _, km, _, _ in rows)
     said = ", ".join(f"{r:.2f}" if r is not None else "not enough data" for _, _, r, _ in rows)
-    desc = f"Running distance per week from {rows[0][0]} to {rows[-1][0]}: {kms}. "
+    first, last = _week_day(rows[0][0]), _week_day(rows[-1][0])
+    desc = f"Running distance per week, weeks starting {first} to {last}: {kms}. "
     desc += f"Acute:chronic ratio, as information: {said}." if ratios else "No ratio yet."
-    if spiked := [label for label, *_, spike in rows if spike]:
-        desc += f" Single-run spike in {', '.join(spiked)}."
+    if spiked := [_week_day(label) for label, *_, spike in rows if spike]:
+        desc += f" Single-run spike in the week of {', '.join(spiked)}."
     return _svg("load", bottom + 22, title, desc, body)
 
 

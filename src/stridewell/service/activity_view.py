@@ -270,4 +270,14 @@ def _pace_series(
         out_v.append(pace if pace <= SLOWEST_PACE_S else None)
     if not any(v is not None for v in out_v):
         return None
-    return Series(tuple(out_t), tuple(out_v))
+    return Series(tuple(out_t), _smoothed(out_v))
+
+
+def _smoothed(values: list[float | None], half: int = 2) -> tuple[float | None, ...]:
+    """A centred mean over 2 * half + 1 stretches (GPS distance jitters from one stretch to
+    the next); a gap stays a gap."""
+    out: list[float | None] = []
+    for i, value in enumerate(values):
+        near = [v for v in values[max(0, i - half) : i + half + 1] if v is not None]
+        out.append(None if value is None else sum(near) / len(near))
+    return tuple(out)

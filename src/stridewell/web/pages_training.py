@@ -1,13 +1,15 @@
-"""Training pages: upload activity files, the import report, weekly load, shoes."""
+"""Training pages: upload activity files, the import report, weekly load, the activity
+list and a page per activity (route, pace, heart rate, elevation, its shoe), shoes."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from stridewell.service.activity_view import ActivityDetail, clock_text
 from stridewell.service.shoes import ShoeValue
 from stridewell.service.training import TrainingService
 from stridewell.service.views import TrainingLoad
@@ -15,31 +17,76 @@ from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner
 from stridewell.web.pages import render, see_other
-from stridewell.web.svg_charts import shoe_bars_svg, weekly_load_svg
+from stridewell.web.svg_charts import route_svg, series_svg, shoe_bars_svg, weekly_load_svg
 from stridewell.web.uploads import imported_uploads
 
 router = APIRouter(include_in_schema=False)
 LOAD_WEEKS = 16
+PAGE_SIZE = 20
+HR_RED = "#b91c1c"
+ELEVATION_GREEN = "#15803d"
 
 
-def _training_context(training: TrainingService) -> dict[str, object]:
+def _training_context(training: TrainingService, offset: int = 0) -> dict[str, object]:
     load = training.load(weeks=LOAD_WEEKS)
     spike_weeks = _spike_weeks(load)
-    last = len(load["weeks"]) - 1
+    # The ratio is information, said in words in the notes: the chart draws distance
+    # and spikes only (a ratio on a single week would be a lone dot).
     weeks: list[dict[str, object]] = [
-        {
-            "week": w["week"],
-            "km": w["km"],
-            "acwr": load["acwr_rolling"] if i == last else None,
-            "spike": w["week"] in spike_weeks,
-        }
-        for i, w in enumerate(load["weeks"])
+        {"week": w["week"], "km": w["km"], "spike": w["week"] in spike_weeks} for w in load["weeks"]
     ]
+    activities = training.activity_list(limit=PAGE_SIZE + 1, offset=offset)
     return {
         "load": load,
-        "chart": weekly_load_svg(weeks),
-        "activities": training.activities(limit=20),
+        "has_runs": any(w["km"] > 0 for w in load["weeks"]) or bool(activities),
+        "chart": weekly_load_svg(weeks) if load["weeks"] else "",
+        "activities": activities[:PAGE_SIZE],
+        "offset": offset,
+        "newer": max(0, offset - PAGE_SIZE) if offset else None,
+        "older": offset + PAGE_SIZE if len(activities) > PAGE_SIZE else None,
     }
+
+
+def _activity_charts(detail: ActivityDetail) -> dict[str, str]:
+    """The route and the series of an activity as inline SVG, each described in words."""
+    item, charts = detail.item, {}
+    if detail.route:
+        charts["route"] = route_svg(detail.route, title=f"Route of {item.name}")
+    if detail.pace is not None:
+        charts["pace"] = series_svg(
+            "pace",
+            detail.pace.time_s,
+            detail.pace.values,
+            title="Pace",
+            say=lambda s: f"{clock_text(s)} /km",
+            summary=f"Pace over time, average {item.pace_text}; faster is higher.",
+            faster_is_lower=True,
+            gaps="Gaps where nothing was recorded or the runner stood still.",
+        )
+    if detail.heart_rate is not None:
+        highest = f", highest {detail.max_hr} bpm" if detail.max_hr is not None else ""
+        charts["heart_rate"] = series_svg(
+            "heart-rate",
+            detail.heart_rate.time_s,
+            detail.heart_rate.values,
+            title="Heart rate",
+            say=lambda v: f"{v:.0f} bpm",
+            summary=f"Heart rate over time, average {item.hr_text}{highest}.",
+            colour=HR_RED,
+        )
+    if detail.elevation is not None:
+        gain = detail.elevation_gain_m
+        climbed = f", {gain:.0f} m climbed in all" if gain is not None else ""
+        charts["elevation"] = series_svg(
+            "elevation",
+            detail.elevation.time_s,
+            detail.elevation.values,
+            title="Elevation",
+            say=lambda v: f"{v:.0f} m",
+            summary=f"Elevation over time{climbed}.",
+            colour=ELEVATION_GREEN,
+        )
+    return charts
 
 
 def _spike_weeks(load: TrainingLoad) -> set[str]:
@@ -58,8 +105,22 @@ def _spike_weeks(load: TrainingLoad) -> set[str]:
 
 
 @router.get("/training", response_class=HTMLResponse)
-def training_page(request: Request, runner: Runner) -> Response:
-    return render(request, "training.html", _training_context(runner.training))
+def training_page(request: Request, runner: Runner, offset: int = Query(0, ge=0)) -> Response:
+    return render(request, "training.html", _training_context(runner.training, offset))
+
+
+@router.get("/training/activities/{activity_id}", response_class=HTMLResponse)
+def activity_page(activity_id: str, request: Request, runner: Runner) -> Response:
+    detail = runner.training.activity_detail(activity_id)
+    context = {"a": detail.item, "detail": detail, "charts": _activity_charts(detail)}
+    return render(request, "activity.html", context)
+
+
+@router.post("/training/activities/{activity_id}/shoe", dependencies=[Depends(require_csrf)])
+def choose_activity_shoe(activity_id: str, runner: Runner, shoe_id: str = Form("")) -> Response:
+    """The pair a run was in; an empty choice leaves it to the default pair of its day."""
+    runner.training.set_activity_shoe(activity_id, shoe_id.strip() or None)
+    return see_other(f"/training/activities/{activity_id}#shoe")
 
 
 @router.post("/training/import", response_class=HTMLResponse)
