@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell import __version__
-from stridewell.cli import handover, recovery, run_plan, tokens, training
+from stridewell.cli import handover, recovery, run_plan, tokens, training, worker
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner, open_stridewell
 
@@ -120,6 +120,10 @@ def db_upgrade() -> None:
     """Create the database or migrate it to the newest schema."""
     service = open_stridewell()
     service.upgrade_database()
+    if service.database_url.startswith("postgresql"):
+        from stridewell.jobs.queue import ensure_queue_schema  # the import jobs' queue
+
+        ensure_queue_schema(service.database_url)
     typer.echo(f"database ready: {_redacted(service.database_url)}")
 
 
@@ -223,6 +227,7 @@ training.register(app)
 run_plan.register(app)
 tokens.register(app)
 handover.register(app)
+worker.register(app)
 
 
 def run() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 from stridewell.contract import TriageReport
 from stridewell.service.accounts import Accounts
@@ -17,6 +18,9 @@ from stridewell.service.backend import Backend, Clock, utc_now
 from stridewell.service.runner import RunnerServices
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.records import LOCAL_RUNNER_ID
+
+if TYPE_CHECKING:
+    from stridewell.jobs.imports import ImportJobs
 
 
 class Stridewell:
@@ -54,6 +58,12 @@ class Stridewell:
     def for_runner(self, runner_id: str) -> RunnerServices:
         """The services of one runner (the signed-in one, on a server)."""
         return RunnerServices.build(self._backend, runner_id, self.for_runner)
+
+    def import_jobs(self, runner_id: str) -> ImportJobs:
+        """A runner's import jobs: queued for workers on PostgreSQL, run in process on SQLite."""
+        from stridewell.jobs.imports import ImportJobs
+
+        return ImportJobs(self._backend, runner_id)
 
     def local(self) -> RunnerServices:
         """The services of the local runner: the one person of a one-person install."""

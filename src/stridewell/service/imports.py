@@ -16,13 +16,15 @@ from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
     from stridewell.activities.errors import ImportProblem
     from stridewell.activities.model import Activity
+    from stridewell.service.backend import Backend
     from stridewell.storage.records import ActivityToStore, StoredShoe
+    from stridewell.storage.repository import Store
 
 T = TypeVar("T")
 
@@ -38,9 +40,14 @@ def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def activity_row(
-    activity: Activity, shoe_id: str | None, original_path: str | None
+    activity: Activity,
+    shoe_id: str | None,
+    original_path: str | None,
+    *,
+    source_name: str | None = None,
 ) -> ActivityToStore:
-    """An imported activity as the storage row, samples in the compact codec."""
+    """An imported activity as the storage row, samples in the compact codec;
+    ``source_name`` (the file's name as the runner uploaded it) replaces the activity's."""
     from stridewell.activities.codec import encode_samples
 
     return {
@@ -60,7 +67,7 @@ def activity_row(
         "device": activity.device,
         "gear": activity.gear,
         "shoe_id": shoe_id,
-        "source_name": activity.source_name or "",
+        "source_name": source_name or activity.source_name or "",
         "external_id": activity.external_id,
         "fingerprint": activity.fingerprint(),
         "warnings": list(activity.warnings),
@@ -156,6 +163,88 @@ def keep_originals(
         partial = target.with_name(target.name + ".part")
         partial.write_bytes(data)
         os.replace(partial, target)
+
+
+class OriginalsKeeper(Protocol):
+    """Where an import keeps its stored files' original bytes."""
+
+    def keep(self, stored: list[tuple[str, str]], originals: dict[str, bytes]) -> None:
+        """Keep ``originals[name]`` for each (name, digest) stored."""
+
+
+class FolderOriginals:
+    """Originals in a local folder (SQLite, one machine): ``keep_originals``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def keep(self, stored: list[tuple[str, str]], originals: dict[str, bytes]) -> None:
+        keep_originals(self.folder, stored, originals)
+
+
+class DatabaseOriginals:
+    """Originals in the database (PostgreSQL), chunked, so any process on any machine can
+    hand them back. A file over the stored-file limit is not kept (its runs are)."""
+
+    def __init__(self, backend: Backend, runner_id: str) -> None:
+        self._backend, self._runner_id = backend, runner_id
+
+    def keep(self, stored: list[tuple[str, str]], originals: dict[str, bytes]) -> None:
+        from stridewell.storage.originals_repo import KIND_ORIGINAL, MAX_STORED_FILE_BYTES
+
+        files = {
+            original_name(name, digest): originals[name]
+            for name, digest in stored
+            if name in originals and len(originals[name]) <= MAX_STORED_FILE_BYTES
+        }
+        if files:
+            runner_id = self._runner_id
+            self._backend.run(
+                lambda store: store.stored_files.put_many(
+                    runner_id, KIND_ORIGINAL, list(files.items())
+                )
+            )
+
+
+def originals_keeper(backend: Backend, runner_id: str) -> OriginalsKeeper:
+    """The database when it is PostgreSQL (shared by every process), else the folder beside
+    the SQLite file (the default)."""
+    if backend.database_url.startswith("postgresql"):
+        return DatabaseOriginals(backend, runner_id)
+    return FolderOriginals(backend.originals_dir(runner_id))
+
+
+def kept_originals(backend: Backend, runner_id: str) -> Iterator[tuple[str, bytes]]:
+    """The runner's kept original files as (name, bytes), wherever they are kept: for the
+    data export (the folder's, and on PostgreSQL the database's)."""
+    from stridewell.storage.originals_repo import KIND_ORIGINAL
+
+    folder = backend.originals_dir(runner_id)
+    if folder.is_dir():
+        for original in sorted(folder.iterdir()):
+            if original.is_file() and not original.name.endswith(".part"):
+                yield original.name, original.read_bytes()
+    if backend.database_url.startswith("postgresql"):
+        names = backend.run(lambda store: store.stored_files.names(runner_id, KIND_ORIGINAL))
+        for name in names:
+            data = backend.run(functools.partial(_read_original, runner_id=runner_id, name=name))
+            if data is not None:
+                yield name, data
+
+
+def _read_original(store: Store, *, runner_id: str, name: str) -> bytes | None:
+    from stridewell.storage.originals_repo import KIND_ORIGINAL
+
+    return store.stored_files.read(runner_id, KIND_ORIGINAL, name)
+
+
+def shown_name(source: str, names: dict[str, str]) -> str:
+    """The name the runner uploaded, for a source inside our temporary folder (an archive's
+    member keeps its path inside the archive: ``export.zip!activities/1.fit``)."""
+    for path, name in names.items():
+        if source == path or source.startswith(path + "/") or source.startswith(path + "!"):
+            return name + source[len(path) :]
+    return Path(source).name
 
 
 def _gear_key(text: str) -> str:

@@ -15,9 +15,10 @@ from stridewell.storage.assessment_repo import AssessmentRepository
 from stridewell.storage.clinician_repo import ClinicianNoteRepository
 from stridewell.storage.core import StoreCore
 from stridewell.storage.exercise_repo import ExerciseRepository
-from stridewell.storage.import_files_repo import ImportFileRepository
+from stridewell.storage.import_files_repo import ImportFileRepository, ImportJobRepository
 from stridewell.storage.journal_repo import JournalRepository
 from stridewell.storage.limiter_repo import LimiterRepository
+from stridewell.storage.originals_repo import StoredFileRepository
 from stridewell.storage.plan_repo import PlanRepository
 from stridewell.storage.running_repo import RunningPlanRepository
 from stridewell.storage.shoe_repo import ShoeRepository
@@ -42,6 +43,8 @@ class Store(StoreCore):
         self.exercises = ExerciseRepository(self)
         self.activities = ActivityRepository(self)
         self.files = ImportFileRepository(self)
+        self.import_jobs = ImportJobRepository(self)
+        self.stored_files = StoredFileRepository(self)
         self.shoes = ShoeRepository(self)
         self.accounts = AccountRepository(self)
         self.limiter = LimiterRepository(self)

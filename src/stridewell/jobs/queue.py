@@ -1,0 +1,127 @@
+"""The task queue on PostgreSQL: procrastinate keeps its jobs in the database Stridewell
+already uses, so a club or clinic needs no other service.
+
+Only imported on PostgreSQL (by ``ImportJobs.submit`` and `stridewell worker`): a one-person
+SQLite install never loads procrastinate. Its tables are procrastinate's own schema, applied
+by ``ensure_queue_schema`` (run by `stridewell db upgrade` and by each worker as it starts).
+
+A job whose worker dies (killed, machine lost) stops sending heartbeats; every worker looks
+for such stalled jobs every ``stalled_after`` seconds and puts them back in the queue, and
+another worker finishes them: the import skips what the dead one had stored already.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from functools import cache
+from typing import Any
+
+import procrastinate
+import psycopg
+from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
+
+from stridewell.jobs.imports import run_job, worker_name
+from stridewell.service.backend import Backend, utc_now
+
+QUEUE = "stridewell-imports"
+TASK = "stridewell.import"
+# Retried with backoff: 2, 4, 8, 16 seconds after a failure (then the job is failed).
+MAX_ATTEMPTS = 5
+RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, exponential_wait=2)
+# procrastinate's schema is applied once per database, under this advisory lock.
+SCHEMA_LOCK_KEY = 0x5354_5749_4A4F_4253 & 0x7FFF_FFFF_FFFF_FFFF
+
+logger = logging.getLogger(__name__)
+
+
+def conninfo(database_url: str) -> str:
+    """libpq's form of a SQLAlchemy URL (``postgresql+psycopg://`` -> ``postgresql://``)."""
+    return re.sub(r"^postgresql\+\w+://", "postgresql://", database_url)
+
+
+def make_app(database_url: str) -> App:
+    """A procrastinate app on the database, with the import task registered."""
+    app = App(connector=PsycopgConnector(conninfo=conninfo(database_url)))
+    backend = Backend(database_url, utc_now)
+
+    @app.task(name=TASK, queue=QUEUE, retry=RETRY, pass_context=True)
+    def import_job(context: JobContext, job_id: str) -> None:
+        attempts = context.job.attempts if context.job is not None else 0
+        run_job(backend, job_id, worker_name(), final_attempt=attempts + 1 >= MAX_ATTEMPTS)
+
+    return app
+
+
+@cache
+def _deferring_app(database_url: str) -> App:
+    """One opened app per database in a web process, for deferring jobs."""
+    return make_app(database_url).open()
+
+
+def defer_import(database_url: str, job_id: str) -> int:
+    """Queue the import job ``job_id``; returns the queue's own job id."""
+    app = _deferring_app(database_url)
+    return app.configure_task(TASK).defer(job_id=job_id)
+
+
+def ensure_queue_schema(database_url: str) -> bool:
+    """Apply procrastinate's schema to the database unless it is there; True if applied.
+    Safe when several processes start at once (an advisory lock, one transaction)."""
+    schema = procrastinate.App(connector=PsycopgConnector()).schema_manager.get_schema()
+    with psycopg.connect(conninfo(database_url)) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+        cursor.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
+        row = cursor.fetchone()
+        if row is not None and row[0]:
+            return False
+        # No parameters: the schema's text goes to the server as it is (several statements).
+        cursor.execute(schema.encode())
+    return True
+
+
+async def retry_stalled_jobs(app: App, every: float, stalled_after: float) -> None:
+    """Put back in the queue, every ``every`` seconds, the import jobs of workers that sent
+    no heartbeat for ``stalled_after`` seconds (killed mid-job)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(
+                queue=QUEUE, seconds_since_heartbeat=stalled_after
+            )
+            for job in stalled:
+                logger.warning("import job %s was left by a stopped worker: retrying it", job.id)
+                await app.job_manager.retry_job(job)
+        except Exception:  # the database may be briefly away; try again next round
+            logger.exception("could not look for stalled import jobs")
+
+
+def run_worker(
+    database_url: str,
+    *,
+    concurrency: int = 1,
+    heartbeat: float = 10.0,
+    stalled_after: float = 30.0,
+) -> None:
+    """Run a worker until it is stopped (SIGINT/SIGTERM end it after the running jobs)."""
+    ensure_queue_schema(database_url)
+    app = make_app(database_url)
+
+    async def main() -> None:
+        async with app.open_async():
+            retrier = asyncio.create_task(retry_stalled_jobs(app, heartbeat, stalled_after))
+            options: dict[str, Any] = {
+                "queues": [QUEUE],
+                "name": worker_name(),
+                "concurrency": concurrency,
+                "update_heartbeat_interval": heartbeat,
+                "stalled_worker_timeout": stalled_after,
+                "delete_jobs": "successful",
+            }
+            try:
+                await app.run_worker_async(**options)
+            finally:
+                retrier.cancel()
+
+    asyncio.run(main())
