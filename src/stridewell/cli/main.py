@@ -194,24 +194,31 @@ def serve(
             "also STRIDEWELL_TRUSTED_PROXIES). Default: none.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes sharing the port (restarted if one dies). Several "
+            "processes need PostgreSQL to be worth it: see docs/deployment.md.",
+        ),
+    ] = 1,
 ) -> None:
     """Start the web app and REST API."""
-    import uvicorn
+    from stridewell.cli.serve import ServeSettings, run_server
 
-    from stridewell.web.app import create_app
-    from stridewell.web.security import SecurityConfig
-
-    loopback = host in ("127.0.0.1", "localhost", "::1")
-    accounts = multi_user or not loopback
-    mode = "multi-user (sign-in required)" if accounts else "one person, no sign-in"
-    typer.echo(f"Stridewell on http://{host}:{port}, {mode}  (API docs at /docs)")
-    security = SecurityConfig.build(
-        bound_host=host, allowed_hosts=allowed_host or (), trusted_proxies=trusted_proxy or ()
+    settings = ServeSettings(
+        host=host,
+        port=port,
+        multi_user=multi_user,
+        secure_cookies=secure_cookies,
+        allowed_hosts=tuple(allowed_host or ()),
+        trusted_proxies=tuple(trusted_proxy or ()),
     )
-    app_ = create_app(multi_user=accounts, secure_cookies=secure_cookies, security=security)
-    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from loopback;
-    # the app reads it only from --trusted-proxy addresses (web.security.client_address).
-    uvicorn.run(app_, host=host, port=port, log_level="info", proxy_headers=False)
+    mode = "multi-user (sign-in required)" if settings.accounts else "one person, no sign-in"
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    typer.echo(f"Stridewell on http://{host}:{port}, {mode}{processes}  (API docs at /docs)")
+    run_server(settings, workers)
 
 
 @app.command()

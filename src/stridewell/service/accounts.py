@@ -163,6 +163,13 @@ class Accounts:
         digest, now = token_hash(token), self._backend.clock()
         return self._backend.run(lambda store: store.accounts.session_runner(digest, now))
 
+    def signed_in(self, token: str) -> StoredAccount | None:
+        """The account a session cookie signs in, while the session lasts (one query)."""
+        if not token or len(token) > 200:
+            return None
+        digest, now = token_hash(token), self._backend.clock()
+        return self._backend.run(lambda store: store.accounts.session_account(digest, now))
+
     def database_answers(self) -> bool:
         """Whether the database answers a trivial query now."""
         try:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from stridewell.storage.errors import DatabaseNotInitialised
 
@@ -28,6 +29,15 @@ def utc_now() -> datetime:
 def local_day(clock: Clock) -> date:
     """Today's date by ``clock`` where the runner is (the machine's local time zone)."""
     return clock().astimezone().date()
+
+
+class ReadScope(Protocol):
+    """The reads of one request sharing one database session (see ``shared_reads``)."""
+
+    @property
+    def opened(self) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 class Backend:
@@ -58,6 +68,14 @@ class Backend:
     def today(self) -> date:
         """Today's date where the runner is (the machine's local time zone)."""
         return local_day(self.clock)
+
+    def shared_reads(self) -> AbstractContextManager[ReadScope]:
+        """Within it, reads share one session: one connection checkout and one
+        transaction for a whole page instead of one per query; ``close()`` the scope
+        (off the event loop) when the request is done."""
+        from stridewell.storage.core import shared_reads
+
+        return shared_reads()
 
     def run(self, action: Callable[[Store], T]) -> T:
         """Run a storage action. A local SQLite file is set up on first use and migrated

@@ -8,13 +8,14 @@ takes a runner id, so no call can fall back to another runner's data.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import TYPE_CHECKING
 
 from stridewell.contract import TriageReport
 from stridewell.service.accounts import Accounts
 from stridewell.service.assessments import AssessmentInput, AssessmentResult, triage
-from stridewell.service.backend import Backend, Clock, utc_now
+from stridewell.service.backend import Backend, Clock, ReadScope, utc_now
 from stridewell.service.runner import RunnerServices
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.records import LOCAL_RUNNER_ID
@@ -52,6 +53,10 @@ class Stridewell:
     def today(self) -> date:
         """Today's date where the runner is (the machine's local time zone)."""
         return self._backend.today()
+
+    def shared_reads(self) -> AbstractContextManager[ReadScope]:
+        """Reads made within share one database session (one per web request)."""
+        return self._backend.shared_reads()
 
     # -- runners ------------------------------------------------------------------------
 

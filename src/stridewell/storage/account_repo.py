@@ -177,6 +177,16 @@ class AccountRepository(Repository):
         with self._read_session() as session:
             return session.scalar(query)
 
+    def session_account(self, token_hash: str, now: datetime) -> StoredAccount | None:
+        """The account signed in by this session, or None if it is unknown or expired:
+        ``session_runner`` and ``account_by_runner`` in one query (every page asks)."""
+        now = require_aware(now, "now")
+        query = _ACCOUNTS.join(
+            LoginSessionRow, LoginSessionRow.runner_id == AccountRow.runner_id
+        ).where(LoginSessionRow.token_hash == token_hash, LoginSessionRow.expires_at > now)
+        with self._read_session() as session:
+            return _to_account(session.execute(query).one_or_none())
+
     def delete_session(self, token_hash: str) -> None:
         """Sign one session out (nothing happens if it is unknown)."""
         with self._write_session() as session:

@@ -10,8 +10,10 @@ their activities).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -28,6 +30,85 @@ from stridewell.storage.errors import DatabaseError, UnknownRunner
 from stridewell.storage.models import RunnerRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
 from stridewell.storage.schema_version import HEAD_REVISION
+
+
+class SharedReads:
+    """One read session for every read of one web request, instead of one per query.
+
+    Each query of a page used to check a connection out of the pool (a ping), run, and
+    roll back: three round trips for one. Within a ``shared_reads()`` scope the reads of
+    the request share one session, opened at the first read and closed by ``close()``.
+    A write (always in its own session) marks it stale, so that the next read starts a
+    new transaction and sees what was written. Reads from another thread while one is
+    using it, and reads of another store, get their own session as before.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._session: Session | None = None
+        self._core: StoreCore | None = None
+        self._owner: int | None = None
+        self._depth = 0
+        self._stale = False
+
+    @contextmanager
+    def session_for(self, core: StoreCore) -> Iterator[Session | None]:
+        """The shared session (None: use a session of your own)."""
+        me = threading.get_ident()
+        with self._lock:
+            usable = (self._core is None or self._core is core) and self._owner in (None, me)
+            if usable:
+                if self._depth == 0 and self._stale and self._session is not None:
+                    self._session.close()  # ends the transaction: fresh reads after a write
+                    self._session = None
+                self._stale = False
+                if self._session is None:
+                    self._session = core._read_sessions()
+                    self._core = core
+                self._owner, self._depth = me, self._depth + 1
+        if not usable:
+            yield None
+            return
+        try:
+            yield self._session
+        except BaseException:
+            self._stale = True  # a failed statement may have spoiled the transaction
+            raise
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._owner = None
+
+    def wrote(self) -> None:
+        self._stale = True
+
+    @property
+    def opened(self) -> bool:
+        return self._session is not None
+
+    def close(self) -> None:
+        """End the shared transaction and give its connection back (a round trip)."""
+        with self._lock:
+            session, self._session, self._core = self._session, None, None
+        if session is not None:
+            with translated_errors():
+                session.close()
+
+
+_SHARED_READS: ContextVar[SharedReads | None] = ContextVar("stridewell_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads() -> Iterator[SharedReads]:
+    """Share one read session among the reads made in this context (and the threads it
+    hands work to); the caller ``close()``s the returned scope when the work is done."""
+    scope = SharedReads()
+    token = _SHARED_READS.set(scope)
+    try:
+        yield scope
+    finally:
+        _SHARED_READS.reset(token)
 
 
 class StoreCore:
@@ -92,6 +173,12 @@ class StoreCore:
     def _read_session(self) -> Iterator[Session]:
         with translated_errors():
             self._verify_schema()
+            scope = _SHARED_READS.get()
+            if scope is not None:
+                with scope.session_for(self) as shared:
+                    if shared is not None:
+                        yield shared
+                        return
             with self._read_sessions() as session:
                 yield session
 
@@ -100,6 +187,9 @@ class StoreCore:
         """A session whose work commits on success and rolls back entirely on any error."""
         with translated_errors():
             self._verify_schema()
+            scope = _SHARED_READS.get()
+            if scope is not None:
+                scope.wrote()
             with self._write_sessions() as session, session.begin():
                 yield session
 

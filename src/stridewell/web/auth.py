@@ -9,13 +9,13 @@ the body.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stridewell.service.records import LOCAL_RUNNER_ID
 from stridewell.web.deps import app_service
@@ -33,35 +33,67 @@ def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
-async def auth_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    request.state.runner_id = LOCAL_RUNNER_ID
-    request.state.account = None
-    accounts = app_service(request).accounts
-    token_runner = getattr(request.state, "token_runner", None)
-    if isinstance(token_runner, str):
-        # An API token (checked by the security middleware) names its one runner.
-        request.state.runner_id = token_runner
-        request.state.account = await run_in_threadpool(accounts.account_of, token_runner)
-        return await call_next(request)
-    if not request.app.state.multi_user:
-        return await call_next(request)
-    token = request.cookies.get(SESSION_COOKIE, "")
-    # Database queries run in the thread pool: the event loop serves other requests.
-    runner = await run_in_threadpool(accounts.session_runner, token) if token else None
-    path = request.url.path
-    if runner is None:
-        request.state.runner_id = None
-        if is_public(path):
-            return await call_next(request)
-        if path.startswith("/api/"):
-            return JSONResponse({"error": {"message": "sign in first"}}, status_code=401)
-        return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
-    request.state.runner_id = runner
-    request.state.account = await run_in_threadpool(accounts.account_of, runner)
-    # State-changing requests have already proved their origin (web.security).
-    return await call_next(request)
+class AuthMiddleware:
+    """Names the request's runner (``request.state.runner_id`` and ``.account``), or
+    answers 401 / a redirect to sign in. A plain ASGI middleware: no task and no stream
+    per request, as Starlette's ``BaseHTTPMiddleware`` needs.
+
+    Reads of a GET share one database session (``Stridewell.shared_reads``): the session
+    lookup and the page's queries take one connection checkout and one transaction."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        service = app_service(request)
+        if request.method not in ("GET", "HEAD"):
+            await self._serve(request, scope, receive, send)
+            return
+        with service.shared_reads() as reads:
+            try:
+                await self._serve(request, scope, receive, send)
+            finally:
+                if reads.opened:
+                    await run_in_threadpool(reads.close)
+
+    async def _serve(self, request: Request, scope: Scope, receive: Receive, send: Send) -> None:
+        request.state.runner_id = LOCAL_RUNNER_ID
+        request.state.account = None
+        accounts = app_service(request).accounts
+        token_runner = getattr(request.state, "token_runner", None)
+        if isinstance(token_runner, str):
+            # An API token (checked by the security middleware) names its one runner.
+            request.state.runner_id = token_runner
+            request.state.account = await run_in_threadpool(accounts.account_of, token_runner)
+            await self.app(scope, receive, send)
+            return
+        if not request.app.state.multi_user:
+            await self.app(scope, receive, send)
+            return
+        token = request.cookies.get(SESSION_COOKIE, "")
+        # Database queries run in the thread pool: the event loop serves other requests.
+        account = await run_in_threadpool(accounts.signed_in, token) if token else None
+        if account is None:
+            request.state.runner_id = None
+            path = request.url.path
+            if is_public(path):
+                await self.app(scope, receive, send)
+                return
+            refusal: Response
+            if path.startswith("/api/"):
+                refusal = JSONResponse({"error": {"message": "sign in first"}}, status_code=401)
+            else:
+                refusal = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+            await refusal(scope, receive, send)
+            return
+        request.state.runner_id = account.runner_id
+        request.state.account = account
+        # State-changing requests have already proved their origin (web.security).
+        await self.app(scope, receive, send)
 
 
 def set_session_cookie(response: Response, request: Request, token: str) -> None:

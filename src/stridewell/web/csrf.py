@@ -10,10 +10,10 @@ cookie nor our pages, so it cannot know the token. The JSON API takes JSON bodie
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "sw_csrf"
 CSRF_FIELD = "csrf_token"
@@ -27,24 +27,47 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def csrf_cookie_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    token = request.cookies.get(CSRF_COOKIE)
-    fresh = not _well_formed(token)
-    request.state.csrf_token = secrets.token_urlsafe(TOKEN_BYTES) if fresh else token
-    response = await call_next(request)
-    if fresh:
-        response.set_cookie(
+class CsrfCookieMiddleware:
+    """Gives every visitor without one a CSRF cookie, and every request its token
+    (``request.state.csrf_token``). A plain ASGI middleware: the cookie is added to the
+    response's headers as they go out.
+
+    The token is random per visitor and kept by the browser, not by the server: any
+    process on any machine checks it the same way (no per-process secret)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(CSRF_COOKIE)
+        if _well_formed(token):
+            request.state.csrf_token = token
+            await self.app(scope, receive, send)
+            return
+        fresh = secrets.token_urlsafe(TOKEN_BYTES)
+        request.state.csrf_token = fresh
+        cookie = Response()
+        cookie.set_cookie(
             CSRF_COOKIE,
-            request.state.csrf_token,
+            fresh,
             httponly=True,
             samesite="strict",
             # Secure also behind a TLS-terminating proxy (serve --secure-cookies).
             secure=request.url.scheme == "https" or bool(request.app.state.secure_cookies),
             path="/",
         )
-    return response
+        set_cookie = [(k, v) for k, v in cookie.raw_headers if k == b"set-cookie"]
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *set_cookie]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 async def require_csrf(request: Request) -> None:
