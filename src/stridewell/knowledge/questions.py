@@ -71,6 +71,16 @@ def number_range(path: str) -> NumberRange:
     return NumberRange(low, high, _base_type(info.annotation) is int)
 
 
+class Compare(BaseModel):
+    """A percentage change asked as two amounts (the web form works the change out)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    recent: str = Field(min_length=5)
+    before: str = Field(min_length=5)
+    unit: str = Field(min_length=1)
+
+
 class Question(BaseModel):
     """One question of the questionnaire."""
 
@@ -87,6 +97,11 @@ class Question(BaseModel):
     none_label: str | None = None
     unit: str | None = None
     required: bool = False
+    # Asked as "this much recently, that much before" instead of a percentage.
+    compare: Compare | None = None
+    # Shown with the value the runner's imported runs give ({value}, and for the weekly
+    # distance {recent_km} and {before_km}), which the form then holds ready to confirm.
+    confirm: str | None = None
 
     @model_validator(mode="after")
     def _fits_the_field(self) -> Question:
@@ -108,6 +123,10 @@ class Question(BaseModel):
             raise ValueError(f"{self.id}: only a number takes a unit")
         if self.none_label is not None and spec.kind != "list":
             raise ValueError(f"{self.id}: only a multiple choice takes a none_label")
+        if self.compare is not None and (spec.kind != "number" or self.unit != "%"):
+            raise ValueError(f"{self.id}: only a percentage can be asked as two amounts")
+        if self.confirm is not None and not self.field.startswith("history."):
+            raise ValueError(f"{self.id}: only training questions are confirmed from runs")
         return self
 
     @property
@@ -157,6 +176,7 @@ class Questionnaire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     sections: dict[str, str] = Field(min_length=1)
+    safety_sections: tuple[str, ...] = ()
     labels: dict[str, dict[str, str]]
     names: dict[str, str] = Field(default_factory=dict)
     questions: tuple[Question, ...] = Field(min_length=1)
@@ -189,8 +209,12 @@ class Questionnaire(BaseModel):
         unknown = sorted(set(self.names) - set(FIELDS))
         if unknown:
             raise ValueError(f"names: unknown fields {unknown}")
+        unknown_safety = sorted(set(self.safety_sections) - set(self.sections))
+        if unknown_safety:
+            raise ValueError(f"safety_sections: unknown sections {unknown_safety}")
         asked: set[str] = set()
         seen_sections: list[str] = []
+        this_section: set[str] = set()
         for question in self.questions:
             if question.section not in self.sections:
                 raise ValueError(f"{question.id}: unknown section '{question.section}'")
@@ -198,10 +222,20 @@ class Questionnaire(BaseModel):
                 if question.section in seen_sections:
                     raise ValueError(f"{question.id}: section '{question.section}' is split")
                 seen_sections.append(question.section)
+                this_section = set()
             if question.rule is not None:
-                later = fields_used(question.rule) - asked
+                used = fields_used(question.rule)
+                later = used - asked
                 if later:
                     raise ValueError(f"{question.id}: ask_if reads unasked {sorted(later)}")
+                # A section is one page: a question that hung on an answer from its own
+                # page would bring the page back once that answer is given.
+                same_page = used & this_section
+                if same_page:
+                    raise ValueError(
+                        f"{question.id}: ask_if reads its own section's {sorted(same_page)}"
+                    )
+            this_section.add(question.field)
             if (
                 asked
                 and any(p.startswith("history.") for p in asked)
@@ -216,6 +250,14 @@ class Questionnaire(BaseModel):
 
     def section_title(self, section: str) -> str:
         return self.sections[section]
+
+    def section_order(self) -> list[str]:
+        """The sections in asking order (the order their questions come in)."""
+        order: list[str] = []
+        for question in self.questions:
+            if not order or order[-1] != question.section:
+                order.append(question.section)
+        return order
 
     def field_name(self, path: str) -> str:
         """A field's short name in plain words, for explaining findings."""

@@ -1,7 +1,9 @@
-"""Assessment pages: the foot map, the question pages and the report."""
+"""Assessment pages: the foot map, the question pages (one topic a page, Back keeps the
+answers) and the report."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,21 +13,33 @@ from starlette.concurrency import run_in_threadpool
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.levels import Level
+from stridewell.service.runner import RunnerServices
+from stridewell.service.training import local_tz
 from stridewell.triage.questionnaire import AnswerError, level_so_far, to_assessment
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
+    BEFORE,
     NONE_OF_THESE,
     NOT_SURE,
+    RECENT,
     QuestionPage,
+    can_finish,
+    clean_trail,
+    count_pages,
     dump_answers,
     load_answers,
     next_page,
+    page_after,
     page_answers,
+    page_of,
+    shown_values,
 )
 from stridewell.web.pages import render, see_other, service_of
 
 router = APIRouter(include_in_schema=False)
 LOCATIONS = "locations"
+# What the runner needs to do at once, by the level the answers so far reach.
+CARE_NOW = (Level.emergency, Level.urgent)
 
 
 def _regions() -> list[Any]:
@@ -37,12 +51,22 @@ def _page(
     request: Request,
     page: QuestionPage,
     answers: dict[str, Any],
+    trail: list[str],
+    *,
     errors: dict[str, str] | None = None,
     shown: dict[str, Any] | None = None,
+    from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {}),
     status_code: int = 200,
 ) -> Response:
     fields = [q.field for q in page.questions]
-    selected = (shown or {}).get(LOCATIONS) or answers.get(LOCATIONS) or []
+    prefill, notes = from_runs
+    shown = {**prefill, **shown_values(page.questions, answers), **(shown or {})}
+    selected = shown.get(LOCATIONS) or []
+    level = level_so_far(answers)
+    care = None
+    if level in CARE_NOW:
+        text = load_knowledge().meta.levels[level]
+        care = {"level": level.value, "headline": text.headline, "action": text.action}
     return render(
         request,
         "assess.html",
@@ -50,53 +74,140 @@ def _page(
             "page": page,
             "answers_json": dump_answers(answers),
             "page_fields": ",".join(fields),
+            "trail": ",".join(trail),
             "errors": errors or {},
-            "shown": shown or {},
+            "shown": shown,
+            "from_runs": notes,
             "regions": _regions() if LOCATIONS in fields else [],
             "selected": set(selected),
             "error": (errors or {}).get(LOCATIONS),
             "not_sure": NOT_SURE,
             "none_of_these": NONE_OF_THESE,
-            "step": len({q.section for q in load_questionnaire().questions if q.field in answers})
-            + 1,
-            "steps": len(load_questionnaire().sections),
-            # after an urgent answer, every later page says so at the top
-            "urgent": level_so_far(answers) is Level.urgent,
+            "recent_suffix": RECENT,
+            "before_suffix": BEFORE,
+            "count": count_pages(answers, trail, page.section),
+            "can_go_back": bool(trail),
+            "can_finish": care is not None or can_finish(trail, page.section),
+            # after an urgent answer, every later page says what to do, with a way out
+            "care": care,
+            "urgent": level is Level.urgent,
         },
         status_code=status_code,
     )
+
+
+async def _show(
+    request: Request, page: QuestionPage, answers: dict[str, Any], trail: list[str]
+) -> Response:
+    """A page as first shown: training questions come filled in from imported runs."""
+    from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    if any(q.field.startswith("history.") and q.field not in answers for q in page.questions):
+        from_runs = await run_in_threadpool(_from_runs, service_of(request), page)
+    return _page(request, page, answers, trail, from_runs=from_runs)
 
 
 @router.get("/assess", response_class=HTMLResponse)
 def assess_start(request: Request) -> Response:
     page = next_page({})
     assert page is not None  # the questionnaire is never empty (the schema says so)
-    return _page(request, page, {})
+    return _page(request, page, {}, [])
 
 
 @router.post("/assess", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 async def assess_step(
-    request: Request, answers: str = Form(""), page_fields: str = Form("")
+    request: Request,
+    answers: str = Form(""),
+    page_fields: str = Form(""),
+    section: str = Form(""),
+    trail: str = Form(""),
+    go: str = Form("next"),
 ) -> Response:
     carried = load_answers(answers)
-    page = next_page(carried)
-    if page is None:
-        return await _finish(request, carried)
-    # Only the questions this page showed are read (and they must still be the next ones).
+    page = page_of(carried, section) if section else None
+    if page is None:  # an old or tampered form: on from the first open page
+        page = next_page(carried)
+        if page is None:
+            return await _finish(request, carried)
+    steps = clean_trail(trail, page.section)
+    # Only the questions this page showed are read (and they must still be on it).
     asked = [q for q in page.questions if q.field in set(page_fields.split(","))]
     form = await request.form()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     lists = {q.field: [v for v in form.getlist(q.field) if isinstance(v, str)] for q in asked}
     new, errors = page_answers(asked, values, lists)
+    if go == "back" and steps:
+        # Back keeps what this page holds (what fits), and shows the page before as answered.
+        carried = load_answers(dump_answers({**carried, **new}))
+        before = page_of(carried, steps[-1]) or next_page(carried)
+        if before is not None:
+            return _page(request, before, carried, clean_trail(",".join(steps), before.section))
     if errors:
-        return _page(request, page, carried, errors, {**values, **lists}, status_code=422)
+        shown = {**values, **lists}
+        return _page(request, page, carried, steps, errors=errors, shown=shown, status_code=422)
     carried = {**carried, **new}
-    if level_so_far(carried) is Level.emergency:
+    level = level_so_far(carried)
+    if level is Level.emergency:
         return await _emergency(request, carried)  # stop at once: no more questions
-    following = next_page(carried)
+    if go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
+        return await _finish(request, carried)
+    following = page_after(carried, page.section) or next_page(carried)
     if following is None:
         return await _finish(request, carried)
-    return _page(request, following, carried)
+    return await _show(
+        request,
+        following,
+        carried,
+        clean_trail(",".join([*steps, page.section]), following.section),
+    )
+
+
+def _from_runs(
+    services: RunnerServices, page: QuestionPage
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Form values for the page's training questions from the runner's imported runs, and
+    the sentence that asks the runner to confirm each."""
+    questions = [q for q in page.questions if q.field.startswith("history.")]
+    data, _ = services.training.history_from_data()
+    if not questions or not data:
+        return {}, {}
+    figures = _two_weeks_km(services) if "weekly_km_change_pct" in data else {}
+    values: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for question in questions:
+        value = data.get(question.field.removeprefix("history."))
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            values[question.field] = "yes" if value else "no"
+            notes[question.field] = "Filled in from your imported runs: change it if it is wrong."
+            continue
+        values[question.field] = f"{value:g}"
+        shown = f"{value:+g}" if question.unit == "%" else f"{value:g}"
+        try:
+            notes[question.field] = (question.confirm or "").format(value=shown, **figures)
+        except KeyError:
+            notes[question.field] = ""
+        if not notes[question.field]:
+            notes[question.field] = f"From your imported runs: {shown}. Is that right?"
+    return values, notes
+
+
+def _two_weeks_km(services: RunnerServices) -> dict[str, str]:
+    """Running km of the last two weeks and of the two weeks before (the windows the
+    weekly change from imported runs compares), for the runner to check."""
+    today = services.today()
+    zone = local_tz()
+    since = datetime.combine(today - timedelta(days=27), time.min, tzinfo=zone)
+    recent = before = 0.0
+    for run in services.training.activities(limit=None, sport="running", since=since):
+        day = run.start_time.astimezone(zone).date()
+        if day > today:
+            continue
+        if day >= today - timedelta(days=13):
+            recent += run.distance_m / 1000
+        else:
+            before += run.distance_m / 1000
+    return {"recent_km": f"{recent:.1f}", "before_km": f"{before:.1f}"}
 
 
 async def _finish(request: Request, answers: dict[str, Any]) -> Response:
@@ -105,7 +216,7 @@ async def _finish(request: Request, answers: dict[str, Any]) -> Response:
     except AnswerError as exc:
         page = next_page({})
         assert page is not None
-        return _page(request, page, {}, {LOCATIONS: str(exc)}, status_code=422)
+        return _page(request, page, {}, [], errors={LOCATIONS: str(exc)}, status_code=422)
     result = await run_in_threadpool(service_of(request).assessments.assess, assessment)
     return see_other(f"/assessments/{result.id}")
 
