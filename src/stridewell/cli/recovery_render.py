@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from stridewell.journal.model import StoredEntry
+from stridewell.knowledge.vocabulary import vocabulary
+from stridewell.plan.running_rule import running_rule_for_plan
 
 if TYPE_CHECKING:
     from stridewell.journal.trend import Trend
@@ -52,35 +55,46 @@ def print_journal(entries: list[StoredEntry], trend: Trend, console: Console | N
         )
     console.print(table)
     if trend is not None:
-        console.print(f"Trend: [bold]{getattr(trend, 'direction', trend)}[/bold]")
+        direction = getattr(trend, "direction", trend)
+        console.print(Text.assemble("Trend: ", (vocabulary().trend(str(direction)).label, "bold")))
         method = getattr(trend, "method", "")
         if method:
-            console.print(f"[dim]{method}[/dim]")
+            console.print(Text(method, style="dim"))
 
 
 def print_plan(plan: Plan, *, days_ahead: int = 7, console: Console | None = None) -> None:
+    """The plan: its one running rule first, a referral in words, then the days ahead."""
     console = console or Console()
+    words = vocabulary()
+    console.print(Text.assemble(("Running: ", "bold"), running_rule_for_plan(plan)))
     if plan.referral is not None:
-        console.print(
-            f"[bold magenta]See a clinician ({', '.join(plan.referral.clinicians)}):[/] "
-            + "; ".join(plan.referral.reasons)
+        when = {"emergency": "today", "urgent": "within one to two days"}.get(
+            plan.referral.level.value, "within about two weeks"
         )
+        line = Text(f"See a {words.who_to_see()} {when}: ", style="bold magenta")
+        line.append("; ".join(plan.referral.reasons))
+        console.print(line)
+    phase = words.phase(plan.phase.value)
     console.print(
-        f"Recovery plan from {plan.start.isoformat()} · today: "
-        f"[{PHASE_STYLE.get(plan.phase.value, 'bold')}]{plan.phase.value.replace('_', ' ')}[/]"
-        f" · pain trend: {plan.trend.direction}"
+        Text.assemble(
+            f"Recovery plan from {plan.start.strftime('%d %b %Y')} · today: ",
+            (phase.label, PHASE_STYLE.get(plan.phase.value, "bold")),
+            f" · pain: {words.trend(str(plan.trend.direction)).label}",
+        )
     )
     shown = [d for d in plan.days if plan.today <= d.day][: days_ahead + 1]
     for day in shown:
         style = PHASE_STYLE.get(day.phase.value, "bold")
         label = "today" if day.day == plan.today else day.day.strftime("%a %d %b")
         console.rule(
-            f"[{style}]Day {day.day_number} · {label} · {day.phase.value.replace('_', ' ')}[/]"
+            Text(f"Day {day.day_number} · {label} · {words.phase(day.phase.value).label}", style)
         )
         for task in day.tasks:
             dose = f" — {task.dose}" if task.dose else ""
-            console.print(f"  • {task.text}{dose}")
-        console.print(f"  [dim]why: {day.rule.why} ({day.rule.id})[/dim]")
+            console.print(Text(f"  • {task.text}{dose}"))
+        rule = words.rule(day.rule.id)
+        detail = f" ({day.rule.detail})" if day.rule.detail else ""
+        console.print(Text(f"  why: {rule.label}. {rule.explanation}{detail}", style="dim"))
 
 
 def print_exercises(

@@ -7,8 +7,8 @@ words carry the meaning on their own, so nothing is lost when colour is off (NO_
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -22,8 +22,9 @@ from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
 
 if TYPE_CHECKING:
-    from stridewell.contract import RankedCondition, RedFlagHit, TriageReport
+    from stridewell.contract import TriageReport
     from stridewell.service.records import StoredAssessment
+    from stridewell.web.report_view import FlagView, ReportView
 
 LEVEL_STYLE: dict[Level, str] = {
     Level.emergency: "bold red",
@@ -65,10 +66,9 @@ def _indented(console: Console, text: Text, indent: int = 4) -> None:
 
 
 def _red_flag_name(flag_id: str) -> str:
-    for flag in load_knowledge().red_flags:
-        if flag.id == flag_id:
-            return flag.name
-    return flag_id.replace("_", " ").capitalize()
+    from stridewell.knowledge.vocabulary import vocabulary
+
+    return vocabulary().flag(flag_id).label
 
 
 def plain_finding(item: str) -> str:
@@ -77,58 +77,65 @@ def plain_finding(item: str) -> str:
 
 
 def likelihood_bar(likelihood: float) -> str:
-    """A ten-cell bar and a percentage, e.g. '██████░░░░  61%'."""
+    """A ten-cell bar and a percentage, e.g. '██████░░░░  61%' (kept for scripts; the
+    report itself says the likelihood in words)."""
     share = min(max(likelihood, 0.0), 1.0)
     filled = round(share * _BAR_WIDTH)
     return "█" * filled + "░" * (_BAR_WIDTH - filled) + f" {round(share * 100):3d}%"
 
 
-def _print_level(console: Console, report: TriageReport) -> None:
-    level = report.triage.level
+def _print_card(console: Console, view: ReportView, level: Level) -> None:
+    """The summary card: what to do now, the one running rule, the likely cause."""
     style = LEVEL_STYLE[level]
-    headline = level_headline(level)
-    title = Text(f" {LEVEL_WORD[level]}: {headline} ", style=style)
-    # The summary opens with the same headline; the panel title already says it.
-    summary = report.summary.removeprefix(headline).lstrip(". ") or report.summary
-    body = Text(summary)
+    title = Text(f" {LEVEL_WORD[level]}: {view.level_label} ", style=style)
+    body = Text(view.now)
+    body.append("\n\nRunning: ", style="bold")
+    body.append(view.running_rule)
+    if view.cause is not None:
+        body.append(f"\n{view.cause.words.capitalize()}: ", style="bold")
+        body.append(view.cause.name)
+    if view.not_known and level is Level.self_care:
+        body.append("\n\n" + view.not_known_settle, style="italic")
+        body.append(" see “" + view.not_known_title + "” below.")
+    care = view.care
+    body.append(f"\n\nIn an emergency, call {care.emergency}.", style="bold")
     console.print(
         Panel(body, title=title, title_align="left", border_style=style, box=box.HEAVY),
         width=min(console.width, 80),
     )
 
 
-def _print_red_flags(console: Console, flags: Sequence[RedFlagHit]) -> None:
+def _print_red_flags(console: Console, flags: Sequence[FlagView], levels: Sequence[Level]) -> None:
     if not flags:
         return
     _heading(console, "Warning signs")
-    for flag in flags:
-        line = Text("  ! ", style=LEVEL_STYLE[flag.level])
-        line.append(flag.name or _red_flag_name(flag.id), style="bold")
-        line.append(f"  ({LEVEL_WORD[flag.level].lower()})", style=LEVEL_STYLE[flag.level])
+    for flag, level in zip(flags, levels, strict=True):
+        line = Text("  ! ", style=LEVEL_STYLE[level])
+        line.append(flag.name, style="bold")
+        line.append(f"  ({LEVEL_WORD[level].lower()})", style=LEVEL_STYLE[level])
         console.print(line)
         if flag.because:
             because = Text("Because: ", style="italic")
-            because.append("; ".join(plain_finding(b) for b in flag.because))
+            because.append("; ".join(flag.because))
             _indented(console, because)
         _indented(console, Text(flag.advice))
 
 
-def _print_conditions(console: Console, conditions: Sequence[RankedCondition]) -> None:
-    if not conditions:
+def _print_conditions(console: Console, view: ReportView) -> None:
+    if not view.causes:
         return
     _heading(console, "Likely causes, most likely first")
     table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
     table.add_column("rank", justify="right", no_wrap=True)
     table.add_column("cause", ratio=1)
     table.add_column("likelihood", no_wrap=True)
-    for rank, cond in enumerate(conditions, start=1):
-        table.add_row(
-            Text(f"{rank}."), Text(cond.name, style="bold"), likelihood_bar(cond.likelihood)
-        )
+    for rank, cond in enumerate(view.causes, start=1):
+        table.add_row(Text(f"{rank}."), Text(cond.name, style="bold"), Text(cond.words))
         details = Text()
         if cond.summary and rank == 1:
             details.append(cond.summary, style="dim")
-        for label, items in (("Why: ", cond.for_), ("Against: ", cond.against)):
+        lists = (("Why: ", cond.for_), ("Against: ", cond.against)) if cond.show_findings else ()
+        for label, items in lists:
             if items:
                 details.append("\n" if details else "")
                 details.append(label, style="italic")
@@ -136,22 +143,37 @@ def _print_conditions(console: Console, conditions: Sequence[RankedCondition]) -
         if details:
             table.add_row("", details, "")
     console.print(table, width=min(console.width, 80))
+    if view.other_causes:
+        _heading(console, "Other possibilities")
+        _bullets(console, [f"{c.name} ({c.words})" for c in view.other_causes])
 
 
-def print_report(report: TriageReport, console: Console | None = None) -> None:
-    """Print a triage report: level first, then warning signs, causes and what to do."""
+def print_report(
+    report: TriageReport,
+    console: Console | None = None,
+    assessment: Mapping[str, Any] | None = None,
+) -> None:
+    """Print a triage report: the summary card first (level, what to do now, the running
+    rule, the likely cause), then warning signs, causes and the rest of the advice.
+    `assessment` (the answers behind it) lets the card name the safety questions left open."""
+    from stridewell.web.report_view import report_view
+
     console = console or Console()
-    _print_level(console, report)
-    _print_red_flags(console, report.red_flags)
-    _print_conditions(console, report.conditions)
-    if report.unanswered_safety_questions:
-        questions = load_questionnaire()
+    view = report_view(report, assessment)
+    _print_card(console, view, report.triage.level)
+    _print_red_flags(console, view.flags, [f.level for f in report.red_flags])
+    _print_conditions(console, view)
+    if view.open_questions:
         _heading(console, "Questions that could change this (left open; a yes may be more urgent)")
         # Most important first; questions that share a reason are said with it once.
         grouped: dict[str, list[str]] = {}
-        for q in report.unanswered_safety_questions:
-            grouped.setdefault(q.why, []).append(questions.prompt_for(q.field))
+        for ask, why in view.open_questions:
+            grouped.setdefault(why, []).append(ask)
         _bullets(console, [f"{' / '.join(asks)} ({why})" for why, asks in grouped.items()])
+    if view.not_known:
+        _heading(console, view.not_known_title)
+        _indented(console, Text(f"{view.not_known_text} {view.not_known_settle}"), indent=2)
+        _bullets(console, view.not_known)
     for title, items in (
         ("What to do now", report.self_care),
         ("Shoe features that help", report.shoe_features),
@@ -161,6 +183,9 @@ def print_report(report: TriageReport, console: Console | None = None) -> None:
         if items:
             _heading(console, title)
             _bullets(console, items)
+    if view.care.links:
+        _heading(console, f"Find care ({view.care.country_name})")
+        _bullets(console, [f"{label}: {url}" for label, url in view.care.links])
     if report.sources:
         _heading(console, "Sources")
         _bullets(console, [s.title for s in report.sources])

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
+
+if TYPE_CHECKING:
+    from stridewell.plan.model import Plan
 
 
 def product_id(product: str) -> str:
@@ -56,3 +60,26 @@ def plan_calendar(
         calendar.add_component(event)
     data: bytes = calendar.to_ical()
     return data
+
+
+def recovery_days(plan: Plan) -> list[CalendarDay]:
+    """The recovery plan's days as calendar events, in the vocabulary's words: the day's
+    phase in the title, the plan's one running rule first, then the tasks and the why."""
+    from stridewell.knowledge.vocabulary import vocabulary
+    from stridewell.plan.running_rule import running_rule_for_plan
+
+    words = vocabulary()
+    running = f"Running: {running_rule_for_plan(plan)}"
+    days = []
+    for d in plan.days:
+        rule = words.rule(d.rule.id)
+        days.append(
+            CalendarDay(
+                d.day,
+                f"Stridewell day {d.day_number}: {words.phase(d.phase.value).label}",
+                [running]
+                + [t.text + (f" ({t.dose})" if t.dose else "") for t in d.tasks]
+                + [f"Why: {rule.label}. {d.rule.why}"],
+            )
+        )
+    return days

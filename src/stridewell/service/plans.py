@@ -167,21 +167,13 @@ class PlanService:
 
     def ics(self) -> bytes:
         """The active plan as an iCalendar file: one all-day event per day with its tasks."""
-        from stridewell.export.ics import CalendarDay, plan_calendar
+        from stridewell.export.ics import plan_calendar, recovery_days
 
         stored = self._active()
         if stored is None:
             raise NotFound(NO_PLAN)
         plan = self._build(stored, self._backend.today())
-        days = [
-            CalendarDay(
-                d.day,
-                f"Stridewell day {d.day_number}: {d.phase.value.replace('_', ' ')}",
-                [t.text + (f" ({t.dose})" if t.dose else "") for t in d.tasks]
-                + [f"Why: {d.rule.why}"],
-            )
-            for d in plan.days
-        ]
+        days = recovery_days(plan)  # in the vocabulary's words, the running rule first
         return plan_calendar(stored.id, days, stamp=self._backend.clock())
 
     def pain_series(self, *, since: date | None = None) -> tuple[list[PainPoint], list[PhaseSpan]]:

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from stridewell.errors import InvalidInput
+from stridewell.knowledge.vocabulary import vocabulary
+from stridewell.plan.running_rule import running_rule_for_plan
 from stridewell.service.training import TrainingService
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner, app_service
@@ -50,6 +52,9 @@ def today_page(request: Request, runner: Runner, day: date | None = None) -> Res
             "logged": logged,
             "earliest": today - timedelta(days=JOURNAL_DAYS),
             "running": running_summary(runner),
+            # one running rule at the top; every label from the vocabulary
+            "running_rule": running_rule_for_plan(plan) if plan else "",
+            "words": vocabulary(),
         },
     )
 
@@ -97,6 +102,7 @@ def journal_page(request: Request, runner: Runner) -> Response:
             "chart": pain_chart_svg(points, phases, _daily_km(runner.training, since)),
             "entries": entries,
             "trend": runner.journal.pain_trend() if points else None,
+            "words": vocabulary(),
         },
     )
 
