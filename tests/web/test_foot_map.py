@@ -170,7 +170,7 @@ def test_every_shape_is_a_known_region_with_its_label_as_title() -> None:
         assert "fm-on" not in shape.classes
 
 
-def test_four_captioned_drawings_hidden_from_assistive_technology() -> None:
+def test_four_captioned_drawings_are_named_groups_without_tab_stops() -> None:
     root = parse(render())
     figures = root.find_all("figure")
     assert [f.find_all("figcaption")[0].text().strip() for f in figures] == [
@@ -181,15 +181,46 @@ def test_four_captioned_drawings_hidden_from_assistive_technology() -> None:
     ]
     for figure in figures:
         (svg,) = figure.find_all("svg")
-        assert svg.attrs.get("aria-hidden") == "true"
+        caption = figure.find_all("figcaption")[0].text().strip()
+        assert svg.attrs.get("role") == "group"
+        assert (svg.attrs.get("aria-label") or "").startswith(caption)
         assert svg.find_all("path"), "a drawn outline"
         assert svg.find_all(cls="fm-region")
-    # No shape outside the drawings, and no tab stop inside them.
+        # the "inner"/"outer" words are for the eye only
+        assert all(t.attrs.get("aria-hidden") == "true" for t in svg.find_all("text"))
+    # No shape outside the drawings, and no tab stop inside them (the list is the keyboard path).
     svgs = root.find_all("svg")
     assert sum(len(s.find_all(cls="fm-region")) for s in svgs) == len(
         root.find_all(cls="fm-region")
     )
     assert not [n for s in svgs for n in s.find_all() if "tabindex" in n.attrs]
+
+
+def test_every_shape_is_a_labelled_checkbox_with_a_hit_area_of_24_units() -> None:
+    labels = {c.value: c.label for c in location_choices()}
+    root = parse(render(selected={"arch"}))
+    for shape in root.find_all(cls="fm-region"):
+        region_id = shape.attrs.get("data-region") or ""
+        assert shape.attrs.get("role") == "checkbox"
+        assert shape.attrs.get("aria-label") == labels[region_id]
+        assert shape.attrs.get("aria-checked") == ("true" if region_id == "arch" else "false")
+        (hit,) = shape.find_all(cls="fm-hit")
+        assert hit.tag == "circle" and float(hit.attrs["r"] or 0) * 2 >= 24
+
+
+def test_the_selected_line_names_the_chosen_spots_above_the_drawings() -> None:
+    labels = {c.value: c.label for c in location_choices()}
+    html = render(selected={"heel_pad", "arch"})
+    root = parse(html)
+    (line,) = [n for n in root.walk() if n.attrs.get("id") == "fm-selected"]
+    assert line.attrs.get("aria-live") == "polite"
+    text = " ".join(line.text().split())
+    assert text.startswith("Selected:")
+    assert labels["arch"] in text and labels["heel_pad"] in text
+    assert html.index('id="fm-selected"') < html.index("<svg")
+    empty = parse(render())
+    (none,) = [n for n in empty.walk() if n.attrs.get("id") == "fm-selected"]
+    assert " ".join(none.text().split()) == "Selected: nothing yet"
 
 
 def test_heel_back_shows_on_both_side_views() -> None:
