@@ -1,11 +1,15 @@
-"""Demo data for a first look at the app (`make run` loads it into an empty database)."""
+"""Demo data for a first look at the app, in the demo runner (`stridewell.service.demo`).
+
+`make run` adds it to a database nobody has used yet; `stridewell demo` adds it on
+request. It never goes into a real runner's records, and one step removes it.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from stridewell.service import RunnerServices
+from stridewell.service import RunnerServices, Stridewell
 from stridewell.service.shoes import ShoeValue
 
 # Three made-up runners' assessments, written for the demo.
@@ -52,11 +56,23 @@ DEMO_SHOE: dict[str, ShoeValue] = {"brand": "Demo", "model": "Cruiser", "type": 
              "start_km": 760, "is_default": True}  # fmt: skip
 
 
-def load_demo(runner: RunnerServices, *, only_if_empty: bool = False) -> int:
-    """Store the demo assessments, a recovery plan from the first (the heel) with a few
-    days of check-ins, and a worn pair of shoes; returns how many assessments were added."""
-    if only_if_empty and runner.assessments.history(limit=1):
+def add_demo(service: Stridewell, *, only_if_unused: bool = False) -> int:
+    """Give the demo runner its data; returns how many assessments were added.
+
+    Nothing is added when the demo is already there, nor, with ``only_if_unused``, when
+    someone has used the database (a real runner, or a demo removed before).
+    """
+    if only_if_unused and not service.demo.database_is_empty():
         return 0
+    if not service.demo.create():
+        return 0
+    return load_demo(service.demo.services())
+
+
+def load_demo(runner: RunnerServices) -> int:
+    """Store the demo assessments, a recovery plan from the first (the heel) with a few
+    days of check-ins, and a worn pair of shoes, for ``runner`` (the demo runner);
+    returns how many assessments were added."""
     ids = [runner.assessments.assess(data).id for data in DEMO_ASSESSMENTS]
     start = runner.today() - timedelta(days=len(DEMO_MORNING_PAIN) - 1)
     runner.plans.start(ids[0], start=start)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Column, Engine, MetaData, String, insert, inspect, text
+from sqlalchemy import Column, Engine, MetaData, String, Table, insert, inspect, text
 
 from stridewell.storage import (
     DatabaseNotInitialised,
@@ -199,9 +199,10 @@ def test_upgrade_from_0001_keeps_the_assessments_already_stored(
     created_at = datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
     report = {"triage": {"level": "self_care"}, "note": "Ünïcödé ✓"}
     with direct_engine.begin() as connection:
-        # The assessments table is unchanged since 0001, so the model can write it.
+        # The runners table as of 0001 (the model has columns added since); the
+        # assessments table is unchanged since 0001, so the model can write it.
         connection.execute(
-            insert(Base.metadata.tables["runners"]),
+            insert(Table("runners", MetaData(), autoload_with=connection)),
             {"id": "local", "name": "Local runner", "created_at": created_at},
         )
         connection.execute(

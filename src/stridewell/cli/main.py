@@ -150,17 +150,29 @@ def _redacted(url: str) -> str:
 @reports_errors
 def demo(
     if_empty: Annotated[
-        bool, typer.Option("--if-empty", help="Only add demo data to an empty database.")
+        bool,
+        typer.Option("--if-empty", help="Only add the demo to a database nobody has used yet."),
     ] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the demo data.")] = False,
 ) -> None:
-    """Add a few example assessments so there is something to look at."""
-    from stridewell.demo import load_demo
+    """Add made-up example data, kept apart from yours in a demo runner (or --remove it)."""
+    from stridewell.demo import add_demo
 
-    added = load_demo(open_stridewell().local(), only_if_empty=if_empty)
+    service = open_stridewell()
+    if remove:
+        removed = service.demo.remove()
+        typer.echo("demo data: removed" if removed else "demo data: there was none")
+        return
+    added = add_demo(service, only_if_unused=if_empty)
     if added:
-        typer.echo(f"demo data: {added} assessments, a recovery plan with check-ins, shoes")
+        typer.echo(
+            f"demo data: {added} assessments, a recovery plan with check-ins and shoes, "
+            "for a demo runner (your own data stays apart; remove it with --remove)"
+        )
+    elif service.demo.exists():
+        typer.echo("demo data: already there (remove it with --remove)")
     else:
-        typer.echo("demo data: not added (the database already has assessments)")
+        typer.echo("demo data: not added (the database is already in use)")
 
 
 @app.command()

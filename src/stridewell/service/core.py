@@ -16,6 +16,7 @@ from stridewell.contract import TriageReport
 from stridewell.service.accounts import Accounts
 from stridewell.service.assessments import AssessmentInput, AssessmentResult, triage
 from stridewell.service.backend import Backend, Clock, ReadScope, utc_now
+from stridewell.service.demo import DemoRunner
 from stridewell.service.runner import RunnerServices
 from stridewell.storage.config import resolve_database_url
 from stridewell.storage.records import LOCAL_RUNNER_ID
@@ -41,6 +42,7 @@ class Stridewell:
     ) -> None:
         self._backend = Backend(database_url or resolve_database_url(env), clock)
         self.accounts = Accounts(self._backend)
+        self.demo = DemoRunner(self._backend, self.for_runner)
 
     @property
     def database_url(self) -> str:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stridewell.errors import NotFound
 from stridewell.journal.model import ExerciseLog, JournalEntry, StoredEntry
+from stridewell.journal.supersede import DayEntry, supersede
 from stridewell.journal.validate import parse_entry, parse_exercise_log
 from stridewell.knowledge import load_knowledge
 from stridewell.service.backend import Backend
 
 if TYPE_CHECKING:
     from stridewell.journal.trend import Trend
+    from stridewell.storage.journal_repo import DayChanges
     from stridewell.storage.records import StoredExerciseLog, StoredJournalEntry
 
 # What a caller may send as a check-in or an exercise log before it is validated.
@@ -53,19 +55,31 @@ class JournalService:
         self._after_change = after_change
 
     def log_entry(self, data: RawInput | JournalEntry) -> StoredEntry:
-        """Validate and store a check-in; the active plan is rebuilt from the journal."""
+        """Validate and store a check-in; the active plan is rebuilt from the journal.
+
+        A check-in for a moment of the day already logged (morning pain twice, say)
+        replaces that score: the earlier entry gets a new revision (`journal.supersede`),
+        so the journal and the plan see the newest score and the history keeps the old.
+        """
         backend, runner_id = self._backend, self.runner_id
         entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
-        stored = backend.run(
-            lambda store: store.journal.add_journal_entry(
-                runner_id=runner_id,
-                day=entry.day,
-                data=entry.model_dump(mode="json"),
-                recorded_at=backend.clock(),
+
+        def decide(day_entries: list[StoredJournalEntry]) -> DayChanges:
+            current = [DayEntry(s.id, JournalEntry.model_validate(s.data)) for s in day_entries]
+            outcome = supersede(entry, current)
+            changes: list[tuple[str | None, dict[str, Any]]] = []
+            if outcome.add is not None:
+                changes.append((None, outcome.add.model_dump(mode="json")))
+            changes += [(d.id, d.entry.model_dump(mode="json")) for d in outcome.revise]
+            return changes
+
+        written = backend.run(
+            lambda store: store.journal.write_journal_day(
+                runner_id=runner_id, day=entry.day, recorded_at=backend.clock(), decide=decide
             )
         )
         self._after_change()
-        return _entry_of(stored)
+        return _entry_of(written[0])
 
     def edit_entry(self, entry_id: str, data: RawInput | JournalEntry) -> StoredEntry:
         """Store a new revision of a check-in; earlier revisions stay in its history."""
@@ -111,11 +125,11 @@ class JournalService:
         self._after_change()
 
     def pain_trend(self) -> Trend:
-        """Whether pain is getting better, over the last four weeks of check-ins."""
-        from stridewell.journal.trend import pain_trend
+        """Whether pain is getting better, over the trend's window (the last 7 days)."""
+        from stridewell.journal.trend import DEFAULT_WINDOW_DAYS, pain_trend
 
         today = self._backend.today()
-        entries = self.entries(since=today - timedelta(days=27))
+        entries = self.entries(since=today - timedelta(days=DEFAULT_WINDOW_DAYS - 1))
         return pain_trend([s.entry for s in entries], today)
 
     # -- exercises ----------------------------------------------------------------------

@@ -7,12 +7,13 @@ service layer converts ``JournalEntry`` models to and from it).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import CursorResult, Select, delete, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import CursorResult, Select, delete, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from stridewell.storage.checks import (
     as_stored_json_object,
@@ -20,7 +21,7 @@ from stridewell.storage.checks import (
     require_date,
     require_optional_date,
 )
-from stridewell.storage.core import Repository, ensure_runner_exists
+from stridewell.storage.core import Repository, ensure_runner_exists, lock_runner
 from stridewell.storage.models import JournalEntryRow, JournalRevisionRow
 from stridewell.storage.records import StoredJournalEntry
 
@@ -36,6 +37,10 @@ _RECORD_COLUMNS = (
     Revision.recorded_at,
     Revision.data,
 )
+
+# What a day's check-in changes, decided from that day's entries as they stand: one
+# (entry id, data) per write, the id None for a new entry; the first is the check-in.
+DayChanges = Sequence[tuple[str | None, dict[str, Any]]]
 
 
 class JournalRepository(Repository):
@@ -112,6 +117,43 @@ class JournalRepository(Repository):
             )
         return StoredJournalEntry(entry_id, runner_id, day, revision, recorded_at, stored_data)
 
+    def write_journal_day(
+        self,
+        *,
+        runner_id: str,
+        day: date,
+        recorded_at: datetime,
+        decide: Callable[[list[StoredJournalEntry]], DayChanges],
+    ) -> list[StoredJournalEntry]:
+        """Read the day's entries (latest revisions) and write what ``decide`` makes of
+        them, in one transaction that holds the runner's lock: two check-ins for the same
+        moment, sent at once, cannot both miss each other.
+
+        ``decide`` is pure (no database): it returns new entries (id None) and new
+        revisions of the day's entries; another id is refused with ``ValueError``.
+        Returns the written records in ``decide``'s order.
+        """
+        day = require_date(day, "day")
+        recorded_at = require_aware(recorded_at, "recorded_at")
+        with self._write_session() as session:
+            lock_runner(session, runner_id)
+            today = [
+                _to_record(row)
+                for row in session.execute(_latest_query(runner_id).where(Entry.day == day))
+            ]
+            known = {entry.id for entry in today}
+            written = []
+            for entry_id, data in decide(today):
+                stored_data = as_stored_json_object(data, "data")
+                if entry_id is None:
+                    written.append(_add(session, runner_id, day, stored_data, recorded_at))
+                elif entry_id in known:
+                    written.append(_revise(session, entry_id, runner_id, day, stored_data,
+                                           recorded_at))  # fmt: skip
+                else:
+                    raise ValueError(f"entry '{entry_id}' is not one of the day's entries")
+            return written
+
     def list_journal_entries(
         self, runner_id: str, *, since: date | None = None, until: date | None = None
     ) -> list[StoredJournalEntry]:
@@ -122,15 +164,7 @@ class JournalRepository(Repository):
         """
         since = require_optional_date(since, "since")
         until = require_optional_date(until, "until")
-        newer = aliased(Revision)
-        latest_revision = (
-            select(func.max(newer.revision)).where(newer.entry_id == Entry.id).scalar_subquery()
-        )
-        query = (
-            _select_records()
-            .where(Entry.runner_id == runner_id, Revision.revision == latest_revision)
-            .order_by(Entry.day, Entry.created_at, Entry.id)
-        )
+        query = _latest_query(runner_id)
         if since is not None:
             query = query.where(Entry.day >= since)
         if until is not None:
@@ -156,6 +190,52 @@ class JournalRepository(Repository):
                 delete(Entry).where(Entry.id == entry_id, Entry.runner_id == runner_id)
             )
             return cast(CursorResult[Any], result).rowcount == 1
+
+
+def _latest_query(runner_id: str) -> Select[Any]:
+    """The latest revision of each of the runner's entries, by day, then first recording."""
+    newer = aliased(Revision)
+    latest_revision = (
+        select(func.max(newer.revision)).where(newer.entry_id == Entry.id).scalar_subquery()
+    )
+    return (
+        _select_records()
+        .where(Entry.runner_id == runner_id, Revision.revision == latest_revision)
+        .order_by(Entry.day, Entry.created_at, Entry.id)
+    )
+
+
+def _add(
+    session: Session, runner_id: str, day: date, data: dict[str, Any], recorded_at: datetime
+) -> StoredJournalEntry:
+    entry_id = uuid4().hex
+    session.add(Entry(id=entry_id, runner_id=runner_id, day=day, created_at=recorded_at))
+    # Flushed first: the revision's foreign key needs the entry.
+    session.flush()
+    session.add(Revision(entry_id=entry_id, revision=1, day=day, recorded_at=recorded_at,
+                         data=data))  # fmt: skip
+    session.flush()
+    return StoredJournalEntry(entry_id, runner_id, day, 1, recorded_at, data)
+
+
+def _revise(
+    session: Session,
+    entry_id: str,
+    runner_id: str,
+    day: date,
+    data: dict[str, Any],
+    recorded_at: datetime,
+) -> StoredJournalEntry:
+    """The entry's next revision (the caller holds the entry, or its runner, locked)."""
+    latest = session.scalar(
+        select(func.max(Revision.revision)).where(Revision.entry_id == entry_id)
+    )
+    revision = (latest or 0) + 1
+    session.execute(update(Entry).where(Entry.id == entry_id).values(day=day))
+    session.add(Revision(entry_id=entry_id, revision=revision, day=day,
+                         recorded_at=recorded_at, data=data))  # fmt: skip
+    session.flush()
+    return StoredJournalEntry(entry_id, runner_id, day, revision, recorded_at, data)
 
 
 def _select_records() -> Select[Any]:

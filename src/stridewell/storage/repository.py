@@ -14,6 +14,7 @@ from stridewell.storage.activity_repo import ActivityRepository
 from stridewell.storage.assessment_repo import AssessmentRepository
 from stridewell.storage.clinician_repo import ClinicianNoteRepository
 from stridewell.storage.core import StoreCore
+from stridewell.storage.demo_repo import DemoRepository
 from stridewell.storage.exercise_repo import ExerciseRepository
 from stridewell.storage.import_files_repo import ImportFileRepository, ImportJobRepository
 from stridewell.storage.journal_repo import JournalRepository
@@ -51,3 +52,4 @@ class Store(StoreCore):
         self.tokens = TokenRepository(self)
         self.clinician = ClinicianNoteRepository(self)
         self.running = RunningPlanRepository(self)
+        self.demo = DemoRepository(self)

@@ -86,6 +86,7 @@ def create_app(
     from stridewell.web.pages import router as pages_router
     from stridewell.web.pages_account import router as account_pages
     from stridewell.web.pages_assess import router as assess_pages
+    from stridewell.web.pages_demo import router as demo_pages
     from stridewell.web.pages_handover import clinician_word
     from stridewell.web.pages_handover import router as handover_pages
     from stridewell.web.pages_recovery import router as recovery_pages
@@ -99,6 +100,7 @@ def create_app(
         running_pages,
         training_pages,
         account_pages,
+        demo_pages,
         handover_pages,
     ):
         app.include_router(router)

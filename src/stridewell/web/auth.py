@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stridewell.service.records import LOCAL_RUNNER_ID
 from stridewell.web.deps import app_service
+from stridewell.web.pages_demo import demo_view_runner
 
 SESSION_COOKIE = "sw_session"
 SESSION_SECONDS = 14 * 24 * 3600
@@ -72,6 +73,8 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         if not request.app.state.multi_user:
+            # One person: their own data, or the demo if they chose to look at it.
+            request.state.runner_id = await demo_view_runner(request) or LOCAL_RUNNER_ID
             await self.app(scope, receive, send)
             return
         token = request.cookies.get(SESSION_COOKIE, "")

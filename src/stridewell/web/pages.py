@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stridewell.knowledge import load_knowledge
 from stridewell.service import RunnerServices
+from stridewell.service.demo import DEMO_RUNNER_ID
 from stridewell.web.csrf import csrf_token
-from stridewell.web.deps import Runner, runner_services
+from stridewell.web.deps import App, Runner, runner_services
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,6 +54,8 @@ def render(
         "here": request.url.path,
         "kb_version": load_knowledge().version,
         "level_words": LEVEL_WORDS,
+        # The banner on every page while the demo runner's data is shown (web.pages_demo).
+        "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
     }
     response: Response = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
@@ -71,7 +74,14 @@ def service_of(request: Request) -> RunnerServices:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, runner: Runner) -> Response:
+def home(request: Request, runner: Runner, service: App) -> Response:
     recent = runner.assessments.history(limit=10)
     plan = runner.plans.current()
-    return render(request, "home.html", {"recent": recent, "plan": plan})
+    # A one-person install with a demo runner offers to look at it (web.pages_demo).
+    demo_on_offer = (
+        not request.app.state.multi_user
+        and runner.runner_id != DEMO_RUNNER_ID
+        and service.demo.exists()
+    )
+    context = {"recent": recent, "plan": plan, "demo_on_offer": demo_on_offer}
+    return render(request, "home.html", context)

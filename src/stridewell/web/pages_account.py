@@ -3,7 +3,7 @@ sharing with a coach, and the coach's dashboard and read-only runner pages."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -39,9 +39,20 @@ def _safe_next(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else target
 
 
+def _from_invite(target: str) -> bool:
+    """Whether the visitor came from a runner's invite link (it waits for them)."""
+    return target.startswith("/invite/")
+
+
 @router.get("/login", response_class=HTMLResponse, dependencies=[Depends(_multi_user)])
 def login_page(request: Request, next: str = "/", registered: bool = False) -> Response:
-    context = {"next": _safe_next(next), "error": None, "registered": registered}
+    target = _safe_next(next)
+    context = {
+        "next": target,
+        "error": None,
+        "registered": registered,
+        "invite": _from_invite(target),
+    }
     return render(request, "login.html", context)
 
 
@@ -57,10 +68,10 @@ def login(
         # Limited per account, per address and both, counted before the password check.
         account = service.accounts.sign_in(email, password, client_address(request))
     except Unauthorized as exc:
-        context = {"next": _safe_next(next), "error": str(exc), "email": email}
+        context = _login_again(next, str(exc), email)
         return render(request, "login.html", context, status_code=401)
     except TooManyRequests as exc:
-        context = {"next": _safe_next(next), "error": str(exc), "email": email}
+        context = _login_again(next, str(exc), email)
         response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
@@ -69,9 +80,20 @@ def login(
     return response
 
 
+def _login_again(next: str, error: str, email: str) -> dict[str, object]:
+    target = _safe_next(next)
+    return {"next": target, "error": error, "email": email, "invite": _from_invite(target)}
+
+
+def _register_context(next: str, error: str | None, form: dict[str, str]) -> dict[str, object]:
+    target = _safe_next(next)
+    return {"next": target, "error": error, "form": form, "invite": _from_invite(target)}
+
+
 @router.get("/register", response_class=HTMLResponse, dependencies=[Depends(_multi_user)])
-def register_page(request: Request) -> Response:
-    return render(request, "register.html", {"error": None, "form": {}})
+def register_page(request: Request, next: str = "/") -> Response:
+    """Registration; ``next`` (an invite link, say) is where signing in leads afterwards."""
+    return render(request, "register.html", _register_context(next, None, {}))
 
 
 @router.post("/register", dependencies=[Depends(_multi_user), Depends(require_csrf)])
@@ -82,6 +104,7 @@ def register(
     name: str = Form(..., max_length=120),
     password: str = Form(..., max_length=1024),
     role: str = Form("runner", max_length=16),
+    next: str = Form("/", max_length=2000),
 ) -> Response:
     form = {"email": email, "name": name, "role": role}
     try:
@@ -89,12 +112,16 @@ def register(
         # signed in here, and the runner signs in next.
         service.accounts.sign_up(email, password, name, role, client_address(request))
     except InvalidInput as exc:
-        return render(request, "register.html", {"error": str(exc), "form": form}, 422)
+        return render(request, "register.html", _register_context(next, str(exc), form), 422)
     except TooManyRequests as exc:
-        response = render(request, "register.html", {"error": str(exc), "form": form}, 429)
+        context = _register_context(next, str(exc), form)
+        response = render(request, "register.html", context, 429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    return see_other("/login?registered=1")
+    # Signing in leads on to where registering started: a coach's invite link is kept.
+    target = _safe_next(next)
+    query = {"registered": "1", **({"next": target} if target != "/" else {})}
+    return see_other(f"/login?{urlencode(query)}")
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])

@@ -66,12 +66,18 @@ def check_in(
     pain: int = Form(..., ge=0, le=10),
     moment: str = Form("pain_morning"),
     day: date | None = Form(None),
+    minutes_run: int | None = Form(None, ge=1, le=600),
 ) -> Response:
-    """Two taps: when it hurt (preselected) and how much (0-10)."""
+    """Two taps: when it hurt (preselected) and how much (0-10); optionally the minutes
+    run that day (a test jog), which the plan needs to move on. The same moment logged
+    again for the day replaces the earlier score (`journal.supersede`)."""
     if moment not in MOMENTS:
         raise InvalidInput(f"unknown moment '{moment}'", field="moment")
     when = day or _today(request)
-    runner.journal.log_entry({"day": when.isoformat(), moment: pain})
+    entry: dict[str, object] = {"day": when.isoformat(), moment: pain}
+    if minutes_run is not None:
+        entry |= {"activity": "run", "activity_minutes": minutes_run}
+    runner.journal.log_entry(entry)
     return see_other(f"/today?day={when.isoformat()}#checkin")
 
 
