@@ -1,0 +1,37 @@
+"""Fixtures of the browser tests: one Chromium and one seeded server per test module.
+
+(test_browser_flows.py keeps its own unseeded servers: its flows start from nothing.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from browser_support import Seeded, launch_chromium, seed_club, seed_single, serve
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch_chromium()
+
+
+@pytest.fixture(scope="module")
+def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    """One person, no sign-in: heel pain with a plan, a stress fracture, an emergency."""
+    data_dir = tmp_path_factory.mktemp("seeded-data")
+    seeded = seed_single(data_dir)
+    for base in serve(data_dir, [], upgrade=False):
+        seeded.base = base
+        yield seeded
+
+
+@pytest.fixture(scope="module")
+def seeded_club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    """Accounts: a runner who shares with a coach, one with a running plan, the coach."""
+    data_dir = tmp_path_factory.mktemp("seeded-club")
+    seeded = seed_club(data_dir)
+    for base in serve(data_dir, ["--multi-user"], upgrade=False):
+        seeded.base = base
+        yield seeded
