@@ -289,7 +289,7 @@ def weekly_load_svg(
             f'x="{_n(cx - slot * 0.3)}" y="{_n(bottom - h)}" width="{_n(slot * 0.6)}" '
             f'height="{_n(h)}" fill="{BLUE}"><title>{escape(tip)}</title></rect>'
         )
-        if i % step == 0:
+        if (len(rows) - 1 - i) % step == 0:  # the latest week always labelled
             body.append(_text(cx, bottom + 15, _week_day(label), "middle"))
         y = bottom - PLOT_H * (ratio or 0) / top_ratio
         line.append(None if ratio is None else (cx, y))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Body, Query, UploadFile
+from pydantic import BaseModel, Field
 
+from stridewell.service.activity_view import ActivityDetail, ActivityItem, Series
 from stridewell.service.records import StoredActivity
 from stridewell.service.shoes import ShoeValue
 from stridewell.service.views import ShoesOverview, TrainingLoad
@@ -36,6 +39,94 @@ def _activity_body(a: StoredActivity) -> ActivityBody:
     )
 
 
+class ShoeRef(BaseModel):
+    id: str
+    name: str
+    retired: bool
+
+
+class SeriesBody(BaseModel):
+    """A measure over the activity's time, thinned for a chart: seconds from the start and
+    the value at each (null where nothing was recorded or the runner stood still)."""
+
+    time_s: list[float]
+    values: list[float | None]
+
+
+class ActivityDetailBody(BaseModel):
+    """One activity as its page shows it. Pace is seconds per km (foot sports), speed km/h
+    (other sports); ``shoe`` is the pair the run counts for in shoe mileage, ``shoe_chosen``
+    whether the run names it (else it is the default pair of its day)."""
+
+    id: str
+    name: str
+    sport: str
+    is_indoor: bool
+    start_time: datetime
+    distance_m: float
+    duration_s: float
+    moving_time_s: float
+    pace_s_per_km: float | None
+    speed_kmh: float | None
+    avg_hr: int | None
+    max_hr: int | None
+    avg_cadence: int | None
+    elevation_gain_m: float | None
+    shoe: ShoeRef | None
+    shoe_chosen: bool
+    route: list[tuple[float, float]] = Field(description="(latitude, longitude), thinned")
+    pace: SeriesBody | None
+    heart_rate: SeriesBody | None
+    elevation: SeriesBody | None
+    shoe_choices: list[ShoeRef]
+
+
+class ActivityShoeBody(BaseModel):
+    """The pair a run was in; null leaves it to the default pair of its day."""
+
+    shoe_id: str | None = Field(default=None, max_length=64)
+
+
+def _series(series: Series | None) -> SeriesBody | None:
+    if series is None:
+        return None
+    return SeriesBody(time_s=list(series.time_s), values=list(series.values))
+
+
+def _shoe(item: ActivityItem) -> ShoeRef | None:
+    s = item.shoe
+    return None if s is None else ShoeRef(id=s.id, name=s.name, retired=s.retired)
+
+
+def _detail_body(detail: ActivityDetail) -> ActivityDetailBody:
+    item = detail.item
+    return ActivityDetailBody(
+        id=item.id,
+        name=item.name,
+        sport=item.sport,
+        is_indoor=item.is_indoor,
+        start_time=item.start,
+        distance_m=round(item.distance_km * 1000, 1),
+        duration_s=item.duration_s,
+        moving_time_s=item.moving_time_s,
+        pace_s_per_km=item.pace_s_per_km,
+        speed_kmh=item.speed_kmh,
+        avg_hr=item.avg_hr,
+        max_hr=detail.max_hr,
+        avg_cadence=detail.avg_cadence,
+        elevation_gain_m=detail.elevation_gain_m,
+        shoe=_shoe(item),
+        shoe_chosen=item.shoe_chosen,
+        route=list(detail.route),
+        pace=_series(detail.pace),
+        heart_rate=_series(detail.heart_rate),
+        elevation=_series(detail.elevation),
+        shoe_choices=[
+            ShoeRef(id=s.id, name=s.name, retired=s.retired) for s in detail.shoe_choices
+        ],
+    )
+
+
 @router.get("/activities", response_model=list[ActivityBody])
 def list_activities(
     runner: Runner,
@@ -45,6 +136,21 @@ def list_activities(
 ) -> list[ActivityBody]:
     rows = runner.training.activities(limit=limit, offset=offset, sport=sport)
     return [_activity_body(a) for a in rows]
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityDetailBody)
+def activity_detail(activity_id: str, runner: Runner) -> ActivityDetailBody:
+    """One activity with its name, pace, heart rate, shoe, route and series over time."""
+    return _detail_body(runner.training.activity_detail(activity_id))
+
+
+@router.put("/activities/{activity_id}/shoe", response_model=ActivityDetailBody)
+def set_activity_shoe(
+    activity_id: str, runner: Runner, body: ActivityShoeBody = Body(...)
+) -> ActivityDetailBody:
+    """Say which pair a run was in; the shoes' mileage follows."""
+    runner.training.set_activity_shoe(activity_id, body.shoe_id)
+    return _detail_body(runner.training.activity_detail(activity_id))
 
 
 @router.post("/activities/import", status_code=201, response_model=ImportBody)

@@ -1,0 +1,217 @@
+"""The training pages as a runner uses them: weeks as dates, the activity list with names,
+pace and heart rate, a page per activity with its route and charts, and its shoe."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_helpers import hidden_fields
+
+from repo_paths import ACTIVITY_FILES
+from stridewell.activities.read import read_activities
+from stridewell.service import Stridewell
+from stridewell.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "activities"))
+from synthetic import synthetic_run, write_gpx
+
+SVG = "{http://www.w3.org/2000/svg}"
+FENIX_RUN = ACTIVITY_FILES / "fit" / "activity-small-fenix2-run.fit"
+KORITA_GPX = ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx"
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[Stridewell]:
+    sw = Stridewell(f"sqlite:///{(tmp_path / 'training.db').as_posix()}")
+    sw.upgrade_database()
+    yield sw
+    sw.close()
+
+
+@pytest.fixture
+def client(service: Stridewell) -> Iterator[TestClient]:
+    with TestClient(create_app(service)) as test_client:
+        yield test_client
+
+
+def _upload(client: TestClient, name: str, data: bytes) -> str:
+    token = hidden_fields(client.get("/training").text)["csrf_token"]
+    page = client.post(
+        "/training/import", data={"csrf_token": token}, files=[("files", (name, data, "x"))]
+    )
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def _activity_links(page: str) -> list[str]:
+    return re.findall(r'href="(/training/activities/[0-9a-f]+)"', page)
+
+
+def _figure_svg(page: str, figure_id: str) -> ET.Element:
+    found = re.search(rf'<figure[^>]*id="{figure_id}"[^>]*>.*?(<svg.*?</svg>)', page, re.S)
+    assert found is not None, f"no chart in #{figure_id}"
+    return ET.fromstring(found.group(1))
+
+
+def _with_class(root: ET.Element, cls: str) -> list[ET.Element]:
+    return [el for el in root.iter() if cls in el.get("class", "").split()]
+
+
+def test_a_new_runner_sees_a_plain_empty_state_without_a_chart_or_ratio(client: TestClient) -> None:
+    page = client.get("/training").text
+    assert "No runs yet." in page and "No activities yet." in page
+    assert "sw-chart-load" not in page
+    assert "Acute:chronic" not in page and "weighted ." not in page
+    assert 'href="/static/training.css"' in page
+    assert client.get("/static/training.css").status_code == 200
+
+
+def test_weeks_are_labelled_by_their_first_day_and_the_legend_names_only_what_is_drawn(
+    client: TestClient,
+) -> None:
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    page = _upload(client, "yesterday.gpx", write_gpx(synthetic_run(7, started, 1800)))
+    chart = _figure_svg(page, "load-chart")
+    axis = [t.text or "" for t in _with_class(chart, "sw-axis")]
+    assert not any(re.fullmatch(r"W\d+", label) for label in axis)
+    monday = started.astimezone().date() - timedelta(days=started.astimezone().weekday())
+    assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", label) for label in axis[3:])
+    [ran] = [b for b in _with_class(chart, "sw-bar") if float(b.get("data-km") or 0) > 0]
+    assert (ran.findtext(f"{SVG}title") or "").startswith(f"Week of {monday.day} {monday:%b}:")
+    legend = [t.text for el in _with_class(chart, "sw-legend") for t in el.iter(f"{SVG}text")]
+    assert legend == ["km per week"]  # no ratio drawn, so none named
+    assert not _with_class(chart, "sw-ratio-line")
+
+
+def test_the_list_shows_name_date_distance_time_pace_and_heart_rate(client: TestClient) -> None:
+    [run] = read_activities(FENIX_RUN.open("rb"), FENIX_RUN.name)
+    assert run.name is None and run.avg_hr is not None  # the file names it not
+    page = _upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes())
+    row = re.search(r"<tr><td><a href=\"/training/activities/.*?</tr>", page, re.S)
+    assert row is not None
+    cells = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S)
+    ]
+    local = run.start_time.astimezone()
+    part = "Morning" if 5 <= local.hour < 12 else "Afternoon" if local.hour < 17 else "Evening"
+    pace = run.moving_time_s / (run.distance_m / 1000)
+    assert cells[0] == (f"{part} run Run" if local.hour >= 5 else "Night run Run")
+    assert cells[1] == f"{local.day} {local:%b %Y, %H:%M}"
+    assert cells[2] == f"{run.distance_m / 1000:.2f} km"
+    assert cells[4] == f"{int(pace // 60)}:{round(pace % 60):02d} /km"
+    assert cells[5] == f"{round(run.avg_hr)} bpm"
+
+
+def test_a_gpx_activity_page_draws_its_route_from_the_track(client: TestClient) -> None:
+    [track] = read_activities(KORITA_GPX.open("rb"), KORITA_GPX.name)
+    assert track.samples.lat is not None and track.samples.lon is not None
+    page = _upload(client, KORITA_GPX.name, KORITA_GPX.read_bytes())
+    [link] = _activity_links(page)
+    activity = client.get(link)
+    assert activity.status_code == 200
+    route = _figure_svg(activity.text, "route")
+    assert route.get("role") == "img" and "recorded positions" in (
+        route.findtext(f"{SVG}desc") or ""
+    )
+    [line] = _with_class(route, "sw-route")
+    points = [tuple(map(float, p.split(","))) for p in (line.get("points") or "").split()]
+    assert len(points) == min(600, len(track.samples.lat))
+    # The drawing has the track's shape: its width to height is the track's east-west
+    # to north-south extent.
+    lat, lon = track.samples.lat, track.samples.lon
+    mid = math.radians((lat.min() + lat.max()) / 2)
+    expected = (lon.max() - lon.min()) * math.cos(mid) / (lat.max() - lat.min())
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    assert (max(xs) - min(xs)) / (max(ys) - min(ys)) == pytest.approx(expected, rel=0.02)
+    # North is up: the first point's height follows its latitude.
+    [start] = _with_class(route, "sw-route-start")
+    share = (lat.max() - lat[0]) / (lat.max() - lat.min())
+    top, bottom = min(ys), max(ys)
+    assert float(start.get("cy", "0")) == pytest.approx(top + share * (bottom - top), abs=1.5)
+
+
+def test_an_activity_page_shows_pace_heart_rate_and_elevation_charts(client: TestClient) -> None:
+    [run] = read_activities(FENIX_RUN.open("rb"), FENIX_RUN.name)
+    [link] = _activity_links(_upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes()))
+    page = client.get(link).text
+    pace = run.moving_time_s / (run.distance_m / 1000)
+    pace_text = f"{int(pace // 60)}:{round(pace % 60):02d} /km"
+    assert pace_text in page and f"{round(run.avg_hr or 0)} bpm" in page
+    for figure in ("chart-pace", "chart-heart_rate", "chart-elevation"):
+        chart = _figure_svg(page, figure)
+        assert chart.get("role") == "img"
+        assert len(_with_class(chart, "sw-line")) >= 1
+    heart = _figure_svg(page, "chart-heart_rate").findtext(f"{SVG}desc") or ""
+    assert f"average {round(run.avg_hr or 0)} bpm" in heart
+    assert f"average {pace_text}" in (_figure_svg(page, "chart-pace").findtext(f"{SVG}desc") or "")
+
+
+def test_choosing_a_runs_shoe_moves_its_distance_to_that_pair(
+    client: TestClient, service: Stridewell
+) -> None:
+    shoes = service.local().shoes
+    daily = shoes.add({"brand": "Acme", "model": "Daily", "is_default": True})
+    racer = shoes.add({"brand": "Acme", "model": "Racer"})
+    [link] = _activity_links(_upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes()))
+    page = client.get(link).text
+    assert "counts for <strong>Acme Daily</strong>" in page  # the default pair, at import
+
+    def km() -> dict[str, float]:
+        return {s["model"]: s["km"] for s in shoes.overview()["shoes"]}
+
+    assert km() == {"Daily": 9.0, "Racer": 0.0}
+    token = hidden_fields(page)["csrf_token"]
+    chosen = client.post(
+        f"{link}/shoe", data={"csrf_token": token, "shoe_id": racer.id}, follow_redirects=False
+    )
+    assert chosen.status_code == 303 and chosen.headers["location"].startswith(link)
+    assert km() == {"Daily": 0.0, "Racer": 9.0}
+    page = client.get(link).text
+    assert f'<option value="{racer.id}" selected>' in page
+    assert "counts for <strong>Acme Racer</strong>." in page
+    assert "Acme Racer" in client.get("/training").text  # the list names the pair too
+    # Back to the default pair of the day.
+    client.post(f"{link}/shoe", data={"csrf_token": token, "shoe_id": ""})
+    assert km() == {"Daily": 9.0, "Racer": 0.0} and daily.id
+
+
+def test_a_shoe_choice_needs_the_form_token_and_one_of_the_runners_shoes(
+    client: TestClient, service: Stridewell
+) -> None:
+    service.local().shoes.add({"brand": "Acme", "model": "Daily", "is_default": True})
+    [link] = _activity_links(_upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes()))
+    token = hidden_fields(client.get(link).text)["csrf_token"]
+    forged = client.post(f"{link}/shoe", data={"shoe_id": ""})
+    assert forged.status_code == 403
+    unknown = client.post(f"{link}/shoe", data={"csrf_token": token, "shoe_id": "not-a-shoe"})
+    assert unknown.status_code == 404
+    assert client.get("/training/activities/nope").status_code == 404
+
+
+def test_the_activity_api_gives_the_detail_and_changes_the_shoe(
+    client: TestClient, service: Stridewell
+) -> None:
+    racer = service.local().shoes.add({"brand": "Acme", "model": "Racer"})
+    [link] = _activity_links(_upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes()))
+    activity_id = link.rsplit("/", 1)[-1]
+    body = client.get(f"/api/v1/activities/{activity_id}").json()
+    assert body["name"] and body["avg_hr"] and body["pace_s_per_km"] > 0
+    assert len(body["route"]) > 100 and body["heart_rate"]["values"]
+    assert body["shoe"] is None and [s["id"] for s in body["shoe_choices"]] == [racer.id]
+    token = client.cookies["sw_csrf"]
+    changed = client.put(
+        f"/api/v1/activities/{activity_id}/shoe",
+        json={"shoe_id": racer.id},
+        headers={"X-CSRF-Token": token},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["shoe"]["id"] == racer.id and changed.json()["shoe_chosen"]
