@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from stridewell.service.imports import (
     IMPORT_CHUNK,
+    SAME_FILE,
     ImportCounter,
     OriginalsKeeper,
     activity_row,
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 Result = Literal["imported", "duplicate", "skipped"]
 
-SAME_FILE = "the same file was imported before"
 SAME_RUNS = "its runs were imported before, from another file"
 NOTHING_IN_IT = "it holds no run or ride to import"
 
@@ -87,6 +87,8 @@ def import_files(
     counter = ImportCounter(progress, len(sources))
     counter.done = len(sources) - len(todo)
 
+    met: set[str] = set()  # every file's digest read in this import, broken ones too
+
     def shown(source: str) -> str:
         return shown_name(source, names)
 
@@ -94,7 +96,8 @@ def import_files(
         for chunk in source_chunks(todo, chunk_files, DEFAULT_LIMITS.max_chunk_bytes):
             results: dict[int, FileResult] = {}
             first = ImportReport()
-            fresh, digests, kept = new_files(chunk, known_files, first, counter)
+            fresh, digests, kept = new_files(chunk, known_files, first, counter, earlier=met)
+            met.update(digests.values())
             _seen_before(first, results, ordinal, shown)
             activities, part = import_all(fresh, known, counter.step, mapper=mapper)
             rows = [
@@ -124,7 +127,8 @@ def import_files(
                     skipped[row["fingerprint"]] -= 1
                 else:
                     added[activity.source_name or ""] += 1
-            _decoded(chunk, part, added, results, ordinal, shown, ImportProblem)
+            repeated = {a.source_name or "" for a in activities} | {s for s, _ in part.duplicates}
+            _decoded(chunk, part, added, repeated, results, ordinal, shown, ImportProblem)
             if started is not None:
                 _finished_before(backend, runner_id, started, chunk, results, ordinal)
             on_chunk(sorted(results.values(), key=lambda r: r.ordinal))
@@ -151,24 +155,25 @@ def _seen_before(
     shown: Callable[[str], str],
 ) -> None:
     """Results for the chunk's files known by their digest (not decoded again)."""
-    for source, _ in first.duplicates:
+    for source, reason in first.duplicates:
         index = ordinal[source]
-        results[index] = FileResult(index, shown(source), "duplicate", SAME_FILE, 0)
+        results[index] = FileResult(index, shown(source), "duplicate", reason, 0)
 
 
 def _decoded(
     chunk: list[Source | ImportProblem],
     part: ImportReport,
     added: Counter[str],
+    repeated: set[str],
     results: dict[int, FileResult],
     ordinal: dict[str, int],
     shown: Callable[[str], str],
     problem: type[ImportProblem],
 ) -> None:
-    """Results for the chunk's decoded files (and those set aside before decoding)."""
+    """Results for the chunk's decoded files (and those set aside before decoding).
+    ``repeated``: the files with runs stored before (by this import or an earlier one)."""
     reasons = dict(part.set_aside)
     other = dict(part.not_read)
-    repeated = {source for source, _ in part.duplicates}
     for item in chunk:
         source = _source_name(item)
         index = ordinal[source]

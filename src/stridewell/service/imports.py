@@ -32,6 +32,9 @@ T = TypeVar("T")
 # (an hour at one sample a second is about 150 KB of samples).
 IMPORT_CHUNK = 200
 
+SAME_FILE = "the same file was imported before"
+SAME_FILE_IN_IMPORT = "the same file is earlier in this import"
+
 
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
@@ -103,9 +106,12 @@ def new_files(
     known_files: set[str],
     report: ImportReport,
     counter: ImportCounter,
+    *,
+    earlier: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[Source | ImportProblem], dict[str, str], dict[str, bytes]]:
     """The chunk without files imported before (same bytes: SHA-256), read once, with
-    their digests and bytes.
+    their digests and bytes; nor files met earlier in this import (``earlier``, or
+    earlier in the chunk).
 
     A re-import of a whole history then skips every file without decoding it.
     """
@@ -124,9 +130,10 @@ def new_files(
             fresh.append(ImportProblem(exc.reason, exc.source or item.name))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        if digest in known_files or digest in digests.values():
+        if digest in known_files or digest in earlier or digest in digests.values():
             report.files += 1
-            report.duplicates.append((item.name, "the same file was imported before"))
+            reason = SAME_FILE if digest in known_files else SAME_FILE_IN_IMPORT
+            report.duplicates.append((item.name, reason))
             counter.step(name=item.name)
             continue
         digests[item.name] = digest
