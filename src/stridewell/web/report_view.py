@@ -115,13 +115,14 @@ def report_view(
     if level.rank <= Level.soon.rank:
         fields = _unasked_safety_fields(report, assessment or {})
         not_known = list(dict.fromkeys(words.question(f) for f in fields))
-    now = level_words.now
+    now, explanation = level_words.now, level_words.explanation
     if not_known and level is Level.self_care:
-        now = words.not_known.text
+        # Questions left open: never promise that nothing needs a clinician.
+        now = explanation = words.not_known.text
     return ReportView(
         level=level.value,
         level_label=level_words.label,
-        level_explanation=level_words.explanation,
+        level_explanation=explanation,
         running_rule=running_rule_for_report(report),
         now=now,
         cause=shown[0] if shown else None,
