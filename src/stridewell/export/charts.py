@@ -68,6 +68,8 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
     if not points:
         raise InvalidInput("no pain scores recorded yet: log a check-in first", field="journal")
     fig, ax = _figure()
+    from matplotlib import pyplot as plt
+
     try:
         for span in phases:
             # Whole days: from the middle of the night before to the one after the span.
@@ -81,6 +83,7 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
         days = [_midnight(p.day) for p in points]
         ax.plot(days, [p.worst for p in points], marker="o", color="#1f5f8b", zorder=2,
                 label="worst pain")  # fmt: skip
+        _label_days(ax, points, phases)
         ax.set_ylim(0, 10)
         ax.set_ylabel("pain (0-10)")
         ax.set_title("Pain over time, with the plan's phases")
@@ -91,12 +94,35 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
         fig.autofmt_xdate()
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format=fmt)
+        # Text stays text in an SVG (readable, searchable), not outlines.
+        with plt.rc_context({"svg.fonttype": "none"}):
+            fig.savefig(path, format=fmt)
     finally:
-        import matplotlib.pyplot as plt
-
         plt.close(fig)
     return path
+
+
+# At most this many dates along the axis: beyond it, every second (third...) day.
+MAX_DAY_LABELS = 12
+
+
+def day_ticks(first: date, last: date) -> list[date]:
+    """The days the pain chart labels: whole days from ``first``, one step apart, the
+    step the smallest number of days that keeps to ``MAX_DAY_LABELS`` labels."""
+    span = (last - first).days + 1
+    step = max(1, -(-span // MAX_DAY_LABELS))
+    return [first + timedelta(days=k) for k in range(0, span, step)]
+
+
+def _label_days(ax: Any, points: Sequence[PainPoint], phases: Sequence[PhaseSpan]) -> None:
+    """Label the axis in days ("02 Mar"), never in hours: matplotlib's own choice for a
+    few days is 12-hour steps, which says nothing about a daily journal."""
+    first = min([p.day for p in points] + [s.first for s in phases])
+    last = max([p.day for p in points] + [s.last for s in phases])
+    ax.set_xlim(_midnight(first) - timedelta(hours=12), _midnight(last) + timedelta(hours=12))
+    ticks = day_ticks(first, last)
+    ax.set_xticks([_midnight(d) for d in ticks], labels=[d.strftime("%d %b") for d in ticks])
+    ax.set_xticks([], minor=True)
 
 
 def load_chart(weeks: Sequence[dict[str, Any]], path: Path) -> Path:
