@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from uuid import uuid4
 
 from stridewell.errors import NotFound
-from stridewell.jobs.pipeline import FileResult, import_files
+from stridewell.jobs.pipeline import RESULTS, FileResult, Result, import_files
 from stridewell.service.imports import IMPORT_CHUNK, originals_keeper
 
 if TYPE_CHECKING:
@@ -83,7 +83,17 @@ class ImportJobs:
         if queued:
             from stridewell.jobs.queue import defer_import
 
-            defer_import(backend.database_url, job_id)
+            try:
+                defer_import(backend.database_url, job_id)
+            except BaseException:
+                reason = "The import could not be queued: nothing was imported. Try again."
+                at = backend.clock()
+                backend.run(
+                    lambda store: store.import_jobs.finish(
+                        job_id, status="failed", at=at, error=reason
+                    )
+                )
+                raise
         else:
             run_job(backend, job_id, worker_name(), paths=[path for _, path in uploads])
         return job_id
@@ -99,7 +109,7 @@ class ImportJobs:
 
 def job_view(backend: Backend, job: StoredImportJob) -> ImportJobView:
     stored = backend.run(lambda store: store.import_jobs.results(job.id))
-    files = [FileResult(r.ordinal, r.name, r.result, r.reason, r.runs) for r in stored]  # type: ignore[arg-type]
+    files = [FileResult(r.ordinal, r.name, _result(r.result), r.reason, r.runs) for r in stored]
     return ImportJobView(
         id=job.id,
         status=job.status,
@@ -109,6 +119,12 @@ def job_view(backend: Backend, job: StoredImportJob) -> ImportJobView:
         summary=summary_text(files) if files or job.finished_at else _pending(job),
         error=job.error,
     )
+
+
+def _result(text: str) -> Result:
+    if text not in RESULTS:
+        raise ValueError(f"not a file result: {text!r}")
+    return text
 
 
 def _pending(job: StoredImportJob) -> str:

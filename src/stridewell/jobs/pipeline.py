@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from stridewell.storage.records import ActivityToStore, AddActivitiesResult, ImportedFile
 
 Result = Literal["imported", "duplicate", "skipped"]
+RESULTS: tuple[Result, ...] = ("imported", "duplicate", "skipped")
 
 SAME_RUNS = "its runs were imported before, from another file"
 NOTHING_IN_IT = "it holds no run or ride to import"

@@ -56,7 +56,9 @@ def make_app(database_url: str) -> App:
 
 @cache
 def _deferring_app(database_url: str) -> App:
-    """One opened app per database in a web process, for deferring jobs."""
+    """One opened app per database in a web process, for deferring jobs (the queue's
+    tables made first if `stridewell db upgrade` has not made them yet)."""
+    ensure_queue_schema(database_url)
     return make_app(database_url).open()
 
 

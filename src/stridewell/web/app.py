@@ -23,6 +23,7 @@ from stridewell.knowledge.questions import load_questionnaire
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
 from stridewell.web.api_handover import router as handover_router
+from stridewell.web.api_imports import router as imports_router
 from stridewell.web.api_recovery import router as recovery_router
 from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
@@ -72,6 +73,7 @@ def create_app(
     app.include_router(running_router)
     app.include_router(training_router)
     app.include_router(handover_router)
+    app.include_router(imports_router)
     _install_error_handlers(app)
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
     app.add_middleware(AuthMiddleware)
@@ -89,6 +91,7 @@ def create_app(
     from stridewell.web.pages_demo import router as demo_pages
     from stridewell.web.pages_handover import clinician_word
     from stridewell.web.pages_handover import router as handover_pages
+    from stridewell.web.pages_imports import router as import_pages
     from stridewell.web.pages_recovery import router as recovery_pages
     from stridewell.web.pages_running import router as running_pages
     from stridewell.web.pages_training import router as training_pages
@@ -99,6 +102,7 @@ def create_app(
         recovery_pages,
         running_pages,
         training_pages,
+        import_pages,
         account_pages,
         demo_pages,
         handover_pages,

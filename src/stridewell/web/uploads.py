@@ -25,10 +25,12 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewell.errors import InvalidInput
+from stridewell.service.imports import shown_name
 from stridewell.web.csrf import require_csrf
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport
+    from stridewell.jobs.imports import ImportJobs
     from stridewell.service.training import TrainingService
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -211,7 +213,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def import_summary(report: Any, names: dict[str, str]) -> dict[str, Any]:
+def import_summary(report: ImportReport, names: dict[str, str]) -> dict[str, Any]:
     """The import report as data, naming files as the runner uploaded them."""
     return {
         "imported": report.imported,
@@ -225,7 +227,42 @@ def import_summary(report: Any, names: dict[str, str]) -> dict[str, Any]:
 
 def _shown(source: str, names: dict[str, str]) -> str:
     """The name the runner uploaded, for a source inside our temporary folder."""
-    for path, name in names.items():
-        if source == path or source.startswith(path + "/") or source.startswith(path + "!"):
-            return name + source[len(path) :]
-    return Path(source).name
+    return shown_name(source, names)
+
+
+async def submitted_uploads(request: Request, jobs: ImportJobs) -> str:
+    """An import job for the files of a multipart form (field ``files``); its id."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise too_large()
+    await require_csrf(request)
+    form = await request.form(max_files=MAX_FILES, max_part_size=CHUNK)
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+    return await submit_uploads(uploads, jobs)
+
+
+async def submit_uploads(uploads: Sequence[UploadFile], jobs: ImportJobs) -> str:
+    """Write the uploads into a folder of our own and submit them as an import job, under
+    the names the runner gave them; the job's id. On PostgreSQL the job keeps the files in
+    the database and a worker imports them; on SQLite the import has run on return. The
+    folder is removed however this ends."""
+    if not uploads:
+        raise InvalidInput("choose at least one activity file or export zip", field="files")
+    prefix = f"{UPLOAD_PREFIX}{os.getpid()}-"
+    folder = Path(await run_in_threadpool(tempfile.mkdtemp, prefix=prefix))
+    try:
+        paths = await write_uploads(uploads, folder)
+        named = [(_given_name(u, p), p) for u, p in zip(uploads, paths, strict=True)]
+        return await run_in_threadpool(jobs.submit, named)
+    finally:
+        await _shielded(shutil.rmtree, folder, ignore_errors=True)
+
+
+def _given_name(upload: UploadFile, path: Path) -> str:
+    """The upload's own file name (no folders), for the report and the stored runs."""
+    name = Path((upload.filename or "").replace("\\", "/")).name.strip()
+    return without_control(name)[:200] or path.name
+
+
+def without_control(text: str) -> str:
+    return "".join(c for c in text if c.isprintable())
