@@ -304,7 +304,7 @@ def run_questionnaire(
         raise typer.Exit(EXIT_INTERRUPTED) from None
     if full_report:
         console.rule(Text("Your report", style="bold"))
-        print_report(result.report, console)
+        print_report(result.report, console, assessment.model_dump(mode="json", exclude_none=True))
     if result.id is not None:
         console.print(f"Saved as {result.id}.")
         console.print(f"See it again with: stridewell show {result.id}", soft_wrap=True)

@@ -97,7 +97,7 @@ def show(
     from stridewell.cli.render import print_report
     from stridewell.contract import TriageReport
 
-    print_report(TriageReport.model_validate(record.report))
+    print_report(TriageReport.model_validate(record.report), assessment=record.assessment)
 
 
 def _full_assessment_id(assessments: AssessmentService, prefix: str) -> str:

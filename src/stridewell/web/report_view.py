@@ -113,7 +113,11 @@ def report_view(
     ]
     not_known: list[str] = []
     if level.rank <= Level.soon.rank:
-        fields = _unasked_safety_fields(report, assessment or {})
+        fields = (
+            _unasked_safety_fields(report, assessment)
+            if assessment is not None
+            else [q.field for q in report.unanswered_safety_questions]  # answers not known
+        )
         not_known = list(dict.fromkeys(words.question(f) for f in fields))
     now, explanation = level_words.now, level_words.explanation
     if not_known and level is Level.self_care:
