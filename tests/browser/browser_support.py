@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -241,3 +241,115 @@ def describe(where: str, violations: list[dict[str, Any]]) -> str:
             f"at {' | '.join(targets[:6])}{' ...' if len(targets) > 6 else ''} ({first})"
         )
     return "\n".join(lines)
+
+
+# -- every page ---------------------------------------------------------------------------
+
+Address = Callable[[Seeded], str]
+# One person, no sign-in. The addresses are built from what was seeded.
+ONE_PERSON_PAGES: dict[str, Address] = {
+    "home": lambda s: "/",
+    "report, heel pain with its recovery plan": lambda s: f"/assessments/{s.assessments['heel']}",
+    "report, possible stress fracture": lambda s: f"/assessments/{s.assessments['stress']}",
+    "report, emergency": lambda s: f"/assessments/{s.assessments['emergency']}",
+    "handover": lambda s: f"/assessments/{s.assessments['heel']}/handover",
+    "today": lambda s: "/today",
+    "journal": lambda s: "/journal",
+    "training": lambda s: "/training",
+    "shoes": lambda s: "/shoes",
+    "running plan, during recovery": lambda s: "/running",
+    "account": lambda s: "/account",
+    "page not found": lambda s: "/no-such-page",
+}
+# Accounts: who is signed in (nobody for None), and where they look.
+ALICE, BOB, CORA = "alice@example.org", "bob@example.org", "cora@example.org"
+CLUB_PAGES: dict[str, tuple[str | None, Address]] = {
+    "sign in": (None, lambda s: "/login"),
+    "register": (None, lambda s: "/register"),
+    "home, signed in": (ALICE, lambda s: "/"),
+    "account, sharing with a coach": (ALICE, lambda s: "/account"),
+    "running plan, prevention mode": (BOB, lambda s: "/running"),
+    "coach invite": (CORA, lambda s: f"/invite/{s.invite}"),
+    "coach dashboard": (CORA, lambda s: "/coach"),
+    "coach, a runner": (CORA, lambda s: f"/coach/runners/{s.runners[ALICE]}"),
+    "coach, a runner's report": (
+        CORA,
+        lambda s: f"/coach/runners/{s.runners[ALICE]}/assessments/{s.assessments['heel']}",
+    ),
+    "clinician's word": (CORA, lambda s: f"/coach/runners/{s.runners[ALICE]}/clinician"),
+}
+
+
+def _opened(page: Any, url: str, name: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status < 500, f"{name}: {url} failed"
+
+
+def one_person_pages(page: Any, seeded: Seeded) -> Iterator[str]:
+    """Opens every page of the one-person app in turn, yielding its name each time:
+    the pages above, every question page, the emergency page, an activity's page."""
+    for name, address in ONE_PERSON_PAGES.items():
+        url = seeded.base + address(seeded)
+        _opened(page, url, name)
+        yield f"{name} ({url})"
+    yield from question_pages(page, seeded.base)
+    yield from emergency_page(page, seeded.base)
+    _opened(page, seeded.base + "/training", "training")
+    run = page.locator('a[href^="/training/activities/"]')
+    assert run.count(), "the training page links to no run of the imported ones"
+    run.first.click()
+    page.wait_for_load_state()
+    yield f"activity page ({page.url})"
+
+
+def question_pages(page: Any, base: str) -> Iterator[str]:
+    """Every question page of a heel-pain assessment, answered 'not sure' throughout."""
+    _opened(page, base + "/assess", "foot map")
+    yield "foot map"
+    page.locator('button[name="go"][value="next"]').click()  # nothing chosen: it says so
+    page.wait_for_load_state()
+    yield "foot map, nothing chosen"
+    page.locator('input[name="locations"][value="heel_bottom"]').check()
+    for number in range(2, 25):
+        page.locator('button[name="go"][value="next"]').click()
+        page.wait_for_load_state()
+        if "/assessments/" in page.url:
+            yield "report straight after the questions"
+            return
+        yield f"question page {number} ({page.locator('main h1, main h2').first.inner_text()})"
+    raise AssertionError("the questionnaire did not end")
+
+
+def emergency_page(page: Any, base: str) -> Iterator[str]:
+    _opened(page, base + "/assess", "foot map")
+    page.locator('input[name="locations"][value="toes"]').check()
+    for _ in range(12):
+        cold = page.locator('input[name="foot_cold_pale"][value="yes"]')
+        if cold.count():
+            cold.first.check()  # a cold, pale foot: the emergency answer
+        page.locator('button[name="go"][value="next"]').click()
+        page.wait_for_load_state()
+        if page.locator("#emergency-h").count():
+            yield "emergency page"
+            return
+    raise AssertionError("the emergency page never came")
+
+
+def club_pages(browser: Any, seeded: Seeded) -> Iterator[tuple[str, Any]]:
+    """Opens every page with accounts, signed out, as two runners and as their coach
+    (each in a browser context of its own), yielding its name and the tab showing it."""
+    contexts = {who: browser.new_context() for who in (None, ALICE, BOB, CORA)}
+    try:
+        tabs = {who: context.new_page() for who, context in contexts.items()}
+        for who, tab in tabs.items():
+            if who is not None:
+                sign_in(tab, seeded.base, who)
+        for name, (who, address) in CLUB_PAGES.items():
+            tab = tabs[who]
+            url = seeded.base + address(seeded)
+            _opened(tab, url, name)
+            assert who is None or "/login" not in tab.url, f"{name}: {who} was signed out"
+            yield f"{name} ({url})", tab
+    finally:
+        for context in contexts.values():
+            context.close()
