@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import icalendar
@@ -10,7 +12,7 @@ import pytest
 import vobject
 
 from stridewell.errors import InvalidInput
-from stridewell.export.charts import PainPoint, PhaseSpan, pain_chart
+from stridewell.export.charts import MAX_DAY_LABELS, PainPoint, PhaseSpan, pain_chart
 from stridewell.export.ics import CalendarDay, plan_calendar
 
 START = date(2026, 3, 2)
@@ -70,3 +72,26 @@ def test_pain_chart_refuses_other_formats_and_empty_journals(tmp_path: Path) -> 
         pain_chart([PainPoint(START, 3)], [], tmp_path / "pain.jpg")
     with pytest.raises(InvalidInput, match="no pain scores"):
         pain_chart([], [], tmp_path / "pain.png")
+
+
+def _axis_dates(svg: str) -> list[str]:
+    """The date labels along the chart's axis (SVG text is kept as text)."""
+    return re.findall(r">(\d\d [A-Z][a-z]{2}|\d\d-\d\d \d\d)<", svg)
+
+
+def test_pain_chart_labels_its_axis_in_days_never_hours(tmp_path: Path) -> None:
+    points = [PainPoint(START + timedelta(days=i), 5 - i) for i in range(4)]
+    phases = [PhaseSpan("protect", START, START + timedelta(days=3))]
+    svg = pain_chart(points, phases, tmp_path / "pain.svg").read_text()
+    assert _axis_dates(svg) == ["02 Mar", "03 Mar", "04 Mar", "05 Mar"]
+
+
+def test_a_long_pain_chart_labels_every_few_days_in_whole_days(tmp_path: Path) -> None:
+    points = [PainPoint(START + timedelta(days=i), i % 8) for i in range(0, 60, 2)]
+    svg = pain_chart(points, [], tmp_path / "pain.svg").read_text()
+    labels = _axis_dates(svg)
+    assert 2 <= len(labels) <= MAX_DAY_LABELS
+    days = [datetime.strptime(f"{label} 2026", "%d %b %Y").date() for label in labels]
+    steps = {(b - a).days for a, b in pairwise(days)}
+    assert len(steps) == 1 and steps.pop() >= 1
+    assert days[0] == START
