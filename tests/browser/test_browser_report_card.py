@@ -31,5 +31,8 @@ def test_the_first_phone_screen_holds_the_level_the_running_rule_and_the_plan_bu
             assert box["x"] + box["width"] <= PHONE["width"]
         assert page.locator(".summary-card .running-rule").inner_text().startswith("Running:")
         assert plan.inner_text() in ("Start my recovery plan", "Open today's plan")
+        # The details fold: the whole report is a few screens, not the nine it was.
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 4 * PHONE["height"], height
     finally:
         page.close()
