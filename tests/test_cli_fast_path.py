@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,35 @@ def test_help_still_goes_through_typer(tmp_path: Path) -> None:
     done = _run(["--help"], tmp_path)
     assert done.returncode == 0 and "assess" in done.stdout
     assert "typer loaded: True" in done.stderr
+
+
+def _loaded_after(args: list[str], data_dir: Path, modules: tuple[str, ...]) -> list[str]:
+    script = (
+        "import sys\n"
+        "from stridewell.cli.entry import run\n"
+        f"sys.argv = ['stridewell', *{args!r}]\n"
+        "try:\n    run()\nfinally:\n"
+        f"    sys.stderr.write('loaded: %r\\n' % [m for m in {modules!r} if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={"STRIDEWELL_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    return [line for line in done.stderr.splitlines() if line.startswith("loaded: ")]
+
+
+def test_saving_into_a_set_up_database_loads_neither_sqlalchemy_nor_other_service_areas(
+    tmp_path: Path,
+) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE))
+    heavy = ("sqlalchemy", "stridewell.service.runner", "stridewell.service.journal", "typer")
+    # The first run sets the database up (the full service stack); the second is quick.
+    _loaded_after(["assess", "--json", str(case)], tmp_path, heavy)
+    assert _loaded_after(["assess", "--json", str(case)], tmp_path, heavy) == ["loaded: []"]
+    with sqlite3.connect(tmp_path / "stridewell.db") as db:
+        (saved,) = db.execute("SELECT count(*) FROM assessments").fetchone()
+    assert saved == 2

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from stridewell.errors import InvalidInput, exit_code_for, is_reportable
 
 if TYPE_CHECKING:
+    from stridewell.contract import Assessment, TriageReport
     from stridewell.service import Stridewell
 
 
@@ -41,6 +42,11 @@ def assess_json(source: str, *, save: bool = True, service: Stridewell | None = 
         report = assess(assessment)
         sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
         return
+    if service is None and save:
+        quick = _assess_quickly(assessment)
+        if quick is not None:
+            sys.stdout.write(json.dumps(quick.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+            return
     if service is None:
         from stridewell.cli.services import open_stridewell
 
@@ -56,6 +62,20 @@ def assess_json(source: str, *, save: bool = True, service: Stridewell | None = 
     else:
         report = service.triage(assessment)
     sys.stdout.write(json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _assess_quickly(assessment: Assessment) -> TriageReport | None:
+    """The report of an assessment stored by the standard library's sqlite3 into the
+    local database, or None when the service stack must do it (see `quick_assess`)."""
+    from stridewell.service.quick_assess import assess_locally
+
+    try:
+        result = assess_locally(assessment)
+    except Exception as exc:
+        if not is_reportable(exc):
+            raise
+        return None  # the service stack tries again, and reports what is wrong
+    return None if result is None else result.report
 
 
 def fast_path(argv: list[str]) -> int | None:

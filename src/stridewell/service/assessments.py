@@ -8,56 +8,36 @@ to read, is written through the storage's standard-library path, so that
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from stridewell.contract import Assessment, History, TriageReport
 from stridewell.errors import NotFound
 from stridewell.service.backend import Backend
+from stridewell.service.quick_assess import (
+    AssessmentInput,
+    AssessmentResult,
+    assess_quickly,
+    parsed,
+    to_store,
+    triage,
+)
 from stridewell.service.training import HistoryFromData, TrainingService
 from stridewell.triage.engine import assess as run_triage
-from stridewell.validation import parse_assessment
 
 if TYPE_CHECKING:
     from stridewell.load.notes import Note
-    from stridewell.storage.records import AssessmentToStore, StoredAssessment
+    from stridewell.storage.records import StoredAssessment
 
-# An assessment as it arrives (JSON object) before validation, or already validated.
-AssessmentInput = Mapping[str, object] | Assessment
-
-
-@dataclass(frozen=True, slots=True)
-class AssessmentResult:
-    """A triage report, and where it was stored (id is None when not saved)."""
-
-    report: TriageReport
-    id: str | None
-    created_at: datetime
-
-
-def parsed(data: AssessmentInput) -> Assessment:
-    return data if isinstance(data, Assessment) else parse_assessment(dict(data))
-
-
-def triage(data: AssessmentInput) -> TriageReport:
-    """Validate and triage without storing anything (no runner, no database)."""
-    return run_triage(parsed(data))
-
-
-def to_store(report: TriageReport, assessment: Assessment, now: datetime) -> AssessmentToStore:
-    from stridewell.storage.records import AssessmentToStore
-
-    return AssessmentToStore(
-        assessment=assessment.to_json_dict(),
-        report=report.to_json_dict(),
-        level=report.triage.level.value,
-        top_condition=report.conditions[0].id if report.conditions else None,
-        kb_version=report.knowledge_base.version,
-        rules_fired=list(report.knowledge_base.rules_fired),
-        created_at=now,
-    )
+# Re-exported: callers of the service know these names from here.
+__all__ = [
+    "AssessmentInput",
+    "AssessmentResult",
+    "AssessmentService",
+    "parsed",
+    "to_store",
+    "triage",
+]
 
 
 class AssessmentService:
@@ -93,23 +73,9 @@ class AssessmentService:
         return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
 
     def _assess_quickly(self, assessment: Assessment) -> AssessmentResult | None:
-        """Triage and store through the standard library's sqlite3 when nothing more is
-        needed (a local file at the current schema, no training data to read): a CLI run
-        then never imports SQLAlchemy. None means: take the ordinary path."""
-        from stridewell.storage.quick_sqlite import QuickSqlite
-
-        quick = QuickSqlite.open(self._backend.database_url)
-        if quick is None:
-            return None
-        with quick:
-            if quick.has_activities(self.runner_id):
-                return None
-            report = run_triage(assessment)
-            row = to_store(report, assessment, self._backend.clock())
-            saved = quick.save_assessment(row, runner_id=self.runner_id)
-        if saved is None:
-            return None
-        return AssessmentResult(report=report, id=saved.id, created_at=saved.created_at)
+        return assess_quickly(
+            self._backend.database_url, self.runner_id, self._backend.clock, assessment
+        )
 
     def _with_training(
         self, assessment: Assessment

@@ -339,7 +339,8 @@ class CompiledKnowledge:
         top = max(scores)
         inverse = 1.0 / TEMPERATURE
         exp = math.exp
-        total = math.fsum([exp((s - top) * inverse) for s in scores])
+        weights = [exp((s - top) * inverse) for s in scores]
+        total = math.fsum(weights)
         # Stable sort (reverse keeps it stable): equal scores keep knowledge-base order.
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:DETAILED]
         result = []
@@ -351,7 +352,7 @@ class CompiledKnowledge:
                 ConditionScore(
                     conditions[ci].model,
                     scores[ci],
-                    exp((scores[ci] - top) * inverse) / total,
+                    weights[ci] / total,
                     tuple([e[2] for e in found if e[2].weight > 0]),
                     tuple([e[2] for e in found if e[2].weight < 0]),
                     matched_region[ci],
