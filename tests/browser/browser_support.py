@@ -173,6 +173,7 @@ def seed_single(data_dir: Path) -> Seeded:
     with Stridewell(database_url(data_dir)) as service:
         service.upgrade_database()
         seed_runner(service.local(), seeded, data_dir)
+        service.demo.create()  # offered on the home page, shown with a banner
     return seeded
 
 
@@ -300,6 +301,31 @@ def one_person_pages(page: Any, seeded: Seeded) -> Iterator[str]:
     run.first.click()
     page.wait_for_load_state()
     yield f"activity page ({page.url})"
+    yield from import_job_page(page, seeded.base)
+    yield from demo_pages(page, seeded.base)
+
+
+def import_job_page(page: Any, base: str) -> Iterator[str]:
+    """An upload from the training page, and the page of its import job when done."""
+    _opened(page, base + "/training", "training")
+    page.set_input_files("#files", [str(GPX)])  # stored already: reported as a duplicate
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_selector("#import-report")
+    yield f"import report ({page.url})"
+
+
+def demo_pages(page: Any, base: str) -> Iterator[str]:
+    """The demo offered on the home page, then looked at (a banner on every page)."""
+    _opened(page, base + "/", "home")
+    page.get_by_role("button", name="Look at the demo").click()
+    page.wait_for_load_state()
+    assert page.locator("#demo-banner").count(), "the demo's banner is missing"
+    yield "home, looking at the demo"
+    for address in ("/today", "/journal"):
+        _opened(page, base + address, address)
+        yield f"{address.strip('/')}, looking at the demo"
+    page.get_by_role("button", name="Back to my own data").click()
+    page.wait_for_load_state()
 
 
 def question_pages(page: Any, base: str) -> Iterator[str]:
