@@ -23,6 +23,8 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
+# Demo data goes to a demo runner of its own (never your data), and only into a database
+# nobody has used yet; the web app offers it on Home, removable in one click.
 run: install | $(PANGO)
 	$(BIN)/stridewell db upgrade
 	$(BIN)/stridewell demo --if-empty
