@@ -310,8 +310,22 @@ def import_job_page(page: Any, base: str) -> Iterator[str]:
     _opened(page, base + "/training", "training")
     page.set_input_files("#files", [str(GPX)])  # stored already: reported as a duplicate
     page.get_by_role("button", name="Import").click()
-    page.wait_for_selector("#import-report")
+    wait_for_import(page)
     yield f"import report ({page.url})"
+
+
+def wait_for_import(page: Any) -> None:
+    """Until the import job's page says the job is done (it reloads itself until then)."""
+    page.wait_for_url("**/imports/**")
+    for _ in range(120):
+        page.wait_for_load_state()
+        if (
+            page.locator("#import-report").count()
+            and not page.locator('meta[http-equiv="refresh"]').count()
+        ):
+            return
+        page.wait_for_event("load", timeout=10_000)  # the page's own reload
+    raise AssertionError("the import did not finish")
 
 
 def demo_pages(page: Any, base: str) -> Iterator[str]:
