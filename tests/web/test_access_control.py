@@ -41,6 +41,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/shoes"): "own",
     ("POST", "/shoes/{shoe_id}/retire"): "own",
     ("POST", "/shoes/{shoe_id}/edit"): "own",
+    # The demo switch of a one-person install: no such page with accounts (404).
+    ("POST", "/demo/view"): "own",
+    ("POST", "/demo/leave"): "own",
+    ("POST", "/demo/remove"): "own",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("GET", "/register"): "public",
