@@ -85,6 +85,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/plans/current.ics"): "own",
     ("GET", "/api/v1/activities"): "own",
     ("POST", "/api/v1/activities/import"): "own",
+    ("POST", "/imports"): "own",
+    ("GET", "/imports/{job_id}"): "own",
+    ("GET", "/imports/{job_id}/status"): "own",
+    ("POST", "/api/v1/imports"): "own",
+    ("GET", "/api/v1/imports/{job_id}"): "own",
     ("GET", "/api/v1/load"): "own",
     ("GET", "/api/v1/shoes"): "own",
     ("POST", "/api/v1/shoes"): "own",
@@ -161,8 +166,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     for role, email in (("alice", "alice@example.org"), ("bob", "bob@example.org"),
                         ("coach", "coach@example.org"), ("revoked", "gone@example.org")):  # fmt: skip
         _sign_in(clients[role], email)
+    (path.parent / "notes.txt").write_text("not a run")
+    job_id = service.import_jobs(a).submit([("notes.txt", path.parent / "notes.txt")])
     ids = {
         "assessment_id": result.id,
+        "job_id": job_id,
         "shoe_id": shoe.id,
         "entry_id": entry.id,
         "runner_id": a,
