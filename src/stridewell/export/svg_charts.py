@@ -275,7 +275,7 @@ def weekly_load_svg(
     body += [_text(left - 4, y + 4, _n(top_km * f), "end") for y, f in ys]
     if ratios:
         body += [_text(right + 4, y + 4, f"{top_ratio * f:.1f}") for y, f in ys]
-    step = max(1, math.ceil(len(rows) / ((right - left) // 34)))
+    step = max(1, math.ceil(len(rows) / ((right - left) // 46)))  # "24 Nov" is ~40 wide
     line: list[tuple[float, float] | None] = []
     dots: list[str] = []
     marks: list[str] = []
