@@ -1,0 +1,379 @@
+"""The load test: this tree against an earlier commit, on PostgreSQL, on 127.0.0.1 only.
+
+    .venv/bin/python benchmarks/load/run.py [--baseline /tmp/sw-baseline] [--seconds 30]
+
+Make the earlier commit's tree first, outside the repository::
+
+    git worktree add /tmp/sw-baseline cef4131
+
+Each side gets its own database (``sw_load_new``, ``sw_load_base`` on the server of
+``STRIDEWELL_TEST_POSTGRES_URL``), seeded through its own code: runner accounts with the
+demo data and the shared activity files, uploader accounts, and a pool of Strava-export
+zips. Then, side by side and alternating (new, old, new, old ...):
+
+1. **saturation**: N app processes, ``--users`` runners with no pause between requests
+   (sign in, /today, /training, the report, /journal, /, check-ins): pages per second
+   and p50/p95/p99 per page, errors.
+2. **curve** (this tree): the same at 1, 2 and 4 app processes.
+3. **import**: 100 pages per second arriving (``--paced-users`` users at 2 a second)
+   while uploaders import zips in a loop: p95 per page, imports completed.
+4. **kill** (this tree): the import run again, killing one app process and the import
+   worker mid-run; then every acknowledged check-in must be in the database and every
+   import complete.
+
+Every Locust run is headless and bounded in users and time. Prints a table and writes
+the figures as JSON (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+# `stridewell ...` of the tree on PYTHONPATH (the installed script may be another tree's).
+STRIDEWELL = (PYTHON, "-c", "from stridewell.cli.entry import run; run()")
+ADMIN_URL = os.environ.get(
+    "STRIDEWELL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PAGES = ("/today", "/training", "/assessments/{id} (report)", "/journal", "/")
+RUNNER_REQUESTS = (*PAGES, "check-in")
+
+
+@dataclass
+class Side:
+    """One code tree: its ``src``, its database and its data folder."""
+
+    name: str
+    src: Path
+    database: str
+    own_serve: bool  # has `serve --workers` (else uvicorn runs benchmarks/load/asgi.py)
+    data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sw-load-")))
+
+    @property
+    def sessions(self) -> Path:
+        return self.data_dir / "sessions.json"
+
+    @property
+    def url(self) -> str:
+        return make_url(ADMIN_URL).set(database=self.database).render_as_string(False)
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PYTHONPATH": str(self.src),
+            "STRIDEWELL_DATABASE_URL": self.url,
+            "STRIDEWELL_DATA_DIR": str(self.data_dir),
+            "STRIDEWELL_CACHE_DIR": str(self.data_dir / "cache"),
+        }
+
+    def has_worker(self) -> bool:
+        return (self.src / "stridewell" / "cli" / "worker.py").exists()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def ensure_database(name: str, fresh: bool) -> None:
+    admin = create_engine(ADMIN_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if fresh:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        found = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def seed(side: Side, args: argparse.Namespace, zips: Path) -> None:
+    command = [PYTHON, str(HERE / "seed.py"), side.url, "--runners", str(args.runners),
+               "--uploaders", str(args.uploaders), "--zips", str(zips),
+               "--zip-count", str(args.zip_count), "--zip-runs", str(args.zip_runs),
+               "--sessions", str(side.sessions)]  # fmt: skip
+    began = time.perf_counter()
+    subprocess.run(command, env=side.env(), check=True, stdout=subprocess.DEVNULL)
+    print(f"  seeded {side.name} in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+class Server:
+    """An app (``processes`` uvicorn workers on one port) and, if asked, import workers."""
+
+    def __init__(self, side: Side, processes: int, import_workers: int) -> None:
+        self.side, self.port = side, free_port()
+        env = side.env()
+        if side.own_serve:
+            command = [*STRIDEWELL, "serve", "--multi-user",
+                       "--port", str(self.port), "--workers", str(processes),
+                       "--trusted-proxy", "127.0.0.1"]  # fmt: skip
+        else:
+            command = [PYTHON, "-m", "uvicorn", "asgi:app", "--factory", "--app-dir", str(HERE),
+                       "--port", str(self.port), "--workers", str(processes),
+                       "--no-proxy-headers"]  # fmt: skip
+        self.log = open(side.data_dir / f"server-{self.port}.log", "w")  # noqa: SIM115
+        self.app = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log,
+                                    start_new_session=True)  # fmt: skip
+        self.workers = [self._worker() for _ in range(import_workers if side.has_worker() else 0)]
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/api/v1/health", timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{side.name} did not start: see {self.log.name}")
+
+    def _worker(self) -> subprocess.Popen[bytes]:
+        command = [*STRIDEWELL, "worker", "--stalled-after", "5",
+                   "--heartbeat", "1"]  # fmt: skip
+        return subprocess.Popen(command, env=self.side.env(), stdout=self.log, stderr=self.log,
+                                start_new_session=True)  # fmt: skip
+
+    def app_processes(self) -> list[int]:
+        children = Path(f"/proc/{self.app.pid}/task/{self.app.pid}/children")
+        pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+        # uvicorn's supervisor also starts a resource tracker: the workers are the others.
+        return [
+            p for p in pids if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()
+        ]
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for pid in [self.app.pid, *self.app_processes()]:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+
+    def kill_one_app_process(self) -> int:
+        victim = self.app_processes()[0]
+        os.kill(victim, signal.SIGKILL)
+        return victim
+
+    def kill_import_worker(self) -> int | None:
+        if not self.workers:
+            return None
+        victim = self.workers.pop(0)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        self.workers.append(self._worker())
+        return victim.pid
+
+    def stop(self) -> None:
+        for process in [self.app, *self.workers]:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in [self.app, *self.workers]:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.log.close()
+
+
+def locust(server: Server, users: int, seconds: int, args: argparse.Namespace, *,
+           pace: float = 0.0, uploaders: int = 0, zips: list[str] | None = None,
+           during: list[tuple[float, str]] | None = None) -> dict[str, object]:  # fmt: skip
+    """One headless Locust run; returns the stats per request name (after the warm-up)."""
+    out = Path(tempfile.mkdtemp(prefix="sw-locust-"))
+    env = {**os.environ, "LOAD_RUNNERS": str(args.runners), "LOAD_PACE": str(pace),
+           "LOAD_UPLOADERS": str(uploaders), "LOAD_ZIPS": ",".join(zips or []),
+           "LOAD_LOG": str(out / "acknowledged.jsonl"), "LOAD_WARMUP": str(args.warmup),
+           "LOAD_SESSIONS": str(server.side.sessions)}  # fmt: skip
+    classes = ["Runner", "Uploader"] if uploaders else ["Runner"]
+    command = [PYTHON, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
+               "-u", str(users), "-r", str(users), "-t", f"{seconds + args.warmup}s",
+               "--host", server.base, "--csv", str(out / "run"), "--only-summary",
+               "--stop-timeout", "30", "--loglevel", "WARNING", *classes]  # fmt: skip
+    cpu_before = server.cpu_seconds()
+    began = time.time()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=open(out / "locust.log", "w"))  # noqa: SIM115  # fmt: skip
+    events: list[str] = []
+    warm = False
+    for at, action in sorted(during or []):
+        while time.time() - began < args.warmup + at:
+            time.sleep(0.1)
+        if action == "app":
+            events.append(f"killed app process {server.kill_one_app_process()} at {at:.0f} s")
+        elif action == "worker":
+            events.append(f"killed import worker {server.kill_import_worker()} at {at:.0f} s")
+    while process.poll() is None:
+        if not warm and time.time() - began >= args.warmup:
+            cpu_before, warm = server.cpu_seconds(), True
+        time.sleep(0.2)
+    cpu = server.cpu_seconds() - cpu_before
+    stats = read_stats(out / "run_stats.csv")
+    acknowledged = [json.loads(line) for line in (out / "acknowledged.jsonl").open()] if (
+        out / "acknowledged.jsonl").exists() else []  # fmt: skip
+    runner_requests = sum(int(stats[n]["Request Count"]) for n in RUNNER_REQUESTS if n in stats)
+    rate = sum(float(stats[n]["Requests/s"]) for n in RUNNER_REQUESTS if n in stats)
+    return {
+        "users": users, "seconds": seconds, "pace": pace, "uploaders": uploaders,
+        "pages_per_s": round(rate, 1),
+        "server_cpu_ms_per_request": round(1000 * cpu / max(runner_requests, 1), 2),
+        "errors": sum(int(row["Failure Count"]) for name, row in stats.items() if name != "Aggregated"),
+        "per_page": {n: {"count": int(stats[n]["Request Count"]), "p50": _ms(stats[n]["50%"]),
+                         "p95": _ms(stats[n]["95%"]), "p99": _ms(stats[n]["99%"]),
+                         "failures": int(stats[n]["Failure Count"])}
+                     for n in stats if n != "Aggregated"},
+        "imports_completed": sum(1 for a in acknowledged if a["kind"] == "import"),
+        "checkins_acknowledged": [a for a in acknowledged if a["kind"] == "checkin"],
+        "events": events, "started": began, "output": str(out),
+    }  # fmt: skip
+
+
+def _ms(value: str) -> float | None:
+    return None if value in ("", "N/A") else float(value)
+
+
+def read_stats(path: Path) -> dict[str, dict[str, str]]:
+    with path.open() as handle:
+        return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def check_database(side: Side, run: dict[str, object]) -> dict[str, object]:
+    """After a kill: acknowledged check-ins stored, and no import left half done."""
+    engine = create_engine(side.url, poolclass=NullPool)
+    started = float(run["started"])  # type: ignore[arg-type]
+    acknowledged = run.pop("checkins_acknowledged")
+    assert isinstance(acknowledged, list)
+    with engine.connect() as connection:
+        stored = connection.scalar(
+            text("SELECT count(*) FROM journal_revisions WHERE recorded_at >= to_timestamp(:t)"),
+            {"t": started},
+        )
+        jobs = dict(connection.execute(
+            text("SELECT status, count(*) FROM import_jobs GROUP BY status")).all()) if _has(
+            connection, "import_jobs") else {}  # fmt: skip
+        mismatched = connection.scalar(text(
+            "SELECT count(*) FROM import_files f WHERE f.activities <> (SELECT count(*) FROM "
+            "activities a WHERE a.runner_id = f.runner_id AND a.source_name = f.source_name)"))  # fmt: skip
+    engine.dispose()
+    return {
+        "checkins_acknowledged": len(acknowledged),
+        "checkin_revisions_stored": stored,
+        "lost_checkins": max(0, len(acknowledged) - int(stored or 0)),
+        "import_jobs": {str(k): int(v) for k, v in jobs.items()},
+        "files_with_missing_activities": mismatched,
+    }
+
+
+def _has(connection: object, table: str) -> bool:
+    found = connection.scalar(text("SELECT to_regclass(:t)"), {"t": table})  # type: ignore[attr-defined]
+    return found is not None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, default=Path("/tmp/sw-baseline"))
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the tree to measure")
+    parser.add_argument("--seconds", type=int, default=30, help="measured seconds per run")
+    parser.add_argument("--warmup", type=int, default=8, help="seconds before measuring")
+    parser.add_argument("--users", type=int, default=32, help="runners at saturation")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--curve", default="1,2,4")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations at saturation")
+    parser.add_argument("--paced-users", type=int, default=50, help="users at 2 requests/s")
+    parser.add_argument("--runners", type=int, default=20)
+    parser.add_argument("--uploaders", type=int, default=2)
+    parser.add_argument("--import-workers", type=int, default=2)
+    parser.add_argument("--zip-count", type=int, default=8)
+    parser.add_argument("--zip-runs", type=int, default=100)
+    parser.add_argument("--fresh", action="store_true", help="drop and seed the databases anew")
+    parser.add_argument("--only", default="saturation,curve,import,kill")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/sw-load-results.json"))
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    new = Side(f"this tree {_commit(args.tree)}", args.tree / "src", "sw_load_new", own_serve=True)
+    sides = [new]
+    if args.baseline.is_dir() and parts & {"saturation", "import"}:
+        sides.append(Side(f"baseline {_commit(args.baseline)}", args.baseline / "src",
+                          "sw_load_base", own_serve=False))  # fmt: skip
+    zips_dir = Path(tempfile.gettempdir()) / "sw-load-zips"
+    for side in sides:
+        ensure_database(side.database, args.fresh)
+        seed(side, args, zips_dir)
+    zips = sorted(str(p) for p in zips_dir.glob("export-*.zip"))[: args.zip_count]
+    results: dict[str, object] = {"machine": f"{os.cpu_count()} cores", "zips": len(zips),
+                                  "zip_mb": round(Path(zips[0]).stat().st_size / 2**20, 1)}  # fmt: skip
+
+    def run(side: Side, processes: int, workers: int, **kwargs: object) -> dict[str, object]:
+        server = Server(side, processes, workers)
+        try:
+            result = locust(server, **kwargs)  # type: ignore[arg-type]
+        finally:
+            server.stop()
+        if "kill" in str(kwargs.get("during", "")) or kwargs.get("during"):
+            result["database"] = check_database(side, result)
+        else:
+            result.pop("checkins_acknowledged", None)
+        print(f"  {side.name:>22}: {processes} proc  {result['pages_per_s']:7.1f} pages/s  "
+              f"cpu {result['server_cpu_ms_per_request']:5.2f} ms/req  errors {result['errors']}  "
+              f"imports {result['imports_completed']}", flush=True)  # fmt: skip
+        return result
+
+    if "saturation" in parts:
+        print("saturation", flush=True)
+        runs: dict[str, list[dict[str, object]]] = {s.name: [] for s in sides}
+        for _ in range(args.rounds):
+            for side in sides:
+                runs[side.name].append(run(side, args.processes, 0, users=args.users,
+                                           seconds=args.seconds, args=args))  # fmt: skip
+        results["saturation"] = runs
+    if "curve" in parts:
+        print("curve (this tree)", flush=True)
+        results["curve"] = {
+            n: run(new, int(n), 0, users=args.users, seconds=args.seconds, args=args)
+            for n in args.curve.split(",")
+        }
+    if "import" in parts:
+        print("100 pages/s while importing", flush=True)
+        results["import"] = {
+            side.name: run(side, args.processes, args.import_workers, users=args.paced_users
+                           + args.uploaders, seconds=args.seconds, args=args, pace=2.0,
+                           uploaders=args.uploaders, zips=zips)
+            for side in sides
+        }  # fmt: skip
+    if "kill" in parts:
+        print("kill an app process and an import worker mid-run (this tree)", flush=True)
+        third = args.seconds / 3
+        results["kill"] = run(new, args.processes, args.import_workers,
+                              users=args.paced_users + args.uploaders, seconds=args.seconds,
+                              args=args, pace=2.0, uploaders=args.uploaders, zips=zips,
+                              during=[(third, "app"), (2 * third, "worker")])  # fmt: skip
+    args.out.write_text(json.dumps(results, indent=1, default=str))
+    print(f"figures: {args.out}")
+
+
+def _commit(tree: Path) -> str:
+    found = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"],
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    return found.stdout.strip() or tree.name
+
+
+if __name__ == "__main__":
+    main()
