@@ -84,3 +84,12 @@ def test_an_import_without_files_is_refused_with_a_plain_reason(client: TestClie
     token = hidden_fields(client.get("/training").text)["csrf_token"]
     answer = client.post("/imports", data={"csrf_token": token}, files=[("other", ("x", b"", "x"))])
     assert answer.status_code in (400, 422)
+
+
+def test_the_training_form_without_jobs_keeps_the_uploaded_names_too(client: TestClient) -> None:
+    token = hidden_fields(client.get("/training").text)["csrf_token"]
+    page = client.post("/training/import", data={"csrf_token": token}, files=_files())
+    assert page.status_code == 200, page.text
+    names = [a["source_name"] for a in client.get("/api/v1/activities").json()]
+    assert names == ["Sunday long run.fit"]  # the tester saw "upload-17.gpx" here
+    assert "settings.fit" in page.text and "upload-1" not in page.text

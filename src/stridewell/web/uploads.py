@@ -137,13 +137,36 @@ async def import_uploads(
     prefix = f"{UPLOAD_PREFIX}{os.getpid()}-"
     folder = Path(await run_in_threadpool(tempfile.mkdtemp, prefix=prefix))
     try:
-        paths = await write_uploads(uploads, folder)
+        written = await write_uploads(uploads, folder)
+        # Each file under the name the runner gave it (one folder per upload, so two of one
+        # name never meet): the runs it gives are stored with that name, not ours.
+        paths = await run_in_threadpool(_under_given_names, uploads, written)
     except BaseException:
         await _shielded(shutil.rmtree, folder, ignore_errors=True)
         raise
-    names = {str(p): u.filename or p.name for p, u in zip(paths, uploads, strict=True)}
+    names = {str(p): _given_name(u, p) for p, u in zip(paths, uploads, strict=True)}
     report = await run_in_threadpool(_import_then_remove, import_paths, paths, folder)
     return import_summary(report, names)
+
+
+def _under_given_names(uploads: Sequence[UploadFile], written: list[Path]) -> list[Path]:
+    moved = []
+    for index, (upload, path) in enumerate(zip(uploads, written, strict=True)):
+        named = path.parent / str(index) / _disk_name(_given_name(upload, path), path)
+        named.parent.mkdir()
+        path.rename(named)
+        moved.append(named)
+    return moved
+
+
+def _disk_name(given: str, ours: Path) -> str:
+    """The given name as a file name we may create: no separators or control characters,
+    not hidden, at most 120 characters with its suffixes; else our own name."""
+    name = "".join(c for c in given if c not in '/\\:*?"<>|').strip().lstrip(".")
+    suffix = "".join(Path(name).suffixes[-2:])
+    if not name or len(suffix) > 16 or name in {".", ".."}:
+        return ours.name
+    return name if len(name) <= 120 else name[: 120 - len(suffix)] + suffix
 
 
 def _import_then_remove(import_paths: ImportPaths, paths: list[Path], folder: Path) -> ImportReport:
