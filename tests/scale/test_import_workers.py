@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 STRIDEWELL = Path(sys.executable).with_name("stridewell")
 ENQUEUE = TESTS / "scale" / "enqueue_imports.py"
 RUNNERS_PER_APP = 2
+CHUNK = 4  # files per stored chunk in the workers
 WAIT_S = 240  # bounded waits: generous for a busy machine, never a timing assert
 
 
@@ -61,7 +62,7 @@ def start_worker(url: str, log: Path) -> subprocess.Popen[bytes]:
         **os.environ,
         "STRIDEWELL_DATABASE_URL": url,
         # Small chunks: a killed worker has stored part of its job.
-        "STRIDEWELL_IMPORT_CHUNK": "4",
+        "STRIDEWELL_IMPORT_CHUNK": str(CHUNK),
     }
     return subprocess.Popen(
         [str(STRIDEWELL), "worker", "--heartbeat", "0.5", "--stalled-after", "2"],
@@ -129,7 +130,7 @@ def test_a_worker_killed_mid_job_leaves_every_file_imported_exactly_once(
             assert {a.source_name for a in activities} <= {p.name for p in files}
         # The killed worker's job was taken up again, by the other worker.
         stored = service._backend.run(lambda store: store.import_jobs.job(submitted[killed]))
-        assert stored is not None and stored.attempts >= 2
+        assert stored is not None and stored.attempts >= 2, stored
 
 
 def kill_a_worker_mid_job(
@@ -145,7 +146,8 @@ def kill_a_worker_mid_job(
             assert job is not None
             if view.status != "running" or not view.files or not view.total:
                 continue
-            if len(view.files) >= view.total or job.worker is None:
+            # Two chunks or more to go: the worker is still at it when the kill lands.
+            if view.total - len(view.files) < 2 * CHUNK or job.worker is None:
                 continue
             pid = int(job.worker.rsplit(":", 1)[1])
             if pid in pids:
