@@ -3,6 +3,7 @@ answers) and the report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -96,13 +97,17 @@ def _page(
     )
 
 
-async def _show(
-    request: Request, page: QuestionPage, answers: dict[str, Any], trail: list[str]
+def _show(
+    request: Request,
+    services: RunnerServices,
+    page: QuestionPage,
+    answers: dict[str, Any],
+    trail: list[str],
 ) -> Response:
     """A page as first shown: training questions come filled in from imported runs."""
     from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if any(q.field.startswith("history.") and q.field not in answers for q in page.questions):
-        from_runs = await run_in_threadpool(_from_runs, service_of(request), page)
+        from_runs = _from_runs(services, page)
     return _page(request, page, answers, trail, from_runs=from_runs)
 
 
@@ -122,43 +127,65 @@ async def assess_step(
     trail: str = Form(""),
     go: str = Form("next"),
 ) -> Response:
-    carried = load_answers(answers)
-    page = page_of(carried, section) if section else None
+    form = await request.form()
+    step = Step(
+        answers=answers,
+        page_fields=set(page_fields.split(",")),
+        section=section,
+        trail=trail,
+        go=go,
+        values={k: v for k, v in form.items() if isinstance(v, str)},
+        lists={k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form},
+    )
+    # Walking the questionnaire runs the triage engine several times: off the event loop.
+    return await run_in_threadpool(_step, request, service_of(request), step)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a question page sent back (form values as given, nothing trusted yet)."""
+
+    answers: str
+    page_fields: set[str]
+    section: str
+    trail: str
+    go: str
+    values: dict[str, str]
+    lists: dict[str, list[str]]
+
+
+def _step(request: Request, services: RunnerServices, step: Step) -> Response:
+    carried = load_answers(step.answers)
+    page = page_of(carried, step.section) if step.section else None
     if page is None:  # an old or tampered form: on from the first open page
         page = next_page(carried)
         if page is None:
-            return await _finish(request, carried)
-    steps = clean_trail(trail, page.section)
+            return _finish(request, services, carried)
+    steps = clean_trail(step.trail, page.section)
     # Only the questions this page showed are read (and they must still be on it).
-    asked = [q for q in page.questions if q.field in set(page_fields.split(","))]
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    lists = {q.field: [v for v in form.getlist(q.field) if isinstance(v, str)] for q in asked}
-    new, errors = page_answers(asked, values, lists)
-    if go == "back" and steps:
+    asked = [q for q in page.questions if q.field in step.page_fields]
+    lists = {q.field: step.lists.get(q.field, []) for q in asked}
+    new, errors = page_answers(asked, step.values, lists)
+    if step.go == "back" and steps:
         # Back keeps what this page holds (what fits), and shows the page before as answered.
         carried = load_answers(dump_answers({**carried, **new}))
         before = page_of(carried, steps[-1]) or next_page(carried)
         if before is not None:
             return _page(request, before, carried, clean_trail(",".join(steps), before.section))
     if errors:
-        shown = {**values, **lists}
+        shown = {**step.values, **lists}
         return _page(request, page, carried, steps, errors=errors, shown=shown, status_code=422)
     carried = {**carried, **new}
     level = level_so_far(carried)
     if level is Level.emergency:
-        return await _emergency(request, carried)  # stop at once: no more questions
-    if go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
-        return await _finish(request, carried)
+        return _emergency(request, services, carried)  # stop at once: no more questions
+    if step.go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
+        return _finish(request, services, carried)
     following = page_after(carried, page.section) or next_page(carried)
     if following is None:
-        return await _finish(request, carried)
-    return await _show(
-        request,
-        following,
-        carried,
-        clean_trail(",".join([*steps, page.section]), following.section),
-    )
+        return _finish(request, services, carried)
+    trail_then = clean_trail(",".join([*steps, page.section]), following.section)
+    return _show(request, services, following, carried, trail_then)
 
 
 def _from_runs(
@@ -210,20 +237,20 @@ def _two_weeks_km(services: RunnerServices) -> dict[str, str]:
     return {"recent_km": f"{recent:.1f}", "before_km": f"{before:.1f}"}
 
 
-async def _finish(request: Request, answers: dict[str, Any]) -> Response:
+def _finish(request: Request, services: RunnerServices, answers: dict[str, Any]) -> Response:
     try:
         assessment = to_assessment(answers)
     except AnswerError as exc:
         page = next_page({})
         assert page is not None
         return _page(request, page, {}, [], errors={LOCATIONS: str(exc)}, status_code=422)
-    result = await run_in_threadpool(service_of(request).assessments.assess, assessment)
+    result = services.assessments.assess(assessment)
     return see_other(f"/assessments/{result.id}")
 
 
-async def _emergency(request: Request, answers: dict[str, Any]) -> Response:
+def _emergency(request: Request, services: RunnerServices, answers: dict[str, Any]) -> Response:
     """The emergency result at once, stored, with a way on to the full report."""
-    result = await run_in_threadpool(service_of(request).assessments.assess, to_assessment(answers))
+    result = services.assessments.assess(to_assessment(answers))
     text = load_knowledge().meta.levels[Level.emergency]
     return render(
         request,
