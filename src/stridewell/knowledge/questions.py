@@ -76,6 +76,7 @@ class Compare(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    title: str = Field(min_length=5)
     recent: str = Field(min_length=5)
     before: str = Field(min_length=5)
     unit: str = Field(min_length=1)
