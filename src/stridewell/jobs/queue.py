@@ -21,6 +21,7 @@ from typing import Any
 import procrastinate
 import psycopg
 from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
+from procrastinate.jobs import Status
 
 from stridewell.jobs.imports import run_job, worker_name
 from stridewell.service.backend import Backend, utc_now
@@ -83,9 +84,13 @@ def ensure_queue_schema(database_url: str) -> bool:
     return True
 
 
-async def retry_stalled_jobs(app: App, every: float, stalled_after: float) -> None:
+async def retry_stalled_jobs(
+    app: App, backend: Backend, every: float, stalled_after: float
+) -> None:
     """Put back in the queue, every ``every`` seconds, the import jobs of workers that sent
-    no heartbeat for ``stalled_after`` seconds (killed mid-job)."""
+    no heartbeat for ``stalled_after`` seconds (killed mid-job). A job that has been tried
+    MAX_ATTEMPTS times is failed instead: a file that brings its worker down each time
+    must not take every worker down in turn, for ever."""
     while True:
         await asyncio.sleep(every)
         try:
@@ -93,10 +98,27 @@ async def retry_stalled_jobs(app: App, every: float, stalled_after: float) -> No
                 queue=QUEUE, seconds_since_heartbeat=stalled_after
             )
             for job in stalled:
-                logger.warning("import job %s was left by a stopped worker: retrying it", job.id)
-                await app.job_manager.retry_job(job)
+                if job.attempts + 1 < MAX_ATTEMPTS:
+                    logger.warning("import %s was left by a stopped worker: retrying it", job.id)
+                    await app.job_manager.retry_job(job)
+                    continue
+                logger.error("import %s stopped its worker %d times: failed", job.id, MAX_ATTEMPTS)
+                await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                await asyncio.to_thread(_fail, backend, str(job.task_kwargs.get("job_id", "")))
         except Exception:  # the database may be briefly away; try again next round
             logger.exception("could not look for stalled import jobs")
+
+
+def _fail(backend: Backend, job_id: str) -> None:
+    reason = (
+        f"The import stopped its worker {MAX_ATTEMPTS} times, so it was given up. "
+        "A file in it may be damaged: import fewer files at a time to find it."
+    )
+    backend.run(
+        lambda store: store.import_jobs.finish(
+            job_id, status="failed", at=backend.clock(), error=reason
+        )
+    )
 
 
 def run_worker(
@@ -112,7 +134,10 @@ def run_worker(
 
     async def main() -> None:
         async with app.open_async():
-            retrier = asyncio.create_task(retry_stalled_jobs(app, heartbeat, stalled_after))
+            backend = Backend(database_url, utc_now)
+            retrier = asyncio.create_task(
+                retry_stalled_jobs(app, backend, heartbeat, stalled_after)
+            )
             options: dict[str, Any] = {
                 "queues": [QUEUE],
                 "name": worker_name(),
