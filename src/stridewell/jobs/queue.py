@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from functools import cache
 from typing import Any
 
 import procrastinate
@@ -55,18 +54,19 @@ def make_app(database_url: str) -> App:
     return app
 
 
-@cache
-def _deferring_app(database_url: str) -> App:
-    """One opened app per database in a web process, for deferring jobs (the queue's
-    tables made first if `stridewell db upgrade` has not made them yet)."""
-    ensure_queue_schema(database_url)
-    return make_app(database_url).open()
+_schema_ensured: set[str] = set()
 
 
 def defer_import(database_url: str, job_id: str) -> int:
-    """Queue the import job ``job_id``; returns the queue's own job id."""
-    app = _deferring_app(database_url)
-    return app.configure_task(TASK).defer(job_id=job_id)
+    """Queue the import job ``job_id``; returns the queue's own job id. The queue's tables
+    are made first if `stridewell db upgrade` has not made them (checked once a process).
+    A connection per call, closed after: submitting is rare, and no pool is left open."""
+    if database_url not in _schema_ensured:
+        ensure_queue_schema(database_url)
+        _schema_ensured.add(database_url)
+    app = make_app(database_url)
+    with app.open():
+        return app.configure_task(TASK).defer(job_id=job_id)
 
 
 def ensure_queue_schema(database_url: str) -> bool:
