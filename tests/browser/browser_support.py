@@ -33,6 +33,7 @@ SIZES = {"phone": PHONE, "desktop": DESKTOP}
 PASSWORD = "correct horse battery"
 # axe's two worst impacts: what a test fails on.
 BLOCKING = ("serious", "critical")
+SERVER_START_SECONDS = 60
 
 HEEL = {
     "age": 42,
@@ -116,17 +117,20 @@ def serve(data_dir: Path, options: list[str], *, upgrade: bool = True) -> Iterat
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        # A deadline, not a count of tries: on a busy machine the first page alone can
+        # take seconds (templates compiled, knowledge read).
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
             try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
+                urllib.request.urlopen(base + "/", timeout=SERVER_START_SECONDS).close()
                 break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None:
                     error = process.stderr.read().decode() if process.stderr else ""
                     raise RuntimeError(error) from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the server did not start: {exc}") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
         yield base
     finally:
         process.terminate()

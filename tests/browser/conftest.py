@@ -1,4 +1,6 @@
-"""Fixtures of the browser tests: one Chromium and one seeded server per test module.
+"""Fixtures of the browser tests: one Chromium and one seeded server of each kind for the
+whole run (per xdist worker); the tests that write to them only add (assessments, an
+import), so every test still finds what was seeded.
 
 (test_browser_flows.py keeps its own unseeded servers: its flows start from nothing.)
 """
@@ -12,12 +14,18 @@ import pytest
 from browser_support import Seeded, launch_chromium, seed_club, seed_single, serve
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """The one Chromium of the run: Playwright's sync API allows one instance a thread."""
     yield from launch_chromium()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def browser(chromium: Any) -> Any:
+    return chromium
+
+
+@pytest.fixture(scope="session")
 def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """One person, no sign-in: heel pain with a plan, a stress fracture, an emergency."""
     data_dir = tmp_path_factory.mktemp("seeded-data")
@@ -27,7 +35,7 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         yield seeded
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded_club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """Accounts: a runner who shares with a coach, one with a running plan, the coach."""
     data_dir = tmp_path_factory.mktemp("seeded-club")

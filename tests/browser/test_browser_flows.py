@@ -8,23 +8,17 @@ a message, except under CI, where they must run.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import wait_for_import
+from browser_support import serve, wait_for_import
 
 from repo_paths import ACTIVITY_FILES
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
 GPX = ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx"
 PHONE = {"width": 390, "height": 844}
@@ -41,36 +35,15 @@ TYPED = {"duration_days": "21", "pain_score": "5"}
 PASSWORD = "correct horse battery"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def browser(chromium: Any) -> Any:
+    """The run's one Chromium (tests/browser/conftest.py), under the name the flows use."""
+    return chromium
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from _serve(tmp_path_factory.mktemp("browser-data"), [])
+    yield from serve(tmp_path_factory.mktemp("browser-data"), [])
 
 
 @pytest.fixture(scope="module")
@@ -88,38 +61,7 @@ def club(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         as_alice.assessments.assess({"locations": ["heel_bottom"], "pain_score": 4})
         service.for_runner(bob.runner_id).assessments.assess({"locations": ["arch"]})
         service.for_runner(cora.runner_id).sharing.accept_invite(as_alice.sharing.invite_coach())
-    yield from _serve(data_dir, ["--multi-user"])
-
-
-def _serve(data_dir: Path, options: list[str]) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "STRIDEWELL_DATA_DIR": str(data_dir)}
-    env.pop("STRIDEWELL_DATABASE_URL", None)
-    exe = Path(sys.executable).with_name("stridewell")
-    subprocess.run([str(exe), "db", "upgrade"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), *options],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None:
-                    error = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(error) from None
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yield from serve(data_dir, ["--multi-user"])
 
 
 def _shoot(page: Any, name: str) -> None:
