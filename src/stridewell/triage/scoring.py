@@ -45,7 +45,10 @@ DETAILED = 5
 EXPLAINED_CACHE_SIZE = 20_000
 
 
-@dataclass(frozen=True, slots=True)
+# Compared and hashed by identity (eq=False): each finding is compiled once per knowledge
+# base, and the explanation caches key on tuples of them, which would otherwise hash every
+# field (rule closure and text included) on each assessment.
+@dataclass(frozen=True, slots=True, eq=False)
 class CompiledFinding:
     id: str
     weight: float
