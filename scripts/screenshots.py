@@ -40,6 +40,7 @@ from browser_support import (  # noqa: E402  (the tests' folders are on the path
 )
 
 DEFAULT_FOLDER = Path("/tmp/stridewell-screens")
+SHOT_NAME = re.compile(r"\d{2}-[a-z0-9-]+-(phone|desktop)\.png")
 
 
 @contextmanager
@@ -100,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{CHROMIUM} is missing (apt-get install chromium)", file=sys.stderr)
         return 2
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):  # an earlier run's shots: only files named as ours
+        if SHOT_NAME.fullmatch(old.name):
+            old.unlink()
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="stridewell-screens-") as temp:
         one, club = Path(temp) / "one", Path(temp) / "club"
