@@ -15,7 +15,7 @@ import pytest
 from stridewell.journal.model import JournalEntry
 from stridewell.journal.supersede import DayEntry, supersede
 from stridewell.storage import LOCAL_RUNNER_ID, Store, StoredJournalEntry
-from stridewell.storage.demo_repo import DEMO_RUNNER_ID
+from stridewell.storage.records import DEMO_RUNNER_ID
 
 PausedStatement = Callable[[str], AbstractContextManager[Any]]
 RowCount = Callable[[str], int]

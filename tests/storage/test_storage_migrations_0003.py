@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, insert, inspect
+from sqlalchemy import Engine, MetaData, Table, insert, inspect
 
 from stridewell.storage import DatabaseNotInitialised, Store, migrate
 from stridewell.storage.models import Base
@@ -37,9 +37,11 @@ def test_upgrade_from_0002_keeps_the_data_already_stored(
     migrate.upgrade_to(direct_engine, "0002")
     tables = Base.metadata.tables
     with direct_engine.begin() as connection:
-        # These tables are unchanged since 0002, so the models can write them.
+        # The runners table as of 0002 (the model has columns added since); the other
+        # tables are unchanged since 0002, so the models can write them.
         connection.execute(
-            insert(tables["runners"]), {"id": "local", "name": "Local runner", "created_at": T0}
+            insert(Table("runners", MetaData(), autoload_with=connection)),
+            {"id": "local", "name": "Local runner", "created_at": T0},
         )
         connection.execute(
             insert(tables["assessments"]),

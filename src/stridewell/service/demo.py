@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from stridewell.service.backend import Backend
 from stridewell.service.runner import RunnerServices
-from stridewell.storage.demo_repo import DEMO_RUNNER_ID, DEMO_RUNNER_NAME
+from stridewell.storage.records import DEMO_RUNNER_ID, DEMO_RUNNER_NAME
 
 __all__ = ["DEMO_RUNNER_ID", "DEMO_RUNNER_NAME", "DemoRunner"]
 

@@ -15,10 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from stridewell.storage.checks import require_aware
 from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.models import RunnerRow
-from stridewell.storage.records import LOCAL_RUNNER_ID
-
-DEMO_RUNNER_ID = "demo"
-DEMO_RUNNER_NAME = "Demo runner"
+from stridewell.storage.records import DEMO_RUNNER_ID, DEMO_RUNNER_NAME, LOCAL_RUNNER_ID
 
 
 class DemoRepository(Repository):

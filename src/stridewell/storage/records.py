@@ -13,6 +13,9 @@ from typing import Any, TypedDict
 
 LOCAL_RUNNER_ID = "local"
 LOCAL_RUNNER_NAME = "Local runner"
+# The demo runner (``demo_repo``): made-up data of its own, never a real runner's.
+DEMO_RUNNER_ID = "demo"
+DEMO_RUNNER_NAME = "Demo runner"
 
 # A plan's status: a runner has at most one active plan; creating a new one ends it.
 PLAN_ACTIVE = "active"
