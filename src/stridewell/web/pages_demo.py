@@ -11,16 +11,16 @@ switch: each account sees only its own data, and the demo stays out of sight.
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from stridewell.errors import NotFound
 from stridewell.service.demo import DEMO_RUNNER_ID
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, app_service
-from stridewell.web.pages import see_other
 
 router = APIRouter(include_in_schema=False)
+# Imported by the auth middleware: kept free of the page rendering (web.pages).
 
 # Which data a one-person install's pages show: the demo while this cookie says so.
 VIEW_COOKIE = "sw_view"
@@ -36,6 +36,10 @@ async def demo_view_runner(request: Request) -> str | None:
     return DEMO_RUNNER_ID if exists else None
 
 
+def _home() -> RedirectResponse:
+    return RedirectResponse("/", status_code=303)
+
+
 def _one_person(request: Request) -> None:
     if request.app.state.multi_user:
         raise NotFound("the demo is shown only on a one-person install")
@@ -44,8 +48,8 @@ def _one_person(request: Request) -> None:
 @router.post("/demo/view", dependencies=[Depends(_one_person), Depends(require_csrf)])
 def view_demo(request: Request, service: App) -> Response:
     if not service.demo.exists():
-        return see_other("/")
-    response = see_other("/")
+        return _home()
+    response = _home()
     response.set_cookie(
         VIEW_COOKIE,
         DEMO_VIEW,
@@ -59,7 +63,7 @@ def view_demo(request: Request, service: App) -> Response:
 
 @router.post("/demo/leave", dependencies=[Depends(_one_person), Depends(require_csrf)])
 def leave_demo() -> Response:
-    response = see_other("/")
+    response = _home()
     response.delete_cookie(VIEW_COOKIE, path="/")
     return response
 
@@ -68,6 +72,6 @@ def leave_demo() -> Response:
 def remove_demo(service: App) -> Response:
     """Remove the demo runner and everything it holds; back to the runner's own data."""
     service.demo.remove()
-    response = see_other("/")
+    response = _home()
     response.delete_cookie(VIEW_COOKIE, path="/")
     return response
