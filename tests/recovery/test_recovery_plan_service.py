@@ -165,6 +165,7 @@ def test_cli_plan_start_shows_today_and_writes_a_calendar(tmp_path: Path) -> Non
     done = subprocess.run([*cli, "plan", "--start", "--ics", str(tmp_path / "plan.ics")],
                           capture_output=True, text=True, env=env)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Day 1" in done.stdout and "protect" in done.stdout
+    assert "Day 1" in done.stdout and "First days" in done.stdout  # the phase, in words
+    assert done.stdout.startswith("Running: ")  # the plan's one running rule comes first
     assert (tmp_path / "plan.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert date.today().isoformat() in done.stdout or "today" in done.stdout

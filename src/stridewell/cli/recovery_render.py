@@ -104,10 +104,12 @@ def print_exercises(
     if not items:
         console.print("No exercises prescribed for today.")
     table = Table(title="Today's exercises", title_justify="left")
-    for column in ("done", "exercise", "dose", "id"):
+    # The last column is what to type, not a label: `stridewell exercises --done NAME`.
+    for column in ("done", "exercise", "dose", "to mark it done"):
         table.add_column(column)
     for task, done in items:
-        table.add_row("✔" if done else " ", task.text, task.dose or "", task.exercise_id or "")
+        command = f"--done {task.exercise_id}" if task.exercise_id and not done else ""
+        table.add_row("✔" if done else " ", task.text, task.dose or "", command)
     if items:
         console.print(table)
     for week in adherence:
@@ -121,8 +123,8 @@ def print_all_exercises(console: Console | None = None) -> None:
 
     console = console or Console()
     table = Table(title="Exercises", title_justify="left")
-    for column in ("id", "name", "dose"):
+    for column in ("exercise", "dose", "to mark it done"):
         table.add_column(column)
     for ex in load_knowledge().exercises:
-        table.add_row(ex.id, ex.name, ex.dose)
+        table.add_row(ex.name, ex.dose, f"--done {ex.id}")
     console.print(table)
