@@ -177,7 +177,9 @@ def seed_single(data_dir: Path) -> Seeded:
     with Stridewell(database_url(data_dir)) as service:
         service.upgrade_database()
         seed_runner(service.local(), seeded, data_dir)
-        service.demo.create()  # offered on the home page, shown with a banner
+        from stridewell.demo import add_demo
+
+        add_demo(service)  # the demo runner: offered on the home page, shown with a banner
     return seeded
 
 
