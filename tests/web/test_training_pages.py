@@ -215,3 +215,32 @@ def test_the_activity_api_gives_the_detail_and_changes_the_shoe(
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["shoe"]["id"] == racer.id and changed.json()["shoe_chosen"]
+
+
+def test_a_coach_reads_the_runners_spike_as_theirs_and_counted_in_words(
+    service: Stridewell, tmp_path: Path
+) -> None:
+    password = "correct horse battery"
+    ann = service.accounts.register("ann@example.org", password, "Ann Runner")
+    cy = service.accounts.register("cy@example.org", password, "Cy Coach", role="coach")
+    now = datetime.now(UTC).replace(microsecond=0)
+    runs = [synthetic_run(i, now - timedelta(days=31 - 2 * i, hours=2), 2400) for i in range(14)]
+    runs.append(synthetic_run(99, now - timedelta(days=3, hours=2), 3600))  # a spike
+    for i, run in enumerate(runs):
+        (tmp_path / f"run-{i:02d}.gpx").write_bytes(write_gpx(run))
+    runner = service.for_runner(ann.runner_id)
+    assert runner.training.import_paths(sorted(tmp_path.glob("run-*.gpx"))).imported == 15
+    service.for_runner(cy.runner_id).sharing.accept_invite(runner.sharing.invite_coach())
+    with TestClient(create_app(service, multi_user=True), follow_redirects=False) as coach:
+        coach.get("/login")
+        signed_in = coach.post(
+            "/login",
+            data={"email": "cy@example.org", "password": password,
+                  "csrf_token": coach.cookies["sw_csrf"]},
+        )  # fmt: skip
+        assert signed_in.status_code == 303
+        dashboard = coach.get("/coach").text
+        assert "1 single-run spike<" in dashboard and "spike(s)" not in dashboard
+        page = coach.get(f"/coach/runners/{ann.runner_id}").text
+    assert "Their run on" in page and "than their longest run" in page
+    assert "Your run" not in page and "Keep your next long runs" not in page
