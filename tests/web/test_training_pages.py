@@ -217,12 +217,40 @@ def test_the_activity_api_gives_the_detail_and_changes_the_shoe(
     assert changed.json()["shoe"]["id"] == racer.id and changed.json()["shoe_chosen"]
 
 
+PASSWORD = "correct horse battery"
+
+
+def _signed_in(service: Stridewell, email: str) -> TestClient:
+    client = TestClient(create_app(service, multi_user=True), follow_redirects=False)
+    client.get("/login")
+    data = {"email": email, "password": PASSWORD, "csrf_token": client.cookies["sw_csrf"]}
+    assert client.post("/login", data=data).status_code == 303
+    return client
+
+
+def test_another_runners_activity_page_and_shoe_form_read_as_missing(service: Stridewell) -> None:
+    ann = service.accounts.register("ann@example.org", PASSWORD, "Ann Runner")
+    service.accounts.register("bob@example.org", PASSWORD, "Bob Runner")
+    training = service.for_runner(ann.runner_id).training
+    training.import_paths([FENIX_RUN])
+    [run] = training.activities()
+    shoe = service.for_runner(ann.runner_id).shoes.add({"brand": "Acme", "model": "Daily"})
+    with _signed_in(service, "bob@example.org") as bob:
+        assert bob.get(f"/training/activities/{run.id}").status_code == 404
+        assert bob.get(f"/api/v1/activities/{run.id}").status_code == 404
+        token = bob.cookies["sw_csrf"]
+        moved = bob.post(
+            f"/training/activities/{run.id}/shoe", data={"csrf_token": token, "shoe_id": shoe.id}
+        )
+        assert moved.status_code == 404
+    assert training.activity(run.id).shoe_id is None
+
+
 def test_a_coach_reads_the_runners_spike_as_theirs_and_counted_in_words(
     service: Stridewell, tmp_path: Path
 ) -> None:
-    password = "correct horse battery"
-    ann = service.accounts.register("ann@example.org", password, "Ann Runner")
-    cy = service.accounts.register("cy@example.org", password, "Cy Coach", role="coach")
+    ann = service.accounts.register("ann@example.org", PASSWORD, "Ann Runner")
+    cy = service.accounts.register("cy@example.org", PASSWORD, "Cy Coach", role="coach")
     now = datetime.now(UTC).replace(microsecond=0)
     runs = [synthetic_run(i, now - timedelta(days=31 - 2 * i, hours=2), 2400) for i in range(14)]
     runs.append(synthetic_run(99, now - timedelta(days=3, hours=2), 3600))  # a spike
@@ -231,14 +259,7 @@ def test_a_coach_reads_the_runners_spike_as_theirs_and_counted_in_words(
     runner = service.for_runner(ann.runner_id)
     assert runner.training.import_paths(sorted(tmp_path.glob("run-*.gpx"))).imported == 15
     service.for_runner(cy.runner_id).sharing.accept_invite(runner.sharing.invite_coach())
-    with TestClient(create_app(service, multi_user=True), follow_redirects=False) as coach:
-        coach.get("/login")
-        signed_in = coach.post(
-            "/login",
-            data={"email": "cy@example.org", "password": password,
-                  "csrf_token": coach.cookies["sw_csrf"]},
-        )  # fmt: skip
-        assert signed_in.status_code == 303
+    with _signed_in(service, "cy@example.org") as coach:
         dashboard = coach.get("/coach").text
         assert "1 single-run spike<" in dashboard and "spike(s)" not in dashboard
         page = coach.get(f"/coach/runners/{ann.runner_id}").text
