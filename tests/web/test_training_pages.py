@@ -215,6 +215,14 @@ def test_the_activity_api_gives_the_detail_and_changes_the_shoe(
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["shoe"]["id"] == racer.id and changed.json()["shoe_chosen"]
+    links = _activity_links(_upload(client, KORITA_GPX.name, KORITA_GPX.read_bytes()))
+    [other] = [link for link in links if not link.endswith(activity_id)]
+    not_a_run = client.put(
+        f"/api/v1{other.removeprefix('/training')}/shoe",
+        json={"shoe_id": racer.id},
+        headers={"X-CSRF-Token": token},
+    )
+    assert not_a_run.status_code == 422  # a hike or ride has no running shoes
 
 
 PASSWORD = "correct horse battery"
