@@ -118,6 +118,8 @@ def test_a_gpx_activity_page_draws_its_route_from_the_track(client: TestClient) 
     [link] = _activity_links(page)
     activity = client.get(link)
     assert activity.status_code == 200
+    assert track.device and "http" in track.device  # the GPX creator, with its web address
+    assert "· GPSBabel</p>" in activity.text and "gpsbabel.org" not in activity.text
     route = _figure_svg(activity.text, "route")
     assert route.get("role") == "img" and "recorded positions" in (
         route.findtext(f"{SVG}desc") or ""

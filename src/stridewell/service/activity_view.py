@@ -192,7 +192,7 @@ def activity_detail(
         elevation_gain_m=activity.elevation_gain_m,
         max_hr=_whole(activity.max_hr),
         avg_cadence=_whole(activity.avg_cadence),
-        device=activity.device,
+        device=_device_words(activity.device),
         route=route,
         pace=pace,
         heart_rate=heart,
@@ -204,6 +204,13 @@ def activity_detail(
             if s.retired is None or (item.shoe and item.shoe.id == s.id)
         ),
     )
+
+
+def _device_words(device: str | None) -> str | None:
+    """The recording device or app, without a web address some GPX creators add
+    ('GPSBabel - http://www.gpsbabel.org' -> 'GPSBabel')."""
+    name = (device or "").split("http", 1)[0].strip(" -–(")
+    return name or None
 
 
 def _whole(value: float | None) -> int | None:
