@@ -118,7 +118,10 @@ def seed(side: Side, args: argparse.Namespace, zips: Path) -> None:
 class Server:
     """An app (``processes`` uvicorn workers on one port) and, if asked, import workers."""
 
-    def __init__(self, side: Side, processes: int, import_workers: int) -> None:
+    def __init__(
+        self, side: Side, processes: int, import_workers: int, baseline_server: list[str]
+    ) -> None:
+        args_baseline_server = baseline_server
         self.side, self.port = side, free_port()
         env = side.env()
         if side.own_serve:
@@ -128,7 +131,7 @@ class Server:
         else:
             command = [PYTHON, "-m", "uvicorn", "asgi:app", "--factory", "--app-dir", str(HERE),
                        "--port", str(self.port), "--workers", str(processes),
-                       "--no-proxy-headers"]  # fmt: skip
+                       "--no-proxy-headers", *args_baseline_server]  # fmt: skip
         self.log = open(side.data_dir / f"server-{self.port}.log", "w")  # noqa: SIM115
         self.app = subprocess.Popen(command, env=env, stdout=self.log, stderr=self.log,
                                     start_new_session=True)  # fmt: skip
@@ -303,6 +306,12 @@ def main() -> None:
     parser.add_argument("--import-workers", type=int, default=2)
     parser.add_argument("--zip-count", type=int, default=8)
     parser.add_argument("--zip-runs", type=int, default=100)
+    parser.add_argument(
+        "--baseline-server",
+        default="--http h11 --loop asyncio",
+        help="uvicorn options for the earlier commit: by default what its dependencies "
+        "installed (uvicorn's pure-Python HTTP parser and asyncio's loop)",
+    )
     parser.add_argument("--fresh", action="store_true", help="drop and seed the databases anew")
     parser.add_argument("--only", default="saturation,curve,import,kill")
     parser.add_argument("--out", type=Path, default=Path("/tmp/sw-load-results.json"))
@@ -322,7 +331,7 @@ def main() -> None:
                                   "zip_mb": round(Path(zips[0]).stat().st_size / 2**20, 1)}  # fmt: skip
 
     def run(side: Side, processes: int, workers: int, **kwargs: object) -> dict[str, object]:
-        server = Server(side, processes, workers)
+        server = Server(side, processes, workers, args.baseline_server.split())
         try:
             result = locust(server, **kwargs)  # type: ignore[arg-type]
         finally:

@@ -7,11 +7,11 @@ written, which keeps `stridewell assess --json` quick to start.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from stridewell.storage.errors import DatabaseNotInitialised
 
@@ -76,6 +76,22 @@ class Backend:
         from stridewell.storage.core import shared_reads
 
         return shared_reads()
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, worked out once per request: within ``shared_reads`` the first
+        answer for ``key`` is kept until the request ends or anything is written (a page
+        asks for the runner's plan several times); elsewhere computed every time."""
+        from stridewell.storage.core import current_shared_reads
+
+        scope = current_shared_reads()
+        if scope is None:
+            return compute()
+        key = (id(self), key)
+        if key in scope.memo:
+            return cast(T, scope.memo[key])
+        value = compute()
+        scope.memo[key] = value
+        return value
 
     def run(self, action: Callable[[Store], T]) -> T:
         """Run a storage action. A local SQLite file is set up on first use and migrated

@@ -82,14 +82,18 @@ class PlanService:
 
     def _active(self) -> StoredPlan | None:
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.plans.active_plan(runner_id))
+        return self._backend.memo(  # asked several times a page: once per request
+            ("active plan", runner_id),
+            lambda: self._backend.run(lambda store: store.plans.active_plan(runner_id)),
+        )
 
     def current(self, *, today: date | None = None) -> Plan | None:
         """The active plan as of today, rebuilt from the report and the journal."""
         stored = self._active()
         if stored is None:
             return None
-        return self._build(stored, today or self._backend.today())
+        day = today or self._backend.today()
+        return self._backend.memo(("plan", stored.id, day), lambda: self._build(stored, day))
 
     def assessment_id(self) -> str | None:
         """The assessment the active plan was started from, if there is an active plan."""

@@ -11,7 +11,7 @@ their activities).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -50,6 +50,8 @@ class SharedReads:
         self._owner: int | None = None
         self._depth = 0
         self._stale = False
+        # Answers worked out from this request's reads (see ``Backend.memo``).
+        self.memo: dict[Hashable, object] = {}
 
     @contextmanager
     def session_for(self, core: StoreCore) -> Iterator[Session | None]:
@@ -82,6 +84,7 @@ class SharedReads:
 
     def wrote(self) -> None:
         self._stale = True
+        self.memo.clear()
 
     @property
     def opened(self) -> bool:
@@ -97,6 +100,11 @@ class SharedReads:
 
 
 _SHARED_READS: ContextVar[SharedReads | None] = ContextVar("stridewell_shared_reads", default=None)
+
+
+def current_shared_reads() -> SharedReads | None:
+    """The scope of the running request, if it has one."""
+    return _SHARED_READS.get()
 
 
 @contextmanager

@@ -37,8 +37,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    # pre-ping: a long-running local server must survive PostgreSQL restarts.
-    return create_engine(url, pool_pre_ping=True)
+    # pre-ping: a long-running local server must survive PostgreSQL restarts. A request
+    # holds one connection while it reads (storage.core.SharedReads): the pool allows as
+    # many as the web server's 40 threads, keeping 10 open between bursts.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
 
 
 def _configure_sqlite_connection(

@@ -30,7 +30,7 @@ from stridewell.web.api_training import router as training_router
 from stridewell.web.auth import AuthMiddleware
 from stridewell.web.csrf import CsrfCookieMiddleware
 from stridewell.web.report_view import report_view
-from stridewell.web.security import SecurityConfig, security_middleware
+from stridewell.web.security import SecurityConfig, SecurityMiddleware
 from stridewell.web.uploads import UploadSizeLimit, sweep_stale_uploads
 
 WEB_DIR = Path(__file__).parent
@@ -82,7 +82,7 @@ def create_app(
     app.add_middleware(UploadSizeLimit)
     # Outermost: other hosts and cross-site writes never reach anything, and every
     # response (a 413 too) gets the security headers.
-    app.middleware("http")(security_middleware)
+    app.add_middleware(SecurityMiddleware)
     sweep_stale_uploads()  # what a killed server left in the temporary folder
 
     from stridewell.web.pages import router as pages_router

@@ -28,5 +28,15 @@ def runner_services(request: Request) -> RunnerServices:
     return app_service(request).for_runner(runner)
 
 
-App = Annotated[Stridewell, Depends(app_service)]
-Runner = Annotated[RunnerServices, Depends(runner_services)]
+async def _app_service(request: Request) -> Stridewell:
+    # ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, a hop per
+    # request for what is only object lookups (no I/O, nothing that blocks).
+    return app_service(request)
+
+
+async def _runner_services(request: Request) -> RunnerServices:
+    return runner_services(request)
+
+
+App = Annotated[Stridewell, Depends(_app_service)]
+Runner = Annotated[RunnerServices, Depends(_runner_services)]

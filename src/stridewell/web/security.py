@@ -31,7 +31,10 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewell.text import has_unstorable
 from stridewell.web.csrf import CSRF_COOKIE, CSRF_HEADER
@@ -300,3 +303,61 @@ async def security_middleware(
             return _with_headers(request, JSONResponse(body, status_code=422))
         return _with_headers(request, PlainTextResponse(message, status_code=422))
     return _with_headers(request, await call_next(request))
+
+
+class SecurityMiddleware:
+    """``security_middleware`` as a plain ASGI middleware for reads (GET, HEAD, OPTIONS):
+    no body to check, so no task and no stream per request, as Starlette's
+    ``BaseHTTPMiddleware`` needs. State-changing requests, whose bodies are checked,
+    go through ``security_middleware`` itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.with_body = BaseHTTPMiddleware(app, dispatch=security_middleware)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in UNSAFE_METHODS:
+            await self.with_body(scope, receive, send)
+            return
+        request = Request(scope)
+        refusal = await _refusal_of_read(request)
+        if refusal is not None:
+            await _with_headers(request, refusal)(scope, receive, send)
+            return
+        docs = request.url.path in ("/docs", "/redoc")
+        policy = DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", policy)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _refusal_of_read(request: Request) -> Response | None:
+    """What ``security_middleware`` answers to a read it refuses (None: let it through)."""
+    config: SecurityConfig = request.app.state.security
+    if not config.host_allowed(request.headers.get("host", "")):
+        return _refuse(request, 400, "unknown host")
+    request.state.token_runner = None
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        accounts = app_service(request).accounts
+        runner = await run_in_threadpool(accounts.token_runner, authorization[7:].strip())
+        if runner is None:
+            return _refuse(request, 401, "unknown or revoked API token")
+        request.state.token_runner = runner
+    field_name = await unstorable_field(request)  # a read: its path and query only
+    if field_name is None:
+        return None
+    message = f"field '{field_name}': text must not contain NUL or unpaired surrogates"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": {"field": field_name, "message": message}}, status_code=422)
+    return PlainTextResponse(message, status_code=422)
