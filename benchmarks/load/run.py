@@ -308,9 +308,9 @@ def main() -> None:
     parser.add_argument("--zip-runs", type=int, default=100)
     parser.add_argument(
         "--baseline-server",
-        default="--http h11 --loop asyncio",
-        help="uvicorn options for the earlier commit: by default what its dependencies "
-        "installed (uvicorn's pure-Python HTTP parser and asyncio's loop)",
+        default="",
+        help="uvicorn options for the earlier commit (default: the same uvicorn as this "
+        "tree's; '--http h11 --loop asyncio' is what its own dependencies installed)",
     )
     parser.add_argument("--fresh", action="store_true", help="drop and seed the databases anew")
     parser.add_argument("--only", default="saturation,curve,import,kill")
