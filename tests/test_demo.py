@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from repo_paths import ACTIVITY_FILES
-from stridewell.demo import DEMO_ASSESSMENTS, DEMO_MORNING_PAIN, DEMO_SHOE, add_demo
+from stridewell.demo import DEMO_ASSESSMENTS, DEMO_MORNING_PAIN, DEMO_SHOE, add_demo, remove_demo
 from stridewell.service import Stridewell
 from stridewell.service.demo import DEMO_RUNNER_ID
 
@@ -128,3 +128,18 @@ def test_the_demo_command_adds_removes_and_leaves_the_cli_runner_alone(tmp_path:
     removed = _cli(tmp_path, "demo", "--remove")
     assert removed.returncode == 0 and "removed" in removed.stdout
     assert "not added" in _cli(tmp_path, "demo", "--if-empty").stdout
+
+
+def test_removing_the_demo_also_takes_the_demo_shoe_an_earlier_version_left_in_your_records(
+    service: Stridewell,
+) -> None:
+    # Before the demo had a runner of its own, its shoe went into the local runner's
+    # records as the default pair, and counted the runner's imported runs.
+    local = service.local()
+    local.shoes.add(DEMO_SHOE)
+    mine = local.shoes.add({"brand": "Acme", "model": "Daily", "type": "neutral_cushioned"})
+    local.training.import_paths([RUN])
+    assert [s["id"] for s in local.shoes.overview()["shoes"]] != [mine.id]
+    assert remove_demo(service) == (False, 1)
+    assert [s["id"] for s in local.shoes.overview()["shoes"]] == [mine.id]
+    assert len(local.training.activities(limit=None)) == 1  # the run stays, with no pair

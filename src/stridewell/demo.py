@@ -81,3 +81,27 @@ def load_demo(runner: RunnerServices) -> int:
         runner.journal.log_entry({"day": day.isoformat(), "pain_morning": pain})
     runner.shoes.add(DEMO_SHOE)
     return len(DEMO_ASSESSMENTS)
+
+
+def earlier_demo_shoes(runner: RunnerServices) -> list[str]:
+    """The ids of the demo shoe an earlier version of `make run` put in the runner's own
+    records (before the demo had a runner of its own), where, as the default pair, it
+    counted the runner's imported runs."""
+    return [
+        shoe["id"]
+        for shoe in runner.shoes.overview()["shoes"]
+        if (shoe["brand"], shoe["model"], shoe["start_km"])
+        == (DEMO_SHOE["brand"], DEMO_SHOE["model"], DEMO_SHOE["start_km"])
+    ]
+
+
+def remove_demo(service: Stridewell) -> tuple[bool, int]:
+    """Remove the demo runner with everything it holds, and the demo shoe an earlier
+    version left in the local runner's records (its runs then count for no pair).
+    Returns whether there was a demo runner, and how many such shoes were deleted."""
+    removed = service.demo.remove()
+    local = service.local()
+    earlier = earlier_demo_shoes(local)
+    for shoe_id in earlier:
+        local.shoes.delete(shoe_id)
+    return removed, len(earlier)

@@ -156,12 +156,15 @@ def demo(
     remove: Annotated[bool, typer.Option("--remove", help="Remove the demo data.")] = False,
 ) -> None:
     """Add made-up example data, kept apart from yours in a demo runner (or --remove it)."""
-    from stridewell.demo import add_demo
+    from stridewell.demo import add_demo, remove_demo
 
     service = open_stridewell()
     if remove:
-        removed = service.demo.remove()
+        removed, earlier = remove_demo(service)
         typer.echo("demo data: removed" if removed else "demo data: there was none")
+        if earlier:
+            typer.echo("also deleted from your own records: the demo shoe (Demo Cruiser) an "
+                       "earlier version put there; its runs now count for no pair")  # fmt: skip
         return
     added = add_demo(service, only_if_unused=if_empty)
     if added:
