@@ -39,12 +39,17 @@ class AssessmentRepository(Repository):
 
     def get_assessment(self, id: str, runner_id: str) -> StoredAssessment | None:
         """The assessment ``id`` if it belongs to ``runner_id``, else None."""
-        query = select(AssessmentRow).where(
-            AssessmentRow.id == id, AssessmentRow.runner_id == runner_id
-        )
-        with self._read_session() as session:
-            row = session.scalars(query).one_or_none()
-            return None if row is None else _to_record(row)
+
+        def read() -> StoredAssessment | None:
+            query = select(AssessmentRow).where(
+                AssessmentRow.id == id, AssessmentRow.runner_id == runner_id
+            )
+            with self._read_session() as session:
+                row = session.scalars(query).one_or_none()
+                return None if row is None else _to_record(row)
+
+        # The plan and the report page both ask for the plan's assessment.
+        return self._once_per_request(("assessment", id, runner_id), read)
 
     def list_assessments(
         self, runner_id: str, *, limit: int = 50, offset: int = 0

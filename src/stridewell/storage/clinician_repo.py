@@ -85,17 +85,22 @@ class ClinicianNoteRepository(Repository):
     ) -> StoredClinicianNote | None:
         """The runner's newest note; with ``since``, only one recorded at or after it (a
         note belongs to the episode it was recorded in)."""
-        query = (
-            select(ClinicianNoteRow)
-            .where(ClinicianNoteRow.runner_id == runner_id)
-            .order_by(ClinicianNoteRow.recorded_at.desc(), ClinicianNoteRow.id.desc())
-            .limit(1)
-        )
-        if since is not None:
-            query = query.where(ClinicianNoteRow.recorded_at >= require_aware(since, "since"))
-        with self._read_session() as session:
-            row = session.scalars(query).first()
-            return None if row is None else _to_record(row)
+
+        def read() -> StoredClinicianNote | None:
+            query = (
+                select(ClinicianNoteRow)
+                .where(ClinicianNoteRow.runner_id == runner_id)
+                .order_by(ClinicianNoteRow.recorded_at.desc(), ClinicianNoteRow.id.desc())
+                .limit(1)
+            )
+            if since is not None:
+                query = query.where(ClinicianNoteRow.recorded_at >= require_aware(since, "since"))
+            with self._read_session() as session:
+                row = session.scalars(query).first()
+                return None if row is None else _to_record(row)
+
+        # The plan and the running plan both ask, on the same pages.
+        return self._once_per_request(("latest note", runner_id, since), read)
 
 
 def _to_record(row: ClinicianNoteRow) -> StoredClinicianNote:

@@ -11,12 +11,12 @@ their activities).
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar, cast
 
 from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +30,8 @@ from stridewell.storage.errors import DatabaseError, UnknownRunner
 from stridewell.storage.models import RunnerRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
 from stridewell.storage.schema_version import HEAD_REVISION
+
+T = TypeVar("T")
 
 
 class SharedReads:
@@ -224,6 +226,18 @@ class Repository:
     def _write_session(self) -> AbstractContextManager[Session]:
         """A session whose work commits on success and rolls back entirely on any error."""
         return self._core._write_session()
+
+    def _once_per_request(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``, asked once per web request (``SharedReads``): for a read several
+        services of one page make. Forgotten at any write; outside a request, read each
+        time. The answer must not be changed by its callers (records are frozen)."""
+        scope = _SHARED_READS.get()
+        if scope is None:
+            return read()
+        key = (id(self._core), key)
+        if key not in scope.memo:
+            scope.memo[key] = read()
+        return cast(T, scope.memo[key])
 
 
 def _stamped_revision(connection: Connection) -> str | None:

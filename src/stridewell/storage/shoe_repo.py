@@ -129,11 +129,17 @@ class ShoeRepository(Repository):
 
     def list_shoes(self, runner_id: str, *, include_retired: bool = True) -> list[StoredShoe]:
         """The runner's shoes in the order they were added."""
-        query = select(Shoe).where(Shoe.runner_id == runner_id).order_by(Shoe.created_at, Shoe.id)
-        if not include_retired:
-            query = query.where(Shoe.retired.is_(None))
-        with self._read_session() as session:
-            return [_to_shoe(row) for row in session.scalars(query)]
+
+        def read() -> tuple[StoredShoe, ...]:
+            query = select(Shoe).where(Shoe.runner_id == runner_id)
+            query = query.order_by(Shoe.created_at, Shoe.id)
+            if not include_retired:
+                query = query.where(Shoe.retired.is_(None))
+            with self._read_session() as session:
+                return tuple(_to_shoe(row) for row in session.scalars(query))
+
+        # The training page asks twice (the load and the activity list).
+        return list(self._once_per_request(("shoes", runner_id, include_retired), read))
 
     def default_shoe(self, runner_id: str) -> StoredShoe | None:
         """The runner's default shoe, if any."""
