@@ -87,6 +87,10 @@ class Side:
         return (self.src / "stridewell" / "cli" / "worker.py").exists()
 
 
+def _nice() -> None:
+    os.nice(10)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -149,8 +153,9 @@ class Server:
     def _worker(self) -> subprocess.Popen[bytes]:
         command = [*STRIDEWELL, "worker", "--stalled-after", "5",
                    "--heartbeat", "1"]  # fmt: skip
+        # Niced, as deploy/systemd runs them: pages keep the cores an import wants.
         return subprocess.Popen(command, env=self.side.env(), stdout=self.log, stderr=self.log,
-                                start_new_session=True)  # fmt: skip
+                                start_new_session=True, preexec_fn=_nice)  # fmt: skip
 
     def app_processes(self) -> list[int]:
         children = Path(f"/proc/{self.app.pid}/task/{self.app.pid}/children")
