@@ -33,6 +33,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
@@ -320,6 +322,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop and seed the databases anew")
     parser.add_argument("--only", default="saturation,curve,import,kill")
     parser.add_argument("--out", type=Path, default=Path("/tmp/sw-load-results.json"))
+    parser.add_argument("--markdown", type=Path, default=None, help="write the tables here")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     new = Side(f"this tree {_commit(args.tree)}", args.tree / "src", "sw_load_new", own_serve=True)
@@ -380,7 +383,69 @@ def main() -> None:
                               args=args, pace=2.0, uploaders=args.uploaders, zips=zips,
                               during=[(third, "app"), (2 * third, "worker")])  # fmt: skip
     args.out.write_text(json.dumps(results, indent=1, default=str))
+    report = markdown(results, args)
+    if args.markdown is not None:
+        args.markdown.write_text(report)
+    print(report)
     print(f"figures: {args.out}")
+
+
+def markdown(results: dict[str, Any], args: argparse.Namespace) -> str:
+    """The figures as the tables of benchmarks/load/RESULTS.md."""
+    out = [f"# Load test ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})", "",
+           f"`benchmarks/load/run.py`, {results['machine']} shared by PostgreSQL, the app, "
+           f"the import workers and Locust; {args.runners} runners, {args.seconds} s measured "
+           f"after {args.warmup} s; zips of {args.zip_runs} one-hour runs "
+           f"({results['zip_mb']} MB).", ""]  # fmt: skip
+
+    def page_rows(run: dict[str, Any]) -> list[str]:
+        rows = []
+        for name, page in sorted(run["per_page"].items()):
+            if page["count"]:
+                rows.append(f"| {name} | {page['count']} | {page['p50']} | {page['p95']} | "
+                            f"{page['p99']} | {page['failures']} |")  # fmt: skip
+        return ["| request | count | p50 ms | p95 ms | p99 ms | errors |", "|---|---|---|---|---|---|",
+                *rows, ""]  # fmt: skip
+
+    if "saturation" in results:
+        out += [f"## Saturation: {args.processes} app processes, {args.users} users, no pause", "",
+                "| side | pages/s per round | median | server CPU ms/request | errors |",
+                "|---|---|---|---|---|"]  # fmt: skip
+        medians = {}
+        for side, runs in results["saturation"].items():
+            rates = [r["pages_per_s"] for r in runs]
+            medians[side] = statistics.median(rates)
+            cpu = statistics.median(r["server_cpu_ms_per_request"] for r in runs)
+            errors = sum(r["errors"] for r in runs)
+            out.append(
+                f"| {side} | {', '.join(map(str, rates))} | {medians[side]} | {cpu} | {errors} |"
+            )
+        if len(medians) == 2:
+            new, old = medians.values()
+            out += ["", f"Throughput ratio, this tree / earlier commit: **{new / old:.2f}x**"]
+        for side, runs in results["saturation"].items():
+            out += ["", f"Last round, {side}:", "", *page_rows(runs[-1])]
+    if "curve" in results:
+        out += ["## App processes (this tree, saturation)", "",
+                "| processes | pages/s | server CPU ms/request | errors |", "|---|---|---|---|"]  # fmt: skip
+        for n, run in results["curve"].items():
+            out.append(
+                f"| {n} | {run['pages_per_s']} | {run['server_cpu_ms_per_request']} | {run['errors']} |"
+            )
+        out.append("")
+    if "import" in results:
+        out += [f"## 100 pages/s arriving while {args.uploaders} uploaders import zips", ""]
+        for side, run in results["import"].items():
+            out += [f"{side}: {run['pages_per_s']} pages/s answered, {run['imports_completed']} "
+                    f"imports completed, {run['errors']} errors.", "", *page_rows(run)]  # fmt: skip
+    if "kill" in results:
+        run = results["kill"]
+        out += ["## Killing an app process and an import worker mid-run (this tree)", "",
+                f"{'; '.join(run['events'])}.", "",
+                f"Database afterwards: `{json.dumps(run.get('database'))}`. Errors: "
+                f"{run['errors']} (requests in flight on the killed process).", "",
+                *page_rows(run)]  # fmt: skip
+    return "\n".join(out) + "\n"
 
 
 def _commit(tree: Path) -> str:
