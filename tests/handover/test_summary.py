@@ -167,3 +167,27 @@ def test_warning_signs_say_their_findings_in_words_not_field_names() -> None:
     because = [b for w in s.warning_signs for b in w.because]
     assert "red and warm: yes" in because
     assert not any(b.startswith("redness_warmth") for b in because)
+
+
+def _self_care_summary(answers: dict[str, Any]) -> Any:
+    assessment = Assessment.model_validate(answers)
+    report = assess(assessment)
+    summary = build_summary(
+        assessment_id="x",
+        assessment=assessment,
+        report=report,
+        assessed_at=ASSESSED_AT,
+        today=TODAY,
+    )
+    return report, summary
+
+
+def test_with_warning_sign_questions_left_open_the_handover_never_says_nothing_needs_a_clinician() -> (
+    None
+):
+    # Only where it hurts is known: a blank is "not known", so nothing may be ruled out.
+    report, summary = _self_care_summary({"locations": ["arch"]})
+    assert report.triage.level.value == "self_care"
+    assert "Nothing suggests" not in summary.report_summary
+    assert "unanswered" in summary.report_summary
+    assert summary.unanswered_safety_questions  # what the clinician should ask first

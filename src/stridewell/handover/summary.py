@@ -12,10 +12,14 @@ from datetime import UTC, date, datetime, tzinfo
 from stridewell.contract import Assessment
 from stridewell.journal.model import ExerciseLog, JournalEntry
 from stridewell.journal.trend import daily_scores, pain_trend
+from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
+from stridewell.knowledge.vocabulary import vocabulary
+from stridewell.levels import Level
 from stridewell.plan.model import DayStatus, Plan
 from stridewell.report import TriageReport
 from stridewell.shoes import Shoe
+from stridewell.triage.questionnaire import unasked_safety_fields
 
 from .model import (
     Cause,
@@ -245,6 +249,7 @@ def build_summary(
     start = window_start(today, WINDOW_WEEKS)
     history = assessment.history
     stated = SURFACE[history.surface] if history and history.surface else None
+    open_fields = unasked_safety_fields(report, assessment.to_json_dict())
     return HandoverSummary(
         assessment_id=assessment_id,
         assessed_at=assessed_at,
@@ -254,7 +259,7 @@ def build_summary(
         level=report.triage.level,
         level_words=LEVEL_WORDS[report.triage.level],
         level_reasons=list(report.triage.reasons),
-        report_summary=report.summary,
+        report_summary=_summary_text(report, open_fields),
         presentation=presentation(assessment),
         warning_signs=[
             WarningSign(
@@ -266,7 +271,7 @@ def build_summary(
             )
             for f in report.red_flags
         ],
-        unanswered_safety_questions=[q.why for q in report.unanswered_safety_questions],
+        unanswered_safety_questions=_unanswered(report, open_fields),
         causes=causes(report, table),
         journal=journal(entries, start, today),
         training=training_in(runs, start, today, tz, stated),
@@ -276,6 +281,29 @@ def build_summary(
         disclaimer=report.disclaimer,
         kb_version=report.knowledge_base.version,
     )
+
+
+def _unanswered(report: TriageReport, open_fields: list[str]) -> list[str]:
+    """Why each open warning-sign question matters, then the other questions left open
+    that a warning sign reads, in plain words: what the clinician should ask first."""
+    words = vocabulary()
+    why = [q.why for q in report.unanswered_safety_questions]
+    named = {q.field for q in report.unanswered_safety_questions}
+    rest = [words.question(f) for f in open_fields if f not in named]
+    return list(dict.fromkeys([*why, *rest]))
+
+
+def _summary_text(report: TriageReport, open_fields: list[str]) -> str:
+    """The report's summary; at self-care with warning-sign questions open, it says that
+    a problem needing a clinician cannot be ruled out yet (a blank is "not known")."""
+    text = load_knowledge().meta.levels[Level.self_care]
+    if report.triage.level is not Level.self_care or not open_fields:
+        return report.summary
+    if text.action_with_open_questions is None or text.action_with_open_questions in (
+        report.summary
+    ):
+        return report.summary
+    return report.summary.replace(text.action, text.action_with_open_questions)
 
 
 __all__ = ["WINDOW_WEEKS", "build_summary", "presentation"]

@@ -189,6 +189,9 @@ class Prevention(_Strict):
 class LevelText(_Strict):
     headline: str
     action: str
+    # Said instead of `action` while warning-sign questions are unanswered: a blank is
+    # "not known", so the report must not claim that nothing needs a clinician.
+    action_with_open_questions: str | None = None
 
 
 class Soreness(_Strict):

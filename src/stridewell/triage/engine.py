@@ -94,9 +94,10 @@ class _Assessor:
         conditions = self._conditions(scores, soreness)
         care = self._care(level, hits, scores)
         prevention = self._prevention()
+        unanswered = list(safety_questions(self.ck).questions(self.facts, level))
         return TriageReport(
             triage=Triage(level=level, reasons=reasons),
-            summary=self._summary(level, hits, leading, soreness),
+            summary=self._summary(level, hits, leading, soreness, open_questions=bool(unanswered)),
             red_flags=[
                 RedFlagOut(
                     id=h.flag.id,
@@ -117,9 +118,7 @@ class _Assessor:
             disclaimer=self.kb.meta.disclaimer,
             knowledge_base=KnowledgeRef(version=self.kb.version, rules_fired=self.rules),
             sources=self._sources(),
-            unanswered_safety_questions=list(
-                safety_questions(self.ck).questions(self.facts, level)
-            ),
+            unanswered_safety_questions=unanswered,
         )
 
     def _is_soreness(self, leading: ConditionScore) -> bool:
@@ -236,7 +235,13 @@ class _Assessor:
         return tuple(items), tuple(rules), tuple(cited)
 
     def _summary(
-        self, level: Level, hits: list[RedFlagHit], leading: ConditionScore, soreness: bool
+        self,
+        level: Level,
+        hits: list[RedFlagHit],
+        leading: ConditionScore,
+        soreness: bool,
+        *,
+        open_questions: bool,
     ) -> str:
         text = self.kb.meta.levels[level]
         parts = [f"{text.headline}."]
@@ -246,7 +251,8 @@ class _Assessor:
             parts.append(self.kb.meta.soreness.text)
         elif leading.region_match and leading.likelihood >= NAMED_CAUSE_MIN_LIKELIHOOD:
             parts.append(f"Most likely cause: {leading.condition.name}.")
-        parts.append(text.action)
+        action = text.action_with_open_questions if open_questions else None
+        parts.append(action or text.action)
         return " ".join(parts)
 
     def _sources(self) -> list[SourceRef]:

@@ -19,6 +19,7 @@ from stridewell.contract import Assessment, Level
 from stridewell.errors import InvalidInput
 from stridewell.knowledge.questions import Question, Questionnaire, load_questionnaire
 from stridewell.knowledge.rules import compile_rule
+from stridewell.report import TriageReport
 from stridewell.triage.engine import assess
 
 Answers = Mapping[str, Any]
@@ -241,3 +242,24 @@ def answers_from_assessment(data: Mapping[str, Any]) -> dict[str, Any]:
         else:
             answers[key] = value
     return answers
+
+
+_SAFETY_LEVELS = frozenset({Level.emergency, Level.urgent})
+
+
+def unasked_safety_fields(report: TriageReport, assessment: Mapping[str, Any]) -> list[str]:
+    """Fields the questionnaire asks for these answers, left open, that an urgent or
+    emergency warning sign reads (with the report's own unanswered safety questions):
+    until they are answered, nobody can say that nothing needs a clinician. The web
+    report and the clinician's handover both use this list."""
+    from stridewell.knowledge.loader import load_knowledge
+    from stridewell.knowledge.rules import fields_used
+
+    answers = answers_from_assessment(assessment)
+    safety: set[str] = {q.field for q in report.unanswered_safety_questions}
+    for flag in load_knowledge().red_flags:
+        if flag.level in _SAFETY_LEVELS:
+            for presentation in flag.presentations:
+                safety.update(fields_used(presentation.cues))
+    asked = [q.field for q in questions_for(answers)]
+    return [f for f in asked if f in safety and answers.get(f) is None and f != "locations"]

@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stridewell.knowledge.care import Care, care_for
-from stridewell.knowledge.loader import load_knowledge
-from stridewell.knowledge.rules import fields_used
 from stridewell.knowledge.vocabulary import Vocabulary, vocabulary
 from stridewell.levels import Level
 from stridewell.plan.running_rule import running_rule_for_report
 from stridewell.report import RankedCondition, TriageReport
-from stridewell.triage.questionnaire import answers_from_assessment, questions_for
+from stridewell.triage.questionnaire import unasked_safety_fields
 
 # Red flags at these levels decide whether "nothing needs a clinician" can be said.
 _SAFETY_LEVELS = frozenset({Level.emergency, Level.urgent})
@@ -78,20 +76,6 @@ def _cause(c: RankedCondition, words: Vocabulary) -> CauseView:
     )
 
 
-def _unasked_safety_fields(report: TriageReport, assessment: Mapping[str, Any]) -> list[str]:
-    """Questions the questionnaire asks for these answers, left open, that an urgent or
-    emergency warning sign reads: until they are answered, nobody can say that nothing
-    needs a clinician."""
-    answers = answers_from_assessment(assessment)
-    safety: set[str] = {q.field for q in report.unanswered_safety_questions}
-    for flag in load_knowledge().red_flags:
-        if flag.level in _SAFETY_LEVELS:
-            for presentation in flag.presentations:
-                safety.update(fields_used(presentation.cues))
-    asked = [q.field for q in questions_for(answers)]
-    return [f for f in asked if f in safety and answers.get(f) is None and f != "locations"]
-
-
 def report_view(
     report: TriageReport | Mapping[str, Any],
     assessment: Mapping[str, Any] | None = None,
@@ -114,7 +98,7 @@ def report_view(
     not_known: list[str] = []
     if level.rank <= Level.soon.rank:
         fields = (
-            _unasked_safety_fields(report, assessment)
+            unasked_safety_fields(report, assessment)
             if assessment is not None
             else [q.field for q in report.unanswered_safety_questions]  # answers not known
         )
