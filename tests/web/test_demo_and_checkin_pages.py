@@ -6,6 +6,7 @@ page, shown with a banner on every page, and removed with one more click.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -61,6 +62,11 @@ def test_looking_at_the_demo_shows_it_with_a_banner_on_every_page(
         assert 'action="/demo/remove"' in page.text, url
     home = client.get("/")
     assert home.text.count('href="/assessments/') == len(DEMO_ASSESSMENTS)
+    for record in service.demo.services().assessments.history():
+        if record.top_condition:  # in the report's words, never the id
+            names = {c["id"]: c["name"] for c in record.report["conditions"]}
+            assert html.escape(names[record.top_condition]) in home.text
+            assert f"<span>{record.top_condition.replace('_', ' ')}</span>" not in home.text
     assert "Cruiser" in client.get("/shoes").text
 
 

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stridewell.knowledge import load_knowledge
 from stridewell.service import RunnerServices
+from stridewell.service.clinician import condition_names
 from stridewell.service.demo import DEMO_RUNNER_ID
+from stridewell.service.records import StoredAssessment
 from stridewell.web.csrf import csrf_token
 from stridewell.web.deps import App, Runner, runner_services
 
@@ -54,6 +56,7 @@ def render(
         "here": request.url.path,
         "kb_version": load_knowledge().version,
         "level_words": LEVEL_WORDS,
+        "cause_name": cause_name,
         # The banner on every page while the demo runner's data is shown (web.pages_demo).
         "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
     }
@@ -61,6 +64,17 @@ def render(
         request, template, {**base, **context}, status_code=status_code
     )
     return response
+
+
+def cause_name(record: StoredAssessment, none: str = "no clear cause") -> str:
+    """An assessment's leading cause in its report's own words (the knowledge base's
+    name, "Plantar fasciitis (plantar heel pain)"), never its id."""
+    if record.top_condition is None:
+        return none
+    for cause in record.report.get("conditions", []):
+        if isinstance(cause, dict) and cause.get("id") == record.top_condition:
+            return str(cause.get("name") or none)
+    return condition_names().get(record.top_condition, none)
 
 
 def see_other(url: str) -> RedirectResponse:
