@@ -145,7 +145,7 @@ def test_the_web_check_in_records_the_minutes_run(service: Stridewell, client: T
     [entry] = service.local().journal.entries()
     assert (entry.entry.activity, entry.entry.activity_minutes) == ("run", 12)
     assert entry.entry.pain_during == 2
-    assert "run, 12 min" in client.get("/journal").text
+    assert "Run, 12 min" in client.get("/journal").text
 
 
 def test_an_empty_minutes_field_records_no_run(service: Stridewell, client: TestClient) -> None:
