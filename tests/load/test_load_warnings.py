@@ -26,7 +26,7 @@ def test_spike_warning_names_the_run_its_numbers_and_the_study() -> None:
     spike = notes[0]
     assert spike.kind == "single_run_spike" and spike.level == "warning"
     assert spike.text.startswith(
-        "Your run on 2026-03-14 was 14.2 km, 42 % longer than your longest run of the"
+        "Your run on 14 Mar 2026 was 14.2 km, 42 % longer than your longest run of the"
         " previous 30 days (10.0 km)."
     )
     assert "more than 30 % and up to 100 %" in spike.text and "1.52" in spike.text

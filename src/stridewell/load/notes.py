@@ -140,7 +140,7 @@ def spike_notes(
             else "Their next long runs are best kept close to what they have done recently."
         )
         text = (
-            f"{own.capitalize()} run on {when} was {km:.1f} km, {pct:.0f} % longer than"
+            f"{own.capitalize()} run on {_day_words(when)} was {km:.1f} km, {pct:.0f} % longer than"
             f" {own} longest run of the previous 30 days ({base:.1f} km). In a 2025 study of"
             f" 5,205 runners, a single run {BAND_TEXT[band]} longer than the longest of the"
             f" month before went with {hazard:.2f} times the rate of overuse injury of runs"
