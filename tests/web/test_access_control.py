@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from repo_paths import ACTIVITY_FILES
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 
@@ -85,6 +86,10 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/plans/current.ics"): "own",
     ("GET", "/api/v1/activities"): "own",
     ("POST", "/api/v1/activities/import"): "own",
+    ("GET", "/training/activities/{activity_id}"): "own",
+    ("POST", "/training/activities/{activity_id}/shoe"): "own",
+    ("GET", "/api/v1/activities/{activity_id}"): "own",
+    ("PUT", "/api/v1/activities/{activity_id}/shoe"): "own",
     ("POST", "/imports"): "own",
     ("GET", "/imports/{job_id}"): "own",
     ("GET", "/imports/{job_id}/status"): "own",
@@ -168,9 +173,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         _sign_in(clients[role], email)
     (path.parent / "notes.txt").write_text("not a run")
     job_id = service.import_jobs(a).submit([("notes.txt", path.parent / "notes.txt")])
+    as_alice.training.import_paths([ACTIVITY_FILES / "gpx" / "korita-zbevnica.gpx"])
+    (activity,) = as_alice.training.activity_list(limit=1)
     ids = {
         "assessment_id": result.id,
         "job_id": job_id,
+        "activity_id": activity.id,
         "shoe_id": shoe.id,
         "entry_id": entry.id,
         "runner_id": a,
