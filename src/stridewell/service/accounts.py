@@ -299,16 +299,16 @@ class AccountService:
             "shoes.json": self._shoes.overview()["shoes"],
             **self._backend.run(lambda store: _stored_parts(store, runner_id)),
         }
+        from stridewell.service.imports import kept_originals
+
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, content in parts.items():
                 text = json.dumps(content, indent=2, ensure_ascii=False, default=_iso)
                 archive.writestr(name, text)
-            folder = self._backend.originals_dir(self.runner_id)
-            if folder.is_dir():
-                for original in sorted(folder.iterdir()):
-                    if original.is_file() and not original.name.endswith(".part"):
-                        archive.write(original, f"originals/{original.name}")
+            # Wherever they are kept: the folder, and on PostgreSQL the database.
+            for name, data in kept_originals(self._backend, self.runner_id):
+                archive.writestr(f"originals/{name}", data)
         return buffer.getvalue()
 
 

@@ -15,9 +15,9 @@ from stridewell.service.imports import (
     ImportCounter,
     activity_row,
     decoder_pool,
-    keep_originals,
     new_files,
     original_name,
+    originals_keeper,
     shoe_for,
 )
 from stridewell.service.views import LoadWeek, TrainingLoad, note_json
@@ -118,6 +118,9 @@ class TrainingService:
         known = backend.run(lambda store: store.activities.known_fingerprints(runner_id))
         known_files = backend.run(lambda store: store.files.known_file_digests(runner_id))
         shoes = backend.run(lambda store: store.shoes.list_shoes(runner_id))
+        # The folder beside a SQLite file; on PostgreSQL the database, so that any process
+        # on any machine can hand them back (`stridewell import` and the web alike).
+        keeper = originals_keeper(backend, runner_id)
         report = ImportReport()
         sources = list(iter_sources(paths))
         counter = ImportCounter(progress, len(sources))
@@ -137,11 +140,7 @@ class TrainingService:
                     if name not in broken
                 ]
                 result = self._store_chunk(rows, files)
-                keep_originals(
-                    backend.originals_dir(runner_id),
-                    [(str(f["source_name"]), str(f["digest"])) for f in files],
-                    originals,
-                )
+                keeper.keep([(str(f["source_name"]), str(f["digest"])) for f in files], originals)
                 known.update(r["fingerprint"] for r in rows)
                 known_files.update(digests[str(f["source_name"])] for f in files)
                 report.files += part.files

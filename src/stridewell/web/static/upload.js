@@ -1,5 +1,5 @@
 // Upload with a progress bar, then follow the import job until its report is ready.
-// Without JavaScript the form posts to its own action and the report comes back at once.
+// Without JavaScript the form posts to its own action (/imports) and lands on the job's page.
 (function () {
   var form = document.getElementById("upload-form");
   if (!form || !window.XMLHttpRequest || !window.FormData || !window.fetch) return;
