@@ -30,6 +30,9 @@ PASSWORD = "load-test-password-1"
 RUNNERS = int(os.environ.get("LOAD_RUNNERS", "20"))
 ZIPS = [p for p in os.environ.get("LOAD_ZIPS", "").split(",") if p]
 PACE = float(os.environ.get("LOAD_PACE", "0"))
+# Import jobs (answered 202 with the job, then followed) where the tree has them, else the
+# import inside the request.
+UPLOAD_PATH = os.environ.get("LOAD_UPLOAD_PATH", "/api/v1/activities/import")
 LOG = os.environ.get("LOAD_LOG", "")
 SESSIONS: dict[str, str] = (
     json.loads(Path(os.environ["LOAD_SESSIONS"]).read_text())
@@ -180,7 +183,7 @@ class Uploader(SignedIn):
     _ids = itertools.count()
 
     def on_start(self) -> None:
-        number = next(Uploader._ids)
+        number = int(os.environ.get("LOAD_UPLOADER_FIRST", "0")) + next(Uploader._ids)
         self.email = f"uploader{number:03d}@load.test"
         self.zips = itertools.cycle(ZIPS[number % max(len(ZIPS), 1) :] + ZIPS)
         super().on_start()
@@ -192,7 +195,7 @@ class Uploader(SignedIn):
         path = Path(next(self.zips))
         began = time.perf_counter()
         with self.client.post(
-            "/api/v1/activities/import",
+            UPLOAD_PATH,
             files={"files": (path.name, path.read_bytes(), "application/zip")},
             headers={**self.origin, "X-CSRF-Token": self.csrf},
             name="upload (Strava zip)",

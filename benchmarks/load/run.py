@@ -56,6 +56,8 @@ ADMIN_URL = os.environ.get(
 )
 PAGES = ("/today", "/training", "/assessments/{id} (report)", "/journal", "/")
 RUNNER_REQUESTS = (*PAGES, "check-in")
+UPLOADER_SETS = 4  # runs with uploaders in one invocation: each has uploaders of its own
+_uploader_sets = iter(range(UPLOADER_SETS))
 
 
 @dataclass
@@ -85,6 +87,11 @@ class Side:
             "STRIDEWELL_CACHE_DIR": str(self.data_dir / "cache"),
         }
 
+    def upload_path(self) -> str:
+        if (self.src / "stridewell" / "web" / "api_imports.py").exists():
+            return "/api/v1/imports"  # a job, imported by `stridewell worker`
+        return "/api/v1/activities/import"  # imported inside the request
+
     def has_worker(self) -> bool:
         return (self.src / "stridewell" / "cli" / "worker.py").exists()
 
@@ -111,9 +118,21 @@ def ensure_database(name: str, fresh: bool) -> None:
     admin.dispose()
 
 
+def reset_uploaders(side: Side) -> None:
+    """Remove the uploaders (their runs cascade): every run then imports new runs, not
+    duplicates of an earlier invocation's."""
+    engine = create_engine(side.url, poolclass=NullPool)
+    with engine.begin() as connection:
+        if _has(connection, "accounts"):
+            connection.execute(text(
+                "DELETE FROM runners WHERE id IN (SELECT runner_id FROM accounts "
+                "WHERE email LIKE 'uploader%@load.test')"))  # fmt: skip
+    engine.dispose()
+
+
 def seed(side: Side, args: argparse.Namespace, zips: Path) -> None:
     command = [PYTHON, str(HERE / "seed.py"), side.url, "--runners", str(args.runners),
-               "--uploaders", str(args.uploaders), "--zips", str(zips),
+               "--uploaders", str(args.uploaders * UPLOADER_SETS), "--zips", str(zips),
                "--zip-count", str(args.zip_count), "--zip-runs", str(args.zip_runs),
                "--sessions", str(side.sessions)]  # fmt: skip
     began = time.perf_counter()
@@ -212,7 +231,9 @@ def locust(server: Server, users: int, seconds: int, args: argparse.Namespace, *
     env = {**os.environ, "LOAD_RUNNERS": str(args.runners), "LOAD_PACE": str(pace),
            "LOAD_UPLOADERS": str(uploaders), "LOAD_ZIPS": ",".join(zips or []),
            "LOAD_LOG": str(out / "acknowledged.jsonl"), "LOAD_WARMUP": str(args.warmup),
-           "LOAD_SESSIONS": str(server.side.sessions)}  # fmt: skip
+           "LOAD_SESSIONS": str(server.side.sessions),
+           "LOAD_UPLOAD_PATH": server.side.upload_path(),
+           "LOAD_UPLOADER_FIRST": str(next(_uploader_sets) * uploaders if uploaders else 0)}  # fmt: skip
     classes = ["Runner", "Uploader"] if uploaders else ["Runner"]
     command = [PYTHON, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless",
                "-u", str(users), "-r", str(users), "-t", f"{seconds + args.warmup}s",
@@ -333,6 +354,7 @@ def main() -> None:
     zips_dir = Path(tempfile.gettempdir()) / "sw-load-zips"
     for side in sides:
         ensure_database(side.database, args.fresh)
+        reset_uploaders(side)
         seed(side, args, zips_dir)
     zips = sorted(str(p) for p in zips_dir.glob("export-*.zip"))[: args.zip_count]
     results: dict[str, object] = {"machine": f"{os.cpu_count()} cores", "zips": len(zips),
