@@ -95,7 +95,7 @@ def test_the_list_shows_name_date_distance_time_pace_and_heart_rate(client: Test
     [run] = read_activities(FENIX_RUN.open("rb"), FENIX_RUN.name)
     assert run.name is None and run.avg_hr is not None  # the file names it not
     page = _upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes())
-    row = re.search(r"<tr><td><a href=\"/training/activities/.*?</tr>", page, re.S)
+    row = re.search(r"<tr><td[^>]*><a href=\"/training/activities/.*?</tr>", page, re.S)
     assert row is not None
     cells = [
         re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
@@ -109,6 +109,21 @@ def test_the_list_shows_name_date_distance_time_pace_and_heart_rate(client: Test
     assert cells[2] == f"{run.distance_m / 1000:.2f} km"
     assert cells[4] == f"{int(pace // 60)}:{round(pace % 60):02d} /km"
     assert cells[5] == f"{round(run.avg_hr)} bpm"
+
+
+def test_on_a_phone_each_activity_is_a_card_with_every_column_labelled(
+    client: TestClient,
+) -> None:
+    page = _upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes())
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S)
+    assert row is not None
+    labels = re.findall(r'<td[^>]*data-label="([^"]+)"', row.group(1))
+    assert labels == headers and len(labels) == len(re.findall(r"<td", row.group(1)))
+    css = client.get("/static/training.css").text
+    phone = re.search(r"@media \(max-width: 600px\) \{(.*)\}", css, re.S)
+    assert phone is not None
+    assert "display: block" in phone.group(1) and "attr(data-label)" in phone.group(1)
 
 
 def test_a_gpx_activity_page_draws_its_route_from_the_track(client: TestClient) -> None:
