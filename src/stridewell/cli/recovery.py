@@ -90,7 +90,15 @@ def log(
     if not any(k.startswith("pain_") for k in values) and sys.stdin.isatty():
         values.update(_ask_scores())
     stored = runner.journal.log_entry(values)
-    typer.echo(f"logged check-in for {stored.entry.day.isoformat()} (id {stored.id})")
+    when = f"{stored.entry.day:%a} {stored.entry.day.day} {stored.entry.day:%b %Y}"
+    if stored.revision > 1:
+        # A moment of that day was already logged: the new score replaced the earlier one.
+        typer.echo(
+            f"corrected your check-in for {when}: the new score replaces the earlier one "
+            f"(id {stored.id})"
+        )
+    else:
+        typer.echo(f"logged check-in for {when} (id {stored.id})")
     _print_plan_hint(runner)
 
 
@@ -114,7 +122,9 @@ def _print_plan_hint(runner: RunnerServices) -> None:
         return
     day = plan.day_of(runner.today())
     if day is not None:
-        typer.echo(f"today: {day.phase.value.replace('_', ' ')} ({day.rule.why})")
+        from stridewell.knowledge.vocabulary import vocabulary
+
+        typer.echo(f"today: {vocabulary().phase(day.phase).label} ({day.rule.why})")
     if plan.referral is not None:
         typer.echo("see a clinician: " + "; ".join(plan.referral.reasons), err=True)
 

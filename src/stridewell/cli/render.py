@@ -201,7 +201,9 @@ def _condition_name(condition_id: str | None) -> str:
         if cond.id == condition_id:
             # The short name: "Plantar fasciitis (plantar heel pain)" -> "Plantar fasciitis".
             return cond.name.split(" (", 1)[0]
-    return condition_id.replace("_", " ").capitalize()
+    from stridewell.knowledge.vocabulary import vocabulary
+
+    return vocabulary().condition(condition_id).label
 
 
 def history_table(records: Sequence[StoredAssessment], console: Console | None = None) -> None:
@@ -214,21 +216,22 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
     if not records:
         console.print("No assessments yet. Run `stridewell assess` to make one.")
         return
+    from stridewell.knowledge.vocabulary import vocabulary
+
     wide = console.width >= 100
     table = Table(box=box.SIMPLE_HEAD, title="Past assessments", title_justify="left")
     table.add_column("Date (local)", no_wrap=True)
-    table.add_column("Level", no_wrap=True)
+    table.add_column("Level", max_width=None if wide else 22)
     table.add_column("Most likely cause" if wide else "Most likely cause / id")
     if wide:
         table.add_column("Id", no_wrap=True)
     for record in records:
         when = record.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
         try:
-            level_text = Text(
-                record.level.replace("_", "-"), style=LEVEL_STYLE[Level(record.level)]
-            )
+            level = Level(record.level)
+            level_text = Text(vocabulary().level(level).label, style=LEVEL_STYLE[level])
         except ValueError:
-            level_text = Text(record.level)
+            level_text = Text("Level unknown")
         cause = Text(_condition_name(record.top_condition))
         if wide:
             table.add_row(when, level_text, cause, record.id)

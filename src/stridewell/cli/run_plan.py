@@ -108,10 +108,17 @@ def run_plan(
         typer.echo(f"workout for {day.isoformat()} written to {path}")
 
 
+# The plan's mode in words (the web's running page says the same in its own sentence).
+MODE_WORDS: dict[str, str] = {
+    "back_to_running": "back to running after the recovery plan",
+    "prevention": "to keep running without injury",
+}
+
+
 def print_running_plan(plan: RunningPlan) -> None:
     targets = plan.targets
     typer.echo(
-        f"Running plan ({plan.mode.value.replace('_', ' ')}), from {plan.start:%a %d %b %Y}. "
+        f"Running plan ({MODE_WORDS[plan.mode]}), from {plan.start:%a %d %b %Y}. "
         f"Targets: {targets.runs_per_week} runs, {targets.weekly_km} km a week, "
         f"long run {targets.long_run_km} km."
     )

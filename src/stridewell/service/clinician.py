@@ -43,7 +43,9 @@ def diagnosis_words(note: StoredClinicianNote) -> str:
     """The confirmed diagnosis in words: the knowledge base's name, or the author's text."""
     if note.condition_id is None:
         return note.condition_text or "another diagnosis"
-    return condition_names().get(note.condition_id, note.condition_id.replace("_", " "))
+    from stridewell.knowledge.vocabulary import vocabulary
+
+    return vocabulary().condition(note.condition_id).label
 
 
 def restriction_words(note: StoredClinicianNote) -> str:
