@@ -88,7 +88,7 @@ def test_the_journal_keeps_the_six_weeks_and_one_worst_score_a_day() -> None:
     assert s2.journal.days[0].day == ASSESSED_AT.date()
     assert s2.journal.days[0].worst == 8
     assert s2.journal.check_ins == len(journal()) + 1
-    assert s.journal.trend == "improving"
+    assert s.journal.trend == "getting better"
 
 
 def test_what_has_been_tried_counts_exercise_days_against_the_plan() -> None:

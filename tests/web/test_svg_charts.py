@@ -109,18 +109,20 @@ def test_pain_line_joins_consecutive_days_only(offsets: list[int], line_lengths:
 
 def test_each_phase_span_is_one_band_and_each_phase_is_named_once_in_the_legend() -> None:
     phases = [
-        PhaseSpan("rest", day(0), day(2)),
+        PhaseSpan("protect", day(0), day(2)),
         PhaseSpan("test_jog", day(3), day(5)),
-        PhaseSpan("rest", day(6), day(7)),
+        PhaseSpan("protect", day(6), day(7)),
     ]
     root = parse(pain_chart_svg(pains((0, 5), (7, 2)), phases))
     bands = with_class(root, "sw-phase")
-    assert [b.get("data-phase") for b in bands] == ["rest", "test_jog", "rest"]
+    assert [b.get("data-phase") for b in bands] == ["protect", "test_jog", "protect"]
     legend = [t.text for g in with_class(root, "sw-legend") for t in g.iter(f"{NS}text")]
-    assert legend.count("rest") == 1 and legend.count("test jog") == 1
+    # The phases in the words /today uses, never their ids.
+    assert legend.count("First days") == 1 and legend.count("Pain-free test") == 1
+    assert "protect" not in legend and "test jog" not in legend
     assert (
-        "Plan phases: rest 3 Nov to 5 Nov, test jog 6 Nov to 8 Nov, rest 9 Nov to 10 Nov."
-        in desc_of(root)
+        "Plan phases: First days 3 Nov to 5 Nov, Pain-free test 6 Nov to 8 Nov, "
+        "First days 9 Nov to 10 Nov." in desc_of(root)
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from stridewell.errors import InvalidInput
+from stridewell.knowledge.vocabulary import vocabulary
 
 FORMATS = {".png": "png", ".svg": "svg"}
 PHASE_COLOURS = {
@@ -77,7 +78,7 @@ def pain_chart(points: Sequence[PainPoint], phases: Sequence[PhaseSpan], path: P
                 _midnight(span.first) - timedelta(hours=12),
                 _midnight(span.last) + timedelta(hours=12),
                 color=PHASE_COLOURS.get(span.phase, "#eeeeee"),
-                label=span.phase.replace("_", " "),
+                label=vocabulary().phase(span.phase).label,
                 zorder=0,
             )
         days = [_midnight(p.day) for p in points]

@@ -18,6 +18,7 @@ from html import escape
 from itertools import groupby, pairwise
 
 from stridewell.export.charts import PHASE_COLOURS, PainPoint, PhaseSpan
+from stridewell.knowledge.vocabulary import vocabulary
 
 __all__ = ["pain_chart_svg", "shoe_bars_svg", "weekly_load_svg"]
 
@@ -64,7 +65,8 @@ def _week_day(label: str) -> str:
 
 
 def _phase(phase: str) -> str:
-    return phase.replace("_", " ")
+    """A plan phase as the runner reads it on /today ("First days", "Gentle movement")."""
+    return vocabulary().phase(phase).label
 
 
 def _nice_max(value: float) -> float:

@@ -57,6 +57,7 @@ class WarningSign(BaseModel):
     id: str
     name: str
     level: Level
+    level_words: str = Field(description="the level's label in the vocabulary")
     because: list[str]
     advice: str
 
@@ -70,6 +71,7 @@ class Cause(BaseModel):
     id: str
     name: str
     likelihood: float = Field(ge=0, le=1)
+    likelihood_words: str = Field(description="'most likely', 'possible', 'less likely'")
     for_: list[str]
     against: list[str]
     snomed_code: str

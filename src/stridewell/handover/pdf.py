@@ -36,13 +36,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["percent"] = percent
     return env
-
-
-def percent(likelihood: float) -> str:
-    """A likelihood as a whole percentage; below one per cent says so instead of '0 %'."""
-    return "<1 %" if likelihood < 0.005 else f"{likelihood * 100:.0f} %"
 
 
 def pain_chart(summary: HandoverSummary) -> str:

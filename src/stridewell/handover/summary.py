@@ -40,7 +40,6 @@ from .terms import (
     COURSE,
     HISTORY_BACKGROUND,
     LEVEL_WORDS,
-    PHASE,
     QUALITY,
     SELF_TEST_YES_IS_NORMAL,
     SELF_TESTS,
@@ -134,6 +133,7 @@ def finding_words(finding: str) -> str:
 
 
 def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:
+    words = vocabulary()
     out = []
     for rank, c in enumerate(report.conditions, start=1):
         mapping = table.for_condition(c.id)
@@ -143,8 +143,9 @@ def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:
                 id=c.id,
                 name=c.name,
                 likelihood=c.likelihood,
-                for_=list(c.for_),
-                against=list(c.against),
+                likelihood_words=words.likelihood(c.likelihood).words,
+                for_=[finding_words(f) for f in c.for_],
+                against=[finding_words(f) for f in c.against],
                 snomed_code=mapping.code,
                 snomed_term=mapping.term,
                 snomed_match=mapping.match,
@@ -166,7 +167,7 @@ def journal(entries: Sequence[JournalEntry], start: date, today: date) -> Journa
     return Journal(
         days=days,
         check_ins=len(inside),
-        trend=trend.direction.value.replace("_", " "),
+        trend=vocabulary().trend(trend.direction.value).label,
         trend_method=trend.method,
         latest=days[-1] if days else None,
     )
@@ -197,7 +198,7 @@ def tried(plan: Plan | None, logs: Sequence[ExerciseLog], entries: Sequence[Jour
         if spans and spans[-1].phase == day.phase.value:
             spans[-1] = spans[-1].model_copy(update={"last": day.day})
         else:
-            words = PHASE.get(day.phase.value, day.phase.value)
+            words = vocabulary().phase(day.phase.value).label
             spans.append(
                 PhaseReached(phase=day.phase.value, words=words, first=day.day, last=day.day)
             )
@@ -208,7 +209,8 @@ def tried(plan: Plan | None, logs: Sequence[ExerciseLog], entries: Sequence[Jour
     referral = None
     if plan.referral is not None:
         # Its reasons are the report's warning signs, listed on their own.
-        referral = f"{plan.referral.level.value} since {plan.referral.since.isoformat()}"
+        level = vocabulary().level(plan.referral.level).label
+        referral = f"{level} since {plan.referral.since.strftime('%d %b %Y')}"
     return Tried(
         plan_start=plan.start,
         phases=spans,
@@ -266,6 +268,7 @@ def build_summary(
                 id=f.id,
                 name=f.name or f.id.replace("_", " "),
                 level=f.level,
+                level_words=vocabulary().level(f.level).label,
                 because=[finding_words(b) for b in f.because],
                 advice=f.advice,
             )

@@ -130,12 +130,3 @@ LEVEL_WORDS = {
     Level.soon: "Soon: clinician review within about 2 weeks; running reduced",
     Level.self_care: "Self-care: managed at home with the recovery plan",
 }
-
-PHASE = {
-    "protect": "protect (relative rest)",
-    "mobilise": "mobilise",
-    "test_jog": "test jog",
-    "return_to_run": "return to running (walk-run)",
-    "continuous_running": "continuous running",
-    "see_clinician": "stopped: see a clinician",
-}
