@@ -30,7 +30,11 @@ def test_the_first_phone_screen_holds_the_level_the_running_rule_and_the_plan_bu
             assert box["y"] + box["height"] <= PHONE["height"], element
             assert box["x"] + box["width"] <= PHONE["width"]
         assert page.locator(".summary-card .running-rule").inner_text().startswith("Running:")
-        assert plan.inner_text() in ("Start my recovery plan", "Open today's plan")
+        # emergency and urgent lead with care; the plan comes after it (review 12, A2)
+        expected = (
+            "Find care" if which != "heel" else ("Start my recovery plan", "Open today's plan")
+        )
+        assert plan.inner_text() in expected
         # The details fold: the whole report is a few screens, not the nine it was.
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height <= 4 * PHONE["height"], height

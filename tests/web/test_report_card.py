@@ -190,7 +190,7 @@ def test_the_report_page_shows_the_configured_emergency_number(
     monkeypatch.setenv("STRIDEWELL_COUNTRY", "US")
     stored = client.app.state.service.local().assessments.assess(HEEL_THREE_WEEKS)  # type: ignore[attr-defined]
     page = client.get(f"/assessments/{stored.id}").text
-    assert '<strong class="emergency-number">911</strong>' in page
+    assert '<a class="emergency-number" href="tel:911">911</a>' in page
     assert "apma.org" in page
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from stridewell.knowledge.care import care_for
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.levels import Level
@@ -36,6 +37,7 @@ from stridewell.web.forms import (
     shown_values,
 )
 from stridewell.web.pages import render, see_other, service_of
+from stridewell.web.report_view import tel_link
 
 router = APIRouter(include_in_schema=False)
 LOCATIONS = "locations"
@@ -252,6 +254,7 @@ def _emergency(request: Request, services: RunnerServices, answers: dict[str, An
     """The emergency result at once, stored, with a way on to the full report."""
     result = services.assessments.assess(to_assessment(answers))
     text = load_knowledge().meta.levels[Level.emergency]
+    care = care_for()  # the number and the care links, as the full report shows them
     return render(
         request,
         "assess_emergency.html",
@@ -261,6 +264,8 @@ def _emergency(request: Request, services: RunnerServices, answers: dict[str, An
             "flags": [f for f in result.report.red_flags if f.level is Level.emergency],
             "reasons": result.report.triage.reasons,
             "report_url": f"/assessments/{result.id}",
+            "care": care,
+            "tel": tel_link(care),
         },
     )
 

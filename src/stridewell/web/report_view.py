@@ -63,6 +63,16 @@ class ReportView:
     not_known_settle: str
     care: Care
     self_care: list[str] = field(default_factory=list)
+    care_first: bool = False  # emergency or urgent: care is the main action, the plan after
+
+    @property
+    def tel(self) -> str:
+        """The emergency number as a `tel:` link."""
+        return tel_link(self.care)
+
+
+def tel_link(care: Care) -> str:
+    return "tel:" + care.emergency.replace(" ", "")
 
 
 def _cause(c: RankedCondition, words: Vocabulary) -> CauseView:
@@ -135,7 +145,8 @@ def report_view(
         not_known_settle=words.not_known.settle,
         care=care_for(env),
         self_care=list(report.self_care),
+        care_first=level in _SAFETY_LEVELS,
     )
 
 
-__all__ = ["CauseView", "FlagView", "ReportView", "report_view"]
+__all__ = ["CauseView", "FlagView", "ReportView", "report_view", "tel_link"]
