@@ -87,27 +87,31 @@ def activities(
     """List imported activities, newest first."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    rows = local_runner().training.activities(limit=limit, sport=sport)
-    table = Table(title="Activities", title_justify="left")
-    for column in ("start", "sport", "km", "time", "pace /km", "source"):
-        table.add_column(column)
-    for a in rows:
-        minutes = a.duration_s / 60
-        pace = ""
-        if a.distance_m > 0 and a.sport == "running":
-            per_km = a.moving_time_s / (a.distance_m / 1000)
-            pace = f"{int(per_km // 60)}:{int(per_km % 60):02d}"
-        sport_text = a.sport + (f" ({a.sub_sport})" if a.sub_sport else "")
-        table.add_row(
-            a.start_time.astimezone().strftime("%Y-%m-%d %H:%M"),
-            sport_text,
-            f"{a.distance_m / 1000:.2f}",
-            f"{int(minutes // 60)}:{int(minutes % 60):02d}",
-            pace,
-            Path(a.source_name).name,
+    rows = local_runner().training.activity_list(limit=limit, sport=sport)
+    console = Console()
+    if not rows:
+        what = "activities" if sport is None else f"activities of the sport '{sport}'"
+        console.print(
+            f"No {what} yet. Import runs with [bold]stridewell import PATH[/bold] "
+            "(.fit, .gpx or .tcx files, or a Strava export)."
         )
-    Console().print(table)
+        return
+    table = Table(title="Activities", title_justify="left")
+    for column in ("date", "name", "distance", "time", "pace", "heart rate"):
+        table.add_column(column, no_wrap=column != "name")
+    for item in rows:
+        name = item.name if item.sport == "running" else f"{item.name} ({item.sport_label})"
+        table.add_row(
+            f"{item.start.day} {item.start:%b %Y}",
+            Text(name),
+            item.distance_text,
+            item.duration_text,
+            item.pace_text,
+            item.hr_text,
+        )
+    console.print(table)
 
 
 @reports_errors
@@ -161,6 +165,7 @@ def shoes(
             "No shoes yet. Add a pair with [bold]stridewell shoes add BRAND MODEL[/bold]."
         )
         return
+    from stridewell.knowledge.vocabulary import vocabulary
     from stridewell.shoes.model import to_unit
 
     unit = data["unit"]
@@ -169,7 +174,8 @@ def shoes(
         table.add_column(column)
     for shoe in data["shoes"]:
         name = f"{shoe['brand']} {shoe['model']}".strip()
-        table.add_row(shoe["id"][:8], name, shoe["type"], f"{to_unit(shoe['km'], unit):.0f}",
+        kind = vocabulary().shoe_type(shoe["type"]).label
+        table.add_row(shoe["id"][:8], name, kind, f"{to_unit(shoe['km'], unit):.0f}",
                       "yes" if shoe["is_default"] else "", shoe["retired"] or "")  # fmt: skip
     console.print(table)
     for alert in data["alerts"]:
@@ -180,6 +186,15 @@ def shoes(
         console.print(f"[bold]for your latest assessment[/]: {advice['text']}")
 
 
+# The values --type accepts, each explained (the words are the vocabulary's shoe_types;
+# tests/test_cli_training_words.py keeps the two in step).
+SHOE_TYPE_HELP = (
+    "The kind of shoe: neutral_cushioned (cushioned, no extra support under the arch), "
+    "stability (firmer support on the inner side), motion_control (the firmest support), "
+    "high_cushion (a thick, soft sole) or other."
+)
+
+
 @shoes_app.command("add")
 @reports_errors
 def shoes_add(
@@ -187,7 +202,7 @@ def shoes_add(
     model: Annotated[str, typer.Argument(help="e.g. Glide 5")],
     shoe_type: Annotated[
         str,
-        typer.Option("--type", help="stability, motion_control, neutral_cushioned, high_cushion"),
+        typer.Option("--type", help=SHOE_TYPE_HELP),
     ] = "other",
     nickname: Annotated[str | None, typer.Option(help="A name to tell pairs apart.")] = None,
     default: Annotated[bool, typer.Option("--default", help="Use for runs without gear.")] = False,
@@ -221,7 +236,7 @@ def shoes_edit(
     shoe_id: Annotated[str, typer.Argument(help="The shoe's id (from `stridewell shoes`).")],
     brand: Annotated[str | None, typer.Option()] = None,
     model: Annotated[str | None, typer.Option()] = None,
-    shoe_type: Annotated[str | None, typer.Option("--type")] = None,
+    shoe_type: Annotated[str | None, typer.Option("--type", help=SHOE_TYPE_HELP)] = None,
     nickname: Annotated[str | None, typer.Option()] = None,
     default: Annotated[bool | None, typer.Option("--default/--not-default")] = None,
     start_km: Annotated[float | None, typer.Option()] = None,

@@ -70,6 +70,7 @@ class VocabularyFile(_Strict):
     trends: dict[str, Labelled]
     plan_rules: dict[str, str]
     task_kinds: dict[str, str]
+    shoe_types: dict[str, Labelled]
     clinicians_joiner: str
 
     @model_validator(mode="after")
@@ -164,6 +165,10 @@ class Vocabulary:
 
     def task_kind(self, kind: str) -> str:
         return self.data.task_kinds.get(str(kind)) or _spaced(kind)
+
+    def shoe_type(self, kind: str) -> Words:
+        words = self.data.shoe_types.get(str(kind))
+        return Words(words.label, words.explanation) if words else Words(_spaced(kind), "")
 
     def who_to_see(self) -> str:
         """'podiatrist, physiotherapist or sports doctor'."""

@@ -200,13 +200,16 @@ class TrainingService:
         runner_id = self.runner_id
         return [shoe_model(s) for s in self._backend.run(lambda st: st.shoes.list_shoes(runner_id))]
 
-    def activity_list(self, *, limit: int = 20, offset: int = 0) -> list[ActivityItem]:
+    def activity_list(
+        self, *, limit: int = 20, offset: int = 0, sport: str | None = None
+    ) -> list[ActivityItem]:
         """The runner's activities as the list shows them (name, pace, heart rate, shoe),
-        newest first."""
+        newest first (only ``sport``'s when given)."""
         from stridewell.service.activity_view import activity_item
 
         shoes, tz = self._shoes(), local_tz()
-        return [activity_item(a, shoes, tz) for a in self.activities(limit=limit, offset=offset)]
+        stored = self.activities(limit=limit, offset=offset, sport=sport)
+        return [activity_item(a, shoes, tz) for a in stored]
 
     def activity_detail(self, activity_id: str) -> ActivityDetail:
         """One activity's page: its summary, route, series over time and shoe choices."""
@@ -280,6 +283,9 @@ class TrainingService:
             }
             for i in range(len(w.labels))
         ]
+        # Start at the first week with a run: the empty weeks before it say nothing.
+        first_run = next((i for i, row in enumerate(rows) if row["km"] > 0), 0)
+        rows = rows[first_run:]
         acwr = metrics.acwr_rolling[-1]
         ewma = metrics.acwr_ewma[-1]
         return {
