@@ -436,8 +436,8 @@ def markdown(results: dict[str, Any], args: argparse.Namespace) -> str:
         medians = {}
         for side, runs in results["saturation"].items():
             rates = [r["pages_per_s"] for r in runs]
-            medians[side] = statistics.median(rates)
-            cpu = statistics.median(r["server_cpu_ms_per_request"] for r in runs)
+            medians[side] = round(statistics.median(rates), 1)
+            cpu = round(statistics.median(r["server_cpu_ms_per_request"] for r in runs), 1)
             errors = sum(r["errors"] for r in runs)
             out.append(
                 f"| {side} | {', '.join(map(str, rates))} | {medians[side]} | {cpu} | {errors} |"
