@@ -4,6 +4,9 @@ Typer's runner on the test's own SQLite file (the autouse data folder)."""
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from typer.testing import CliRunner
 
 from stridewell.cli.main import app
@@ -53,3 +56,31 @@ def test_logging_a_moment_again_says_it_corrected_the_earlier_score() -> None:
     assert "replaces the earlier one" in again.output
     other = runner.invoke(app, ["log", "--rest", "1", "--day", "2026-11-02"])
     assert "logged check-in" in other.output  # another moment of that day is a new entry
+
+
+def test_the_journal_gives_days_and_its_trend_window_in_words() -> None:
+    runner = CliRunner()
+    with Stridewell() as service:
+        today = service.today()
+    for back, score in ((2, 4), (1, 3), (0, 2)):
+        day = today - timedelta(days=back)
+        assert (
+            runner.invoke(app, ["log", "--morning", str(score), "--day", str(day)]).exit_code == 0
+        )
+    done = runner.invoke(app, ["journal"], env={"COLUMNS": "140"})
+    assert done.exit_code == 0, done.output
+    flat = " ".join(done.output.split())
+    assert f"{today:%a} {today.day} {today:%b %Y}" in flat
+    assert not re.search(r"\d{4}-\d\d-\d\d", flat), flat
+    assert "straight line" in flat and "Least-squares" not in flat
+
+
+def test_exercises_name_the_week_by_its_monday_in_words() -> None:
+    _assessed()
+    runner = CliRunner()
+    assert runner.invoke(app, ["plan", "--start"]).exit_code == 0
+    done = runner.invoke(app, ["exercises"], env={"COLUMNS": "140"})
+    assert done.exit_code == 0, done.output
+    assert "week of " in done.output
+    assert not re.search(r"week of \d{4}-\d\d-\d\d", done.output), done.output
+    assert re.search(r"week of \d{1,2} [A-Z][a-z]{2} \d{4}: \d+ of \d+ done", done.output)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -67,3 +67,19 @@ def test_activities_list_name_full_time_and_heart_rate(tmp_path: Path) -> None:
     assert re.search(r"\b\d:\d\d:\d\d\b", item.duration_text)  # hours, minutes and seconds
     assert item.duration_text in out and item.pace_text in out
     assert f"{item.start.day} {item.start:%b %Y}" in out
+
+
+def test_load_names_each_week_by_its_monday_in_words(tmp_path: Path) -> None:
+    with Stridewell() as service:
+        today = service.today()
+        start = datetime.combine(today - timedelta(days=2), time(7), UTC)
+        run = synthetic_run(3, start, 1800)
+        (tmp_path / "run.gpx").write_bytes(write_gpx(run))
+        assert service.local().training.import_paths([tmp_path / "run.gpx"]).imported == 1
+        weeks = service.local().training.load(weeks=8)["weeks"]
+    done = CliRunner().invoke(app, ["load", "--weeks", "8"], env=WIDE)
+    assert done.exit_code == 0, done.output
+    assert "week of" in done.output
+    assert not re.search(r"\d{4}-W\d\d", done.output)
+    monday = datetime.fromisocalendar(*map(int, weeks[0]["week"].split("-W")), 1)
+    assert f"{monday.day} {monday:%b}" in done.output

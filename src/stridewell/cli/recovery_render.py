@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -45,7 +46,7 @@ def print_journal(entries: list[StoredEntry], trend: Trend, console: Console | N
         if e.activity_minutes:
             activity += f" {e.activity_minutes} min"
         table.add_row(
-            e.day.isoformat(),
+            f"{e.day:%a} {e.day.day} {e.day:%b %Y}",
             _score(e.pain_rest),
             _score(e.pain_morning),
             _score(e.pain_during),
@@ -115,7 +116,11 @@ def print_exercises(
     for week in adherence:
         pct = week["adherence_pct"]
         shown = "-" if pct is None else f"{pct} %"
-        console.print(f"week of {week['week']}: {week['done']}/{week['prescribed']} done ({shown})")
+        monday = date.fromisoformat(week["week"])
+        console.print(
+            f"week of {monday.day} {monday:%b %Y}: "
+            f"{week['done']} of {week['prescribed']} done ({shown})"
+        )
 
 
 def print_all_exercises(console: Console | None = None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -114,6 +115,12 @@ def activities(
     console.print(table)
 
 
+def week_monday(label: str) -> date:
+    """The Monday of an ISO week label such as '2026-W37' (the service's week key)."""
+    year, week = label.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
 @reports_errors
 def load(
     weeks: Annotated[int, typer.Option(min=1, max=520, help="How many weeks to show.")] = 12,
@@ -132,11 +139,14 @@ def load(
         console.print("No activities yet. Import some with [bold]stridewell import PATH[/bold].")
         return
     table = Table(title="Weekly running load", title_justify="left")
-    for column in ("week", "km", "hours", "change"):
-        table.add_column(column, justify="right" if column != "week" else "left")
+    for column in ("week of", "km", "hours", "change"):
+        table.add_column(column, justify="right" if column != "week of" else "left")
+    this_year = date.fromisoformat(data["today"]).year
     for week in data["weeks"]:
         change = "" if week["change_pct"] is None else f"{week['change_pct']:+.0f} %"
-        table.add_row(week["week"], f"{week['km']:.1f}", f"{week['hours']:.1f}", change)
+        monday = week_monday(week["week"])
+        shown = f"{monday.day} {monday:%b}" + ("" if monday.year == this_year else f" {monday:%Y}")
+        table.add_row(shown, f"{week['km']:.1f}", f"{week['hours']:.1f}", change)
     console.print(table)
     styles = {"warning": "bold yellow", "info": "dim", "favourable": "green"}
     for note in data["notes"]:

@@ -31,6 +31,13 @@ _SCORE: dict[str, Callable[[JournalEntry], int | None]] = {
     "morning": lambda entry: entry.pain_morning,
     "rest": lambda entry: entry.pain_rest,
 }
+
+
+def _day_words(day: date) -> str:
+    """'24 Nov 2026': the day in words, as the runner reads dates elsewhere."""
+    return f"{day.day} {day:%b %Y}"
+
+
 _MEASURE_WORDS = {
     "worst": "worst pain (the highest of rest, morning, during and after activity)",
     "morning": "pain on the first steps in the morning",
@@ -102,11 +109,12 @@ def pain_trend(
     scores = daily_scores((e for e in entries if start <= e.day <= today), measure)
     points = [DailyPain(day=d, pain=scores[d]) for d in sorted(scores)]
     method = (
-        f"Least-squares slope of the daily {_MEASURE_WORDS[measure]} over the "
-        f"{window_days} days {start.isoformat()} to {today.isoformat()}; with several "
-        f"check-ins a day, the day's highest score counts. Improving when the pain falls by "
-        f"{threshold} points a day or more, worsening when it rises by {threshold} or more, "
-        f"otherwise unchanged; at least {min_days} days with a score are needed."
+        f"Worked out from your daily {_MEASURE_WORDS[measure]} over the {window_days} days "
+        f"{_day_words(start)} to {_day_words(today)}: a straight line drawn through one score "
+        f"a day (the day's highest when you logged more than one). Getting better when it "
+        f"falls by {threshold} points a day or more, getting worse when it rises by "
+        f"{threshold} or more, otherwise about the same; it needs at least {min_days} days "
+        f"with a score."
     )
     slope: Fraction | None = None
     if len(points) >= min_days:
