@@ -22,11 +22,25 @@ def test_window_before_the_first_record_is_not_covered() -> None:
 
 
 def test_recorded_through_extends_coverage_to_that_day() -> None:
-    log = log_of({FIRST: 5.0})
+    log = log_of({FIRST: 5.0})  # a Monday: its week is covered to Sunday, day 6
     series = daily_series(
-        log, FIRST, FIRST + timedelta(days=9), recorded_through=FIRST + timedelta(days=5)
+        log, FIRST, FIRST + timedelta(days=13), recorded_through=FIRST + timedelta(days=9)
     )
-    assert series.covered.tolist() == [True] * 6 + [False] * 4
+    assert series.covered.tolist() == [True] * 10 + [False] * 4
+
+
+def test_the_last_records_week_is_covered_to_its_sunday_and_no_further() -> None:
+    # Runs on Monday and Saturday of the second week: Sunday was rest, the weeks after unknown.
+    log = log_of({FIRST: 10.0, FIRST + timedelta(days=7): 10.0, FIRST + timedelta(days=12): 4.0})
+    series = daily_series(log, FIRST, FIRST + timedelta(days=20))
+    assert series.covered.tolist() == [True] * 14 + [False] * 7
+    m = load_metrics(log, FIRST, FIRST + timedelta(days=20))
+    assert m.weeks.complete.tolist() == [True, True, False]
+    assert m.weeks.change_pct[1] == 40.0  # 14 km after 10 km: the latest week has its change
+    # The current week up to today: covered to today, not yet to Sunday.
+    midweek = daily_series(log, FIRST, FIRST + timedelta(days=12))
+    assert midweek.covered.all()
+    assert math.isnan(load_metrics(log, FIRST, FIRST + timedelta(days=12)).weeks.change_pct[1])
 
 
 def test_other_sports_count_as_recorded_days_but_not_as_running_load() -> None:
@@ -49,10 +63,11 @@ def test_no_ratio_until_28_recorded_days_end_on_the_day() -> None:
 
 
 def test_ratio_stops_after_the_last_record_unless_the_caller_vouches_for_the_days() -> None:
-    runs = {day: 6.0 for day in every(FIRST, 40, 2)}  # last run on day 38
+    runs = {day: 6.0 for day in every(FIRST, 40, 2)}  # last run on day 38, a Thursday
     end = FIRST + timedelta(days=45)
     plain = load_metrics(log_of(runs), FIRST, end)
-    assert np.isnan(plain.acwr_rolling[39:]).all()
+    assert not np.isnan(plain.acwr_rolling[39:42]).any()  # the rest of that week: rest
+    assert np.isnan(plain.acwr_rolling[42:]).all()  # the weeks after it: unknown
     vouched = load_metrics(log_of(runs), FIRST, end, recorded_through=end)
     assert not np.isnan(vouched.acwr_rolling[39:]).any()
     assert vouched.acwr_rolling[-1] < vouched.acwr_rolling[38]  # rest days lower the ratio
@@ -78,5 +93,5 @@ def test_many_runners_have_their_own_coverage() -> None:
     assert series.covered.tolist() == [
         [True] * 5,
         [False] * 5,  # a runner with no record at all
-        [False, False, True, False, False],
+        [False, False, True, True, True],  # covered to the end of the period, in its week
     ]

@@ -74,7 +74,8 @@ def test_ratio_and_weekly_change_are_information_never_warnings() -> None:
 def test_ratio_note_says_why_there_is_no_ratio_on_a_short_record() -> None:
     runs = {day: 5.0 for day in every(date(2026, 3, 1), 14, 2)}
     acwr = next(n for n in warnings(log_of(runs), TODAY) if n.kind == "acwr")
-    assert acwr.numbers == {"recorded_days": 13, "needed_days": 28}
+    # 1 to 13 March, and the rest of the last run's week (14 and 15 March) as rest.
+    assert acwr.numbers == {"recorded_days": 15, "needed_days": 28}
     assert "No training-load ratio yet" in acwr.text
 
 

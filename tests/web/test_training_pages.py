@@ -290,3 +290,34 @@ def test_a_coach_reads_the_runners_spike_as_theirs_and_counted_in_words(
         page = coach.get(f"/coach/runners/{ann.runner_id}").text
     assert "Their run on" in page and "than their longest run" in page
     assert "Your run" not in page and "Keep your next long runs" not in page
+
+
+def test_the_latest_finished_week_has_its_change_and_the_chart_starts_at_the_first_run(
+    tmp_path: Path,
+) -> None:
+    monday = datetime(2026, 11, 30, 12, tzinfo=UTC)  # today: the Monday after the spike week
+    sw = Stridewell(f"sqlite:///{(tmp_path / 'weeks.db').as_posix()}", clock=lambda: monday)
+    sw.upgrade_database()
+    runs = [(28, 1800), (21, 1800), (14, 1800), (2, 2700)]  # days before today; last a Saturday
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for seed, (days, seconds) in enumerate(runs):
+        start = monday.replace(hour=8) - timedelta(days=days)
+        (folder / f"run{seed}.gpx").write_bytes(write_gpx(synthetic_run(seed, start, seconds)))
+    runner = sw.local()
+    runner.training.import_paths([folder])
+    load = runner.training.load(weeks=16)
+    assert load["weeks"][0]["week"] == "2026-W45"  # 2 Nov, the first run's week
+    spike_week = load["weeks"][-2]
+    assert spike_week["week"] == "2026-W48" and spike_week["change_pct"] is not None
+    change = next(n for n in load["notes"] if n["kind"] == "weekly_change")
+    assert change["text"].startswith("In the week of 23 Nov")
+    with TestClient(create_app(sw)) as client:
+        page = client.get("/training").text
+    sw.close()
+    chart = _figure_svg(page, "load-chart")
+    desc = chart.findtext(f"{SVG}desc") or ""
+    assert desc.startswith("Running distance per week, weeks starting 2 Nov to 30 Nov")
+    assert "No ratio yet" not in desc
+    assert "Your last 7 days (to 29 Nov 2026) were" in desc
+    assert "exponentially" not in page and "Training-load ratio" not in page

@@ -29,7 +29,15 @@ import numpy as np
 
 from stridewell.load import kernels as k
 from stridewell.load.runlog import F64, I64, RunLog, day_number, monday_of
-from stridewell.load.series import DailySeries, WeeklySeries, _daily, _row, runner_bounds, weekly
+from stridewell.load.series import (
+    DailySeries,
+    WeeklySeries,
+    _daily,
+    _row,
+    recorded_until,
+    runner_bounds,
+    weekly,
+)
 from stridewell.load.spikes import SPIKE_WINDOW_DAYS, RunSpikes, spikes_from_daily
 
 ACUTE_DAYS = 7
@@ -141,7 +149,8 @@ def load_metrics_many(
         chronic = k.shift(k.window_sum(x, gap), ACUTE_DAYS) * (ACUTE_DAYS / gap)
     rolling = k.ratio(acute, chronic, recorded_28)
 
-    ewma_a, ewma_c = _ewmas(x, covered, lo, hi, has, origin, recorded_through)
+    hi = recorded_until(log, last, recorded_through)
+    ewma_a, ewma_c = _ewmas(x, covered, lo, hi, has, origin)
     by_ewma = k.ratio(ewma_a, ewma_c, recorded_28)
 
     mono = k.monotony(x, recorded_7, ACUTE_DAYS)
@@ -181,11 +190,8 @@ def _ewmas(
     hi: I64,
     has: k.Bools,
     origin: int,
-    recorded_through: date | None,
 ) -> tuple[F64, F64]:
     days = x.shape[-1]
-    if recorded_through is not None:
-        hi = np.maximum(hi, day_number(recorded_through))
     start = np.where(has, lo - origin, days)  # a runner with no record never starts
     stop = np.clip(np.minimum(start + CHRONIC_DAYS, hi - origin + 1), start + 1, days)
     total = np.concatenate((np.zeros((x.shape[0], 1)), np.cumsum(x, axis=-1)), axis=-1)

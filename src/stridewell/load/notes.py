@@ -168,7 +168,8 @@ def ratio_note(metrics: LoadMetrics, voice: Voice = Voice.of("runner")) -> Note:
             f"No training-load ratio yet: it compares {voice.possessive} last week with the"
             f" three weeks before, so it needs {CHRONIC_DAYS} recorded days in a row ending"
             f" on the day it is worked out. Days before {voice.possessive} first recorded"
-            f" activity, or after {voice.possessive} last one, are not counted as rest."
+            f" activity, or after the week of {voice.possessive} last one, are not counted as"
+            " rest."
         )
         numbers: dict[str, Number] = {"recorded_days": recorded, "needed_days": CHRONIC_DAYS}
         return Note("acwr", "info", text, numbers, sources)
@@ -177,12 +178,12 @@ def ratio_note(metrics: LoadMetrics, voice: Voice = Voice.of("runner")) -> Note:
     rolling = float(metrics.acwr_rolling[i])
     ewma = _float_or_none(float(metrics.acwr_ewma[i]))
     acute, chronic = float(metrics.acute_load[i]), float(metrics.chronic_load[i])
-    by_ewma = f"; {ewma:.2f} by exponentially weighted averages" if ewma is not None else ""
+    own = voice.possessive
     text = (
-        f"Training-load ratio on {_day_words(when)}: {rolling:.2f} ({acute:.1f} km in the"
-        f" last 7 days against {chronic:.1f} km a week in the three weeks before{by_ewma})."
-        " This is for information only: in a 2025 study of 5,205 runners this ratio did not predict"
-        " injury, while the length of single runs did."
+        f"{own.capitalize()} last 7 days (to {_day_words(when)}) were {rolling:.2f} times"
+        f" {own} weekly average of the three weeks before ({acute:.1f} km against"
+        f" {chronic:.1f} km a week). This is for information only: in a 2025 study of 5,205"
+        " runners this ratio did not predict injury, while the length of single runs did."
     )
     numbers = {
         "date": when,

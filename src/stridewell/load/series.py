@@ -2,10 +2,12 @@
 
 Coverage rule: a day is *covered* when it lies between the runner's first and last recorded
 activity (any sport, anywhere in the log, not only inside the period asked for). A rest day
-inside that span is a real zero; a day before the first record, or after the last one, is
-unknown rather than zero, and no ratio or change is computed over it. A caller that knows the
-record is complete up to some day (the runner is assessing pain today, say) passes
-``recorded_through`` to extend the span to it.
+inside that span is a real zero; a day before the first record is unknown rather than zero,
+and no ratio or change is computed over it. After the last record the span runs on to the end
+of that record's week (or to the end of the period, if sooner): a runner who ran on Saturday
+and not on Sunday rested on Sunday, and their latest week has its total and its change. Days
+after that week are unknown. A caller that knows the record is complete up to some day (the
+runner is assessing pain today, say) passes ``recorded_through`` to extend the span to it.
 """
 
 from __future__ import annotations
@@ -181,10 +183,25 @@ def _daily(log: RunLog, first: int, last: int, recorded_through: date | None) ->
     )
 
 
-def _coverage(log: RunLog, first: int, days: int, recorded_through: date | None) -> Bools:
-    lo, hi, has = runner_bounds(log)
+def recorded_until(log: RunLog, last: int, recorded_through: date | None) -> I64:
+    """Each runner's last covered day: the Sunday of their last record's week (no later
+    than `last`, the period's end, but never before the record), or `recorded_through`."""
+    _, hi, _ = runner_bounds(log)
+    sunday = monday_of_many(hi) + 6
+    hi = np.maximum(hi, np.minimum(sunday, last))
     if recorded_through is not None:
         hi = np.maximum(hi, day_number(recorded_through))
+    return hi
+
+
+def monday_of_many(numbers: I64) -> I64:
+    """`monday_of` for an array of day numbers."""
+    return numbers - (numbers - monday_of(0)) % 7
+
+
+def _coverage(log: RunLog, first: int, days: int, recorded_through: date | None) -> Bools:
+    lo, _, has = runner_bounds(log)
+    hi = recorded_until(log, first + days - 1, recorded_through)
     t = np.arange(days)[None, :] + first
     covered: Bools = has[:, None] & (t >= lo[:, None]) & (t <= hi[:, None])
     return covered

@@ -17,7 +17,7 @@ from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner
 from stridewell.web.pages import render, see_other
-from stridewell.web.svg_charts import route_svg, series_svg, shoe_bars_svg, weekly_load_svg
+from stridewell.web.svg_charts import route_svg, series_svg, shoe_bars_svg, training_load_svg
 from stridewell.web.uploads import imported_uploads
 
 router = APIRouter(include_in_schema=False)
@@ -39,12 +39,20 @@ def _training_context(training: TrainingService, offset: int = 0) -> dict[str, o
     return {
         "load": load,
         "has_runs": any(w["km"] > 0 for w in load["weeks"]) or bool(activities),
-        "chart": weekly_load_svg(weeks) if load["weeks"] else "",
+        "chart": training_load_svg(weeks, _ratio_said(load)) if load["weeks"] else "",
         "activities": activities[:PAGE_SIZE],
         "offset": offset,
         "newer": max(0, offset - PAGE_SIZE) if offset else None,
         "older": offset + PAGE_SIZE if len(activities) > PAGE_SIZE else None,
     }
+
+
+def _ratio_said(load: TrainingLoad) -> str:
+    """The chart's summary of the training-load ratio: the first sentence of its note."""
+    note = next((n for n in load["notes"] if n["kind"] == "acwr"), None)
+    if note is None:
+        return ""
+    return note["text"].split(". ", 1)[0] + "."
 
 
 def _activity_charts(detail: ActivityDetail) -> dict[str, str]:
