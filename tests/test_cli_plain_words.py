@@ -84,3 +84,13 @@ def test_exercises_name_the_week_by_its_monday_in_words() -> None:
     assert "week of " in done.output
     assert not re.search(r"week of \d{4}-\d\d-\d\d", done.output), done.output
     assert re.search(r"week of \d{1,2} [A-Z][a-z]{2} \d{4}: \d+ of \d+ done", done.output)
+
+
+def test_the_demo_command_says_where_to_see_the_demo() -> None:
+    runner = CliRunner()
+    done = runner.invoke(app, ["demo"])
+    assert done.exit_code == 0, done.output
+    flat = " ".join(done.output.split())
+    assert "web app" in flat and "Look at the demo" in flat and "stridewell serve" in flat
+    again = runner.invoke(app, ["demo"])
+    assert "already there" in again.output and "Look at the demo" in again.output

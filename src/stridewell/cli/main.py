@@ -167,13 +167,20 @@ def demo(
                        "earlier version put there; its runs now count for no pair")  # fmt: skip
         return
     added = add_demo(service, only_if_unused=if_empty)
+    # The commands here show your own data only: say where the demo can be seen.
+    where = (
+        "See it in the web app: run `stridewell serve` and choose \"Look at the demo\" on "
+        "Home. The other commands here show your own data only; remove the demo with --remove."
+    )
     if added:
         typer.echo(
             f"demo data: {added} assessments, a recovery plan with check-ins and shoes, "
-            "for a demo runner (your own data stays apart; remove it with --remove)"
+            "for a demo runner kept apart from your own data."
         )
+        typer.echo(where)
     elif service.demo.exists():
-        typer.echo("demo data: already there (remove it with --remove)")
+        typer.echo("demo data: already there.")
+        typer.echo(where)
     else:
         typer.echo("demo data: not added (the database is already in use)")
 
