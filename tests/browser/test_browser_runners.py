@@ -192,3 +192,21 @@ def test_a_runner_who_cannot_take_four_steps_after_a_twist_is_told_to_get_care_a
     assert "Ottawa" in phone.locator("main").inner_text()  # the reason: an X-ray is needed
     for seen_first in ("#verdict-h", ".running-rule", 'a:has-text("Find care")'):
         assert _on_first_screen(phone, seen_first), f"{seen_first} is below the first screen"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 asks for care today; the level still reads 'within one to two days' "
+    "and only the Ottawa warning sign's advice, below the first screen, says today",
+)
+def test_a_runner_who_cannot_take_four_steps_after_a_twist_reads_get_care_today_first(
+    phone: Any, seeded_server: Seeded
+) -> None:
+    _walk(phone, seeded_server.base, TWISTED_ANKLE, until_care=True)
+    care = phone.locator("section.care-now")
+    assert _on_first_screen(phone, "section.care-now")
+    assert "today" in care.inner_text().lower()
+    phone.locator("#care-action").click()
+    phone.wait_for_load_state()
+    first_words = phone.locator("#verdict-h").inner_text() + phone.locator(".now").inner_text()
+    assert "today" in first_words.lower()
