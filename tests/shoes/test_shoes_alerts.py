@@ -46,6 +46,15 @@ def test_check_alert_carries_the_numbers_and_the_source() -> None:
     assert note.sources == ("seed_brief",)
 
 
+@pytest.mark.parametrize("km", [612.0, 850.0])
+def test_a_coach_reads_their_runners_shoe_alerts_as_theirs_not_yours(km: float) -> None:
+    shoe = Shoe(id="peg", brand="Nike", model="Pegasus 40")
+    activities = [run(date(2026, 1, 1), km, shoe.id)]
+    (note,) = alerts([shoe], mileage([shoe], activities), "km", "coach")
+    assert note.text.startswith("Their Nike Pegasus 40 has covered")
+    assert "Your" not in note.text
+
+
 def test_thresholds_are_per_shoe() -> None:
     racer = Shoe(id="racer", model="Vaporfly", check_km=250.0, replace_km=400.0)
     assert [n.kind for n in _alerts_for(racer, 300.0)] == ["shoe_check"]

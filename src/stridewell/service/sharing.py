@@ -91,5 +91,5 @@ def runner_flags(runner: RunnerServices) -> RunnerFlags:
         "not_improving": trend.direction.value in ("unchanged", "worsening"),
         "trend": trend.direction.value,
         "spikes": [n for n in load["notes"] if n["kind"] == "single_run_spike"],
-        "worn_shoes": list(runner.shoes.overview()["alerts"]),
+        "worn_shoes": list(runner.shoes.overview(reader="coach")["alerts"]),
     }

@@ -12,6 +12,7 @@ from stridewell.service.training import run_log, shoe_model
 from stridewell.service.views import ShoeAdvice, ShoeJson, ShoesOverview, Unit, note_json
 
 if TYPE_CHECKING:
+    from stridewell.load.notes import Reader
     from stridewell.storage.records import ShoeFields, StoredShoe
 
 SHOE_FIELDS = ("brand", "model", "type", "nickname", "started", "retired", "is_default",
@@ -59,8 +60,8 @@ class ShoeService:
         self._backend = backend
         self.runner_id = runner_id
 
-    def overview(self, *, unit: str = "km") -> ShoesOverview:
-        """Every pair with its mileage, the alerts and the rotation summary."""
+    def overview(self, *, unit: str = "km", reader: Reader = "runner") -> ShoesOverview:
+        """Every pair with its mileage, the alerts (worded for `reader`) and the rotation."""
         from stridewell.shoes.alerts import alerts, rotation_summary
         from stridewell.shoes.mileage import mileage
 
@@ -74,7 +75,7 @@ class ShoeService:
         ]
         return {
             "shoes": rows,
-            "alerts": [note_json(n) for n in alerts(shoes, km, unit=shown_unit)],
+            "alerts": [note_json(n) for n in alerts(shoes, km, shown_unit, reader)],
             "rotation": note_json(rotation.note) if rotation.note else None,
             "unit": shown_unit,
             "advice": self._advice(),

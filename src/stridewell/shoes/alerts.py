@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from stridewell.load.notes import Note, Number
+from stridewell.load.notes import Note, Number, Reader, Voice
 from stridewell.shoes.mileage import Mileage, km_between
 from stridewell.shoes.model import Shoe, Unit, format_distance
 
@@ -19,9 +19,13 @@ MILEAGE_SOURCE = "seed_brief"
 ROTATION_SOURCE = "shoe_rotation_2015"
 
 
-def alerts(shoes: Sequence[Shoe], mileage: Mileage, unit: Unit = "km") -> list[Note]:
+def alerts(
+    shoes: Sequence[Shoe], mileage: Mileage, unit: Unit = "km", reader: Reader = "runner"
+) -> list[Note]:
     """A 'replace' warning for each pair in use at or past its ``replace_km``, else a
-    'check' note at or past its ``check_km``. Numbers are in km whatever the display unit."""
+    'check' note at or past its ``check_km``. Numbers are in km whatever the display unit;
+    the words speak to the runner ("Your ...") or about them to their coach ("Their ...")."""
+    whose = Voice.of(reader).possessive.capitalize()
     notes = []
     for shoe in shoes:
         if shoe.retired is not None:
@@ -37,7 +41,7 @@ def alerts(shoes: Sequence[Shoe], mileage: Mileage, unit: Unit = "km") -> list[N
         covered = format_distance(km, unit)
         if km >= shoe.replace_km:
             text = (
-                f"Your {shoe.name} has covered {covered}, past the"
+                f"{whose} {shoe.name} has covered {covered}, past the"
                 f" {format_distance(shoe.replace_km, unit)} by which to replace it. Its foam"
                 " has lost much of its cushioning even if the shoe still looks fine: time"
                 " for a new pair."
@@ -47,7 +51,7 @@ def alerts(shoes: Sequence[Shoe], mileage: Mileage, unit: Unit = "km") -> list[N
             left = shoe.replace_km - km
             numbers["km_to_replace"] = round(left, 1)
             text = (
-                f"Your {shoe.name} has covered {covered}. Check it now: cushioning fades"
+                f"{whose} {shoe.name} has covered {covered}. Check it now: cushioning fades"
                 " well before a shoe looks worn, so plan to replace it by"
                 f" {format_distance(shoe.replace_km, unit)}"
                 f" ({format_distance(left, unit)} to go)."

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from stridewell.knowledge import load_knowledge
+from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.service import RunnerServices
 from stridewell.service.clinician import condition_names
 from stridewell.service.demo import DEMO_RUNNER_ID
@@ -30,12 +31,6 @@ NAV = (
     ("/training", "Training"),
     ("/shoes", "Shoes"),
 )
-LEVEL_WORDS = {
-    "emergency": "Get help today",
-    "urgent": "See a clinician in the next 1-2 days",
-    "soon": "Book a clinician",
-    "self_care": "Look after it yourself",
-}
 
 
 def render(
@@ -55,7 +50,9 @@ def render(
         "account": account,
         "here": request.url.path,
         "kb_version": load_knowledge().version,
-        "level_words": LEVEL_WORDS,
+        "level_label": level_label,
+        "trend_label": trend_label,
+        "shoe_type_label": shoe_type_label,
         "cause_name": cause_name,
         # The banner on every page while the demo runner's data is shown (web.pages_demo).
         "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
@@ -64,6 +61,22 @@ def render(
         request, template, {**base, **context}, status_code=status_code
     )
     return response
+
+
+def level_label(level: str) -> str:
+    """A triage level in the vocabulary's words, as the report card says it ("Manage it
+    at home for now"): one set of level words for every page."""
+    return vocabulary().level(level).label
+
+
+def trend_label(direction: str) -> str:
+    """A pain trend in the vocabulary's words ("getting better", "not enough check-ins yet")."""
+    return vocabulary().trend(direction).label
+
+
+def shoe_type_label(kind: str) -> str:
+    """A kind of shoe as the shoe form names it ("Neutral cushioned")."""
+    return vocabulary().shoe_type(kind).label
 
 
 def cause_name(record: StoredAssessment, none: str = "no clear cause") -> str:

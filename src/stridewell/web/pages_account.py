@@ -237,7 +237,7 @@ def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) 
             "flags": runner_flags(shared),
             "history": shared.assessments.history(limit=10),
             "chart": pain_chart_svg(points, phases),
-            "shoes": shared.shoes.overview(),
+            "shoes": shared.shoes.overview(reader="coach"),
         },
     )
 
