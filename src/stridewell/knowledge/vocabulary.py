@@ -62,6 +62,7 @@ class VocabularyFile(_Strict):
     sources: list[str] = Field(min_length=1)
     levels: dict[Level, LevelWords]
     bone_stress_running: str = Field(min_length=10)
+    soreness_running: str = Field(min_length=10)
     not_known: NotKnown
     likelihood: list[LikelihoodBand] = Field(min_length=2)
     hide_below: float = Field(ge=0, le=1)
@@ -120,11 +121,16 @@ class Vocabulary:
     def level(self, level: Level | str) -> LevelWords:
         return self.data.levels[Level(level)]
 
-    def running_rule(self, level: Level | str, *, bone_stress: bool = False) -> str:
-        """The one running rule: the level's, or the bone-stress rule below urgent."""
+    def running_rule(
+        self, level: Level | str, *, bone_stress: bool = False, soreness: bool = False
+    ) -> str:
+        """The one running rule: the level's, or the bone-stress rule below urgent, or the
+        few easy days of ordinary training soreness at self-care."""
         level = Level(level)
         if bone_stress and level.rank < Level.urgent.rank:
             return self.data.bone_stress_running
+        if soreness and level is Level.self_care:
+            return self.data.soreness_running
         return self.data.levels[level].running
 
     # --- the assessment's fields and answers ---------------------------------------------

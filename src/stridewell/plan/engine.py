@@ -39,6 +39,7 @@ from stridewell.plan.model import (
     Task,
 )
 from stridewell.plan.rules import PlanRules, load_plan_rules
+from stridewell.plan.running_rule import is_soreness
 from stridewell.plan.signals import Outcome, Signals
 from stridewell.plan.tasks import TaskBook, avoided_exercises, main_region
 from stridewell.report import TriageReport
@@ -122,6 +123,8 @@ class _Builder:
         avoid = avoided_exercises(self.rules, self.condition, self.locations)
         self.tasks = TaskBook(self.rules, self.kb, report, self.condition, avoid)
         self.flagged = {f.id for f in report.red_flags}  # warning signs already given
+        # Ordinary training soreness at self-care: a few easy days, not a week off.
+        self.soreness = is_soreness(report)
         self.state = _State()
         self.referral: Referral | None = None
         self.stopped = False  # self-care has stopped: every day is see_clinician
@@ -153,6 +156,7 @@ class _Builder:
         avoid = avoided_exercises(self.rules, self.condition, self.locations)
         self.tasks = TaskBook(self.rules, self.kb, self.report, self.condition, avoid)
         self.bone = self._bone_stress()
+        self.soreness = False  # the clinician's diagnosis replaces "ordinary soreness"
         return self
 
     def _held_days(self) -> int:
@@ -250,6 +254,11 @@ class _Builder:
             self._check_stop(day, n)
         if self.stopped:
             return self._clinician_day(day, n)
+        if self.soreness and n <= self.lim.soreness_easy_last_day:
+            rule = self._rule("phase.easy_days")
+            return self._plan_day(day, n, Phase.protect, rule, self.tasks.protect(acute=False))
+        if self.soreness and not self.bone:
+            return self._running_day(day, n)  # a few easy days only: no mobilise week
         if n <= self.lim.protect_last_day:
             rule = self._rule("phase.protect" if self.acute else "phase.settle")
             return self._plan_day(day, n, Phase.protect, rule, self.tasks.protect(acute=self.acute))

@@ -29,6 +29,7 @@ RULE_IDS = frozenset(
     {
         "phase.protect",
         "phase.settle",
+        "phase.easy_days",
         "phase.mobilise",
         "progress.not_ready",
         "progress.test_jog",
@@ -102,6 +103,8 @@ class Limits(_Strict):
     # began at most this many days before the assessment.
     acute_max_days: int = Field(default=7, ge=0)
     mobilise_last_day: int = Field(ge=1)
+    # Ordinary training soreness: this many easy days, then straight to the way back.
+    soreness_easy_last_day: int = Field(default=3, ge=1)
     run_days_of_week: list[int] = Field(min_length=1)
     ready_days: int = Field(ge=1)
     ready_rest_max: int = Field(ge=0, le=10)
@@ -132,6 +135,8 @@ class Limits(_Strict):
     def _consistent(self) -> Limits:
         if not self.protect_last_day < self.mobilise_last_day:
             raise ValueError("protect must end before mobilise ends")
+        if self.soreness_easy_last_day > self.mobilise_last_day:
+            raise ValueError("soreness_easy_last_day: no longer than protect and mobilise")
         days = self.run_days_of_week
         if sorted(set(days)) != days or days[0] < 1 or days[-1] > 7:
             raise ValueError("run_days_of_week: ascending days 1-7")

@@ -15,8 +15,10 @@ from stridewell.levels import Level
 from stridewell.plan.model import Phase, Plan
 from stridewell.plan.rules import load_plan_rules
 from stridewell.report import TriageReport
+from stridewell.triage.engine import SORENESS_ID
 
 _BONE_RULES = frozenset({"refer.bone_stress"})
+EASY_DAYS_RULE = "phase.easy_days"  # the plan's first days for ordinary training soreness
 
 
 def bone_stress_possible(report: TriageReport) -> bool:
@@ -30,8 +32,23 @@ def bone_stress_possible(report: TriageReport) -> bool:
     return leading in bone.conditions
 
 
+def is_soreness(report: TriageReport) -> bool:
+    """Ordinary training soreness leads a self-care report with no bone stress possible:
+    a few easy days, not a week off."""
+    return (
+        report.triage.level is Level.self_care
+        and bool(report.conditions)
+        and report.conditions[0].id == SORENESS_ID
+        and not bone_stress_possible(report)
+    )
+
+
 def running_rule_for_report(report: TriageReport) -> str:
-    return vocabulary().running_rule(report.triage.level, bone_stress=bone_stress_possible(report))
+    return vocabulary().running_rule(
+        report.triage.level,
+        bone_stress=bone_stress_possible(report),
+        soreness=is_soreness(report),
+    )
 
 
 def running_rule_for_plan(plan: Plan) -> str:
@@ -43,7 +60,14 @@ def running_rule_for_plan(plan: Plan) -> str:
     bone = referral is not None and referral.rule in _BONE_RULES
     if stopped and plan.level.rank < Level.urgent.rank:
         return words.running_rule(Level.urgent)
-    return words.running_rule(plan.level, bone_stress=bone)
+    soreness = any(d.rule.id == EASY_DAYS_RULE for d in plan.days)
+    return words.running_rule(plan.level, bone_stress=bone, soreness=soreness and not stopped)
 
 
-__all__ = ["bone_stress_possible", "running_rule_for_plan", "running_rule_for_report"]
+__all__ = [
+    "EASY_DAYS_RULE",
+    "bone_stress_possible",
+    "is_soreness",
+    "running_rule_for_plan",
+    "running_rule_for_report",
+]

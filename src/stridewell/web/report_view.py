@@ -16,11 +16,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stridewell.knowledge.care import Care, care_for
+from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.vocabulary import Vocabulary, vocabulary
 from stridewell.levels import Level
-from stridewell.plan.running_rule import running_rule_for_report
+from stridewell.plan.running_rule import is_soreness, running_rule_for_report
 from stridewell.report import RankedCondition, TriageReport
 from stridewell.triage.questionnaire import unasked_safety_fields
+
+# Ordinary training soreness needs a few easy days, not care for an injury or measures
+# for pain that has lasted weeks: these self-care items are left out of its card.
+_NOT_FOR_SORENESS = frozenset(
+    {"ice", "compression_elevation", "low_dye_taping", "night_splint", "heel_cushion",
+     "heel_lift", "metatarsal_pad", "contrast_baths"}
+)  # fmt: skip
 
 # Red flags at these levels decide whether "nothing needs a clinician" can be said.
 _SAFETY_LEVELS = frozenset({Level.emergency, Level.urgent})
@@ -69,6 +77,13 @@ class ReportView:
     def tel(self) -> str:
         """The emergency number as a `tel:` link."""
         return tel_link(self.care)
+
+
+def _self_care(report: TriageReport) -> list[str]:
+    if not is_soreness(report):
+        return list(report.self_care)
+    left_out = {a.text for a in load_knowledge().self_care if a.id in _NOT_FOR_SORENESS}
+    return [text for text in report.self_care if text not in left_out]
 
 
 def tel_link(care: Care) -> str:
@@ -144,7 +159,7 @@ def report_view(
         not_known_text=words.not_known.text,
         not_known_settle=words.not_known.settle,
         care=care_for(env),
-        self_care=list(report.self_care),
+        self_care=_self_care(report),
         care_first=level in _SAFETY_LEVELS,
     )
 
