@@ -76,7 +76,7 @@ def test_before_the_recovery_plan_is_done_the_running_plan_cannot_start(
     assert runner.running.recovery_finished() is None
     with pytest.raises(Conflict, match="not finished"):
         runner.running.start(USUAL)
-    with pytest.raises(NotFound, match="run-plan --start"):
+    with pytest.raises(NotFound, match="no running plan yet: start one first"):
         runner.running.require()
 
 

@@ -16,7 +16,7 @@ import typer
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.files import write_file
 from stridewell.cli.services import local_runner
-from stridewell.errors import InvalidInput
+from stridewell.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from stridewell.running import RunDay, RunningPlan, Week
@@ -71,7 +71,7 @@ def run_plan(
     ] = None,
 ) -> None:
     """Back to your running: this week and next, each run with why (or start the plan)."""
-    from stridewell.service.running import GoalInput, TargetsInput
+    from stridewell.service.running import NO_RUNNING_PLAN, GoalInput, TargetsInput
 
     running = local_runner().running
     typed = (weekly_km, runs_per_week, long_run_km)
@@ -90,14 +90,20 @@ def run_plan(
         raise InvalidInput("a goal needs both --goal-km and --goal-date", field="goal")
     if goal_km is not None and goal_date is not None:
         goal = GoalInput(km=goal_km, day=_day(goal_date, "--goal-date"))
-    if start:
-        plan = running.start(targets, goal)
-    elif goal is not None:
-        raise InvalidInput("a goal is set when the plan starts: add --start", field="goal")
-    elif targets is not None:
-        plan = running.change_targets(targets)
-    else:
-        plan = running.require()
+    try:
+        if start:
+            plan = running.start(targets, goal)
+        elif goal is not None:
+            raise InvalidInput("a goal is set when the plan starts: add --start", field="goal")
+        elif targets is not None:
+            plan = running.change_targets(targets)
+        else:
+            plan = running.require()
+    except NotFound as exc:
+        if str(exc) != NO_RUNNING_PLAN:
+            raise
+        # The service's words fit every surface; here the way to start is a command.
+        raise NotFound("no running plan yet: start one with `stridewell run-plan --start`") from exc
     print_running_plan(plan)
     if ics is not None:
         write_file(ics, running.ics(), field="ics")

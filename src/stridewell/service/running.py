@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from stridewell.shoes.model import Shoe
     from stridewell.storage.running_repo import StoredRunningPlan
 
-NO_RUNNING_PLAN = "no running plan yet: start one with `stridewell run-plan --start`"
+NO_RUNNING_PLAN = "no running plan yet: start one first"
 NOT_FINISHED = (
     "your recovery plan has not finished yet: the running plan starts once you have run "
     "30 minutes without stopping, with the pain settled by the next morning"
