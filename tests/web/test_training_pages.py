@@ -321,3 +321,34 @@ def test_the_latest_finished_week_has_its_change_and_the_chart_starts_at_the_fir
     assert "No ratio yet" not in desc
     assert "Your last 7 days (to 29 Nov 2026) were" in desc
     assert "exponentially" not in page and "Training-load ratio" not in page
+
+
+SETTINGS_FIT = ACTIVITY_FILES / "fit" / "Settings.fit"
+
+
+def test_the_import_reports_name_each_file_and_say_why_in_plain_words(
+    client: TestClient,
+) -> None:
+    run = FENIX_RUN.read_bytes()
+    _upload(client, "first.fit", run)
+    token = hidden_fields(client.get("/training").text)["csrf_token"]
+    files = [("again.fit", run), ("Settings.fit", SETTINGS_FIT.read_bytes())]
+    job = client.post(
+        "/imports", data={"csrf_token": token}, files=[("files", (n, d, "x")) for n, d in files]
+    )
+    rows = re.findall(r"<tr><td><code>(.*?)</code></td><td>(.*?)</td>", job.text)
+    assert [name for name, _ in rows] == ["again.fit", "Settings.fit"]
+    assert rows[1][1] == "Not imported: not an activity (a settings file from the watch)"
+    assert "FIT file type" not in job.text
+    # The report of the form's old address: one duplicate, named, in plain words too.
+    old = client.post(
+        "/training/import",
+        data={"csrf_token": token},
+        files=[("files", (n, d, "x")) for n, d in [("third.fit", run), *files[1:]]],
+    ).text
+    report = re.search(r'id="import-report">(.*?)</div>', old, re.S)
+    assert report is not None
+    assert "0 imported, 1 duplicate skipped, 1 set aside" in report.group(1)
+    assert "<code>third.fit</code>" in report.group(1)
+    assert "not an activity (a settings file from the watch)" in report.group(1)
+    assert "FIT file type" not in report.group(1)

@@ -61,7 +61,8 @@ class ImportReport:
 
     def summary(self) -> str:
         text = (
-            f"{self.imported} imported, {len(self.duplicates)} duplicates skipped, "
+            f"{self.imported} imported, {len(self.duplicates)}"
+            f" {'duplicate' if len(self.duplicates) == 1 else 'duplicates'} skipped, "
             f"{len(self.set_aside)} set aside"
         )
         if self.not_read:

@@ -17,6 +17,7 @@ from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import Runner
 from stridewell.web.pages import render, see_other
+from stridewell.web.pages_imports import plain_reason
 from stridewell.web.svg_charts import route_svg, series_svg, shoe_bars_svg, training_load_svg
 from stridewell.web.uploads import imported_uploads
 
@@ -134,6 +135,8 @@ def choose_activity_shoe(activity_id: str, runner: Runner, shoe_id: str = Form("
 @router.post("/training/import", response_class=HTMLResponse)
 async def training_import(request: Request, runner: Runner) -> Response:
     report = await imported_uploads(request, runner.training)
+    for listed in (*report["set_aside"], *report["not_read"]):
+        listed["reason"] = plain_reason(listed["reason"])
     context = await run_in_threadpool(_training_context, runner.training)
     return render(request, "training.html", {**context, "report": report}, status_code=200)
 

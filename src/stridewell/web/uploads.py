@@ -242,6 +242,7 @@ def import_summary(report: ImportReport, names: dict[str, str]) -> dict[str, Any
         "imported": report.imported,
         "files": report.files,
         "duplicates": len(report.duplicates),
+        "duplicate_files": sorted({_shown(s, names) for s, _ in report.duplicates}),
         "set_aside": [{"source": _shown(s, names), "reason": r} for s, r in report.set_aside],
         "not_read": [{"source": _shown(s, names), "reason": r} for s, r in report.not_read],
         "summary": report.summary(),
