@@ -14,6 +14,7 @@ from stridewell.journal.model import ExerciseLog, JournalEntry
 from stridewell.journal.trend import daily_scores, pain_trend
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
+from stridewell.knowledge.rules import Facts, facts_of
 from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.levels import Level
 from stridewell.plan.model import DayStatus, Plan
@@ -274,7 +275,7 @@ def build_summary(
             )
             for f in report.red_flags
         ],
-        unanswered_safety_questions=_unanswered(report, open_fields),
+        unanswered_safety_questions=_unanswered(report, open_fields, facts_of(assessment)),
         causes=causes(report, table),
         journal=journal(entries, start, today),
         training=training_in(runs, start, today, tz, stated),
@@ -286,13 +287,14 @@ def build_summary(
     )
 
 
-def _unanswered(report: TriageReport, open_fields: list[str]) -> list[str]:
+def _unanswered(report: TriageReport, open_fields: list[str], facts: Facts) -> list[str]:
     """Why each open warning-sign question matters, then the other questions left open
-    that a warning sign reads, in plain words: what the clinician should ask first."""
-    words = vocabulary()
+    that a warning sign reads, in plain words (worded for the runner's answers, never
+    "Since it was an injury" to one who had none): what the clinician should ask first."""
+    questions = load_questionnaire()
     why = [q.why for q in report.unanswered_safety_questions]
     named = {q.field for q in report.unanswered_safety_questions}
-    rest = [words.question(f) for f in open_fields if f not in named]
+    rest = [questions.prompt_for(f, facts) for f in open_fields if f not in named]
     return list(dict.fromkeys([*why, *rest]))
 
 

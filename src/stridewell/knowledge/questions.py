@@ -22,7 +22,15 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from stridewell.contract import Assessment, History
 from stridewell.errors import KnowledgeBaseError
 from stridewell.knowledge.loader import read_yaml
-from stridewell.knowledge.rules import FIELDS, FieldSpec, Rule, fields_used, parse_rule
+from stridewell.knowledge.rules import (
+    FIELDS,
+    Facts,
+    FieldSpec,
+    Rule,
+    compile_rule,
+    fields_used,
+    parse_rule,
+)
 
 Kind = Literal["bool", "choice", "multi", "number"]
 
@@ -264,10 +272,19 @@ class Questionnaire(BaseModel):
         """A field's short name in plain words, for explaining findings."""
         return self.names.get(path) or path.removeprefix("history.").replace("_", " ")
 
-    def prompt_for(self, path: str) -> str:
-        """The question that fills `path`, as the questionnaire asks it."""
-        question = next((q for q in self.questions if q.field == path), None)
-        return question.prompt if question is not None else self.field_name(path)
+    def prompt_for(self, path: str, facts: Facts | None = None) -> str:
+        """The question that fills `path`, as the questionnaire asks it.
+
+        A field asked in more than one way ("Since it was an injury: press firmly ..." or
+        "Press firmly on the bones near the pain") is asked as the answers known so far
+        (`facts`, as `rules.facts_of` makes them) would ask it: the first question whose
+        `ask_if` holds, or that has none. Without facts, the first question of the field.
+        """
+        asked = [q for q in self.questions if q.field == path]
+        if facts is not None:
+            holds = [q for q in asked if q.rule is None or compile_rule(q.rule)(facts)]
+            asked = holds or asked
+        return asked[0].prompt if asked else self.field_name(path)
 
     def value_words(self, path: str, value: str) -> str:
         """An answer in plain words: each choice by its label, yes/no and numbers as given."""
