@@ -1,6 +1,6 @@
 """Every hostile file, uploaded to a real server: it ends within 5 s and 300 MB of extra
 memory (the server and its decoder processes together), the server keeps answering its
-health check within 0.2 s, and the report names the file with a reason."""
+health check within a second (a blocked loop takes the whole import), and the report names the file with a reason."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from live_server import HealthWatch, LiveServer, PeakSampler, tree_rss_mb
 
 MAX_SECONDS = 5.0
 MAX_EXTRA_MB = 300.0
-MAX_HEALTH_S = 0.2
+# Not a speed target (benchmarks/ measure those): a blocked event loop answers health
+# after the whole import, seconds later, so a generous bound still catches it on a
+# machine busy with other work.
+MAX_HEALTH_S = 1.0
 
 
 @pytest.fixture(scope="module")

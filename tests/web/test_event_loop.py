@@ -26,7 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "activities"))
 from synthetic import synthetic_run, write_fit
 
 RUNS = 60  # about 4.5 MB of one-hour FIT files: seconds of decoding and storing
-HEALTH_BOUND_S = 0.2
+# Not a speed target (benchmarks/ measure those): a blocked event loop answers health
+# after the whole import, seconds later, so a generous bound still catches it on a
+# machine busy with other work.
+HEALTH_BOUND_S = 1.0
 
 
 def _export_zip() -> bytes:
