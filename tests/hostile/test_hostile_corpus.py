@@ -1,6 +1,7 @@
 """Every hostile file, uploaded to a real server: it ends within 5 s and 300 MB of extra
 memory (the server and its decoder processes together), the server keeps answering its
-health check within a second (a blocked loop takes the whole import), and the report names the file with a reason."""
+health check within a second (a blocked loop would take the whole import), and the
+report names the file with a reason."""
 
 from __future__ import annotations
 
