@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 
 from repo_paths import ACTIVITY_FILES
-from stridewell.demo import DEMO_ASSESSMENTS, DEMO_MORNING_PAIN, DEMO_SHOE, add_demo, remove_demo
+from stridewell.demo import (
+    DEMO_ASSESSMENTS,
+    DEMO_MORNING_PAIN,
+    DEMO_RUNS,
+    DEMO_SHOE,
+    add_demo,
+    remove_demo,
+)
 from stridewell.service import Stridewell
 from stridewell.service.demo import DEMO_RUNNER_ID
 
@@ -54,6 +61,24 @@ def test_the_demo_fills_its_own_runner_and_leaves_the_local_runner_empty(
     assert local.shoes.overview()["shoes"] == []
 
 
+def test_the_demo_has_weeks_of_runs_with_a_route_heart_rate_and_its_shoe(
+    service: Stridewell,
+) -> None:
+    add_demo(service, only_if_unused=True)
+    demo = service.demo.services()
+    runs = demo.training.activity_list(limit=50)
+    assert len(runs) == len(DEMO_RUNS)
+    assert {r.name for r in runs} >= {"Easy run", "Long run"}
+    assert all(r.shoe is not None and r.shoe.name for r in runs)
+    detail = demo.training.activity_detail(runs[0].id)  # the latest: the long run
+    assert detail.route and detail.heart_rate is not None and detail.pace is not None
+    load = demo.training.load(weeks=16)
+    assert 4 <= len(load["weeks"]) <= 5 and load["weeks"][0]["km"] > 0
+    assert any(n["kind"] == "single_run_spike" for n in load["notes"])
+    assert load["notes"][1]["kind"] == "acwr" and "acwr_rolling" in load["notes"][1]["numbers"]
+    assert service.local().training.activity_list() == []
+
+
 def test_the_demo_is_added_once_and_not_to_a_database_in_use(service: Stridewell) -> None:
     assert add_demo(service, only_if_unused=True) == len(DEMO_ASSESSMENTS)
     assert add_demo(service) == 0  # already there: never twice
@@ -80,7 +105,8 @@ def test_the_demo_shoe_never_collects_the_local_runners_imported_runs(
 ) -> None:
     add_demo(service, only_if_unused=True)
     demo_km = service.demo.services().shoes.overview()["shoes"][0]["km"]
-    assert demo_km == DEMO_SHOE["start_km"]
+    runs_km = sum(km for _, _, km, _ in DEMO_RUNS)  # the demo's own runs, in its own pair
+    assert demo_km == pytest.approx(float(DEMO_SHOE["start_km"]) + runs_km, abs=0.5)
     report = service.local().training.import_paths([RUN])
     assert report.imported == 1
     assert service.demo.services().shoes.overview()["shoes"][0]["km"] == demo_km

@@ -24,7 +24,7 @@ from stridewell.service.views import LoadWeek, TrainingLoad, note_json
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport, Progress
-    from stridewell.activities.model import Samples
+    from stridewell.activities.model import Activity, Samples
     from stridewell.load.notes import Note, Reader
     from stridewell.load.runlog import RunLog
     from stridewell.service.activity_view import ActivityDetail, ActivityItem
@@ -152,6 +152,14 @@ class TrainingService:
                 report.warnings += part.warnings
                 report.not_read += part.not_read
         return report
+
+    def add_activities(self, activities: Iterable[Activity]) -> int:
+        """Store activities made without a file (the demo runner's runs), each run in its
+        shoe of the day; returns how many were new."""
+        runner_id = self.runner_id
+        shoes = self._backend.run(lambda store: store.shoes.list_shoes(runner_id))
+        rows = [activity_row(a, shoe_for(a, shoes), None) for a in activities]
+        return len(self._store_chunk(rows, []).inserted_ids)
 
     def _store_chunk(
         self, rows: list[ActivityToStore], files: list[ImportedFile]
