@@ -8,6 +8,8 @@ table below needs no knowledge of the layers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class StridewellError(Exception):
     """Base of every error Stridewell reports to a person."""
@@ -88,3 +90,49 @@ def http_status_for(exc: BaseException) -> int:
 def is_reportable(exc: BaseException) -> bool:
     """Errors whose message is meant for a person (not a crash with a traceback)."""
     return isinstance(exc, StridewellError)
+
+
+def field_message(field: str | None, problem: str) -> str:
+    """'Pain at rest: must be 10 or less': the field as the vocabulary names it, or by its
+    id where it has no label (an assessment field of the JSON contract, say)."""
+    if not field or field in ("(root)", "(body)"):
+        return problem
+    from stridewell.knowledge.vocabulary import vocabulary
+
+    label = vocabulary().input_field(field)
+    return f"{label}: {problem}" if label else f"field '{field}': {problem}"
+
+
+# Pydantic's error types in plain words, with its limits filled in (ctx).
+_PROBLEMS: dict[str, str] = {
+    "less_than_equal": "must be {le} or less",
+    "less_than": "must be less than {lt}",
+    "greater_than_equal": "must be {ge} or more",
+    "greater_than": "must be more than {gt}",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "bool_parsing": "must be yes or no",
+    "date_parsing": "must be a date (year-month-day)",
+    "date_from_datetime_parsing": "must be a date (year-month-day)",
+    "date_type": "must be a date (year-month-day)",
+    "missing": "is needed",
+    "extra_forbidden": "is not a field this takes",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "string_too_short": "is too short",
+    "enum": "must be one of {expected}",
+    "literal_error": "must be one of {expected}",
+}
+
+
+def validation_problem(error_type: str, message: str, ctx: Mapping[str, object] | None) -> str:
+    """One validation error (pydantic's type, message and limits) in plain words."""
+    template = _PROBLEMS.get(error_type)
+    if template is not None:
+        try:
+            return template.format(**(ctx or {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return message.removeprefix("Value error, ")

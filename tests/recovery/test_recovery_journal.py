@@ -84,7 +84,7 @@ def test_exercise_logs_are_validated_and_listed(service: Stridewell) -> None:
     service.local().journal.log_exercise(
         {"day": today.isoformat(), "exercise_id": "towel_scrunches", "sets_done": 3}
     )
-    with pytest.raises(InvalidInput, match="unknown exercise"):
+    with pytest.raises(InvalidInput, match="Exercise: no exercise is called .nope."):
         service.local().journal.log_exercise(
             {"day": today.isoformat(), "exercise_id": "nope", "sets_done": 1}
         )
@@ -107,7 +107,7 @@ def test_cli_log_with_flags_then_journal_shows_the_entry() -> None:
 
 def test_cli_log_refuses_a_bad_score_with_exit_2_and_saves_nothing() -> None:
     done = _cli("log", "--rest", "12")
-    assert done.returncode == 2 and "pain_rest" in done.stderr
+    assert done.returncode == 2 and "Pain at rest: must be 10 or less" in done.stderr
     assert "No check-ins yet" in _cli("journal").stdout
 
 

@@ -56,7 +56,12 @@ def log(
     activity: Annotated[str | None, typer.Option(help=ACTIVITY_HELP)] = None,
     swelling: Annotated[str | None, typer.Option(help="none, mild or marked.")] = None,
     exercise: Annotated[
-        list[str] | None, typer.Option("--exercise", help="An exercise you did (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--exercise",
+            help="An exercise you did, by the name `stridewell exercises --all` lists "
+            "(repeatable).",
+        ),
     ] = None,
     note: Annotated[str, typer.Option(help="Anything else worth noting.")] = "",
     day: Annotated[
@@ -89,7 +94,13 @@ def log(
         values["checkin"] = {"numbness_tingling": numb}
     if not any(k.startswith("pain_") for k in values) and sys.stdin.isatty():
         values.update(_ask_scores())
-    stored = runner.journal.log_entry(values)
+    try:
+        stored = runner.journal.log_entry(values)
+    except InvalidInput as exc:
+        if exc.field != "exercises_done":
+            raise
+        hint = f"{exc} (`stridewell exercises --all` lists the names to type)"
+        raise InvalidInput(hint, field=exc.field) from exc
     when = f"{stored.entry.day:%a} {stored.entry.day.day} {stored.entry.day:%b %Y}"
     if stored.revision > 1:
         # A moment of that day was already logged: the new score replaced the earlier one.

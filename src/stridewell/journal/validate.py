@@ -8,27 +8,26 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from stridewell.errors import InvalidInput
+from stridewell.errors import InvalidInput, field_message, validation_problem
 from stridewell.journal.model import ExerciseLog, JournalEntry
-from stridewell.validation import describe_validation_error
+
+
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def _check_day(day: date, today: date) -> None:
     if day > today:
-        raise InvalidInput(
-            f"field 'day': {day.isoformat()} is in the future (today is {today.isoformat()})",
-            field="day",
-        )
+        problem = f"{_day_words(day)} is in the future (today is {_day_words(today)})"
+        raise InvalidInput(field_message("day", problem), field="day")
 
 
 def _known_exercises(ids: list[str], known: set[str], field: str) -> None:
     unknown = sorted(set(ids) - known)
     if unknown:
-        raise InvalidInput(
-            f"field '{field}': unknown exercise {', '.join(unknown)}"
-            " (see `stridewell exercises --all` for the ids)",
-            field=field,
-        )
+        names = ", ".join(f"'{name}'" for name in unknown)
+        problem = f"no exercise is called {names}"
+        raise InvalidInput(field_message(field, problem), field=field)
 
 
 M = TypeVar("M", JournalEntry, ExerciseLog)
@@ -40,8 +39,10 @@ def _validated(model: type[M], data: Mapping[str, Any] | M) -> M:
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        field, message = describe_validation_error(exc)
-        raise InvalidInput(message, field=field) from exc
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "(root)"
+        problem = validation_problem(error["type"], str(error["msg"]), error.get("ctx"))
+        raise InvalidInput(field_message(field, problem), field=field) from exc
 
 
 def parse_entry(

@@ -72,6 +72,7 @@ class VocabularyFile(_Strict):
     plan_rules: dict[str, str]
     task_kinds: dict[str, str]
     shoe_types: dict[str, Labelled]
+    input_fields: dict[str, str]
     clinicians_joiner: str
 
     @model_validator(mode="after")
@@ -175,6 +176,10 @@ class Vocabulary:
     def shoe_type(self, kind: str) -> Words:
         words = self.data.shoe_types.get(str(kind))
         return Words(words.label, words.explanation) if words else Words(_spaced(kind), "")
+
+    def input_field(self, field: str) -> str | None:
+        """A field of a form or check-in as an error names it ('Pain at rest'), or None."""
+        return self.data.input_fields.get(field)
 
     def who_to_see(self) -> str:
         """'podiatrist, physiotherapist or sports doctor'."""

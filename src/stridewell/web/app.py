@@ -18,7 +18,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stridewell import __version__
-from stridewell.errors import StridewellError, http_status_for
+from stridewell.errors import (
+    StridewellError,
+    field_message,
+    http_status_for,
+    validation_problem,
+)
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.service import Stridewell
 from stridewell.web.api import router as api_router
@@ -126,8 +131,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         field = ".".join(loc) or "(body)"
         if first.get("type") == "extra_forbidden":
             message = f"unknown field '{field}'"
-        else:
-            message = f"field '{field}': {first['msg']}"
+        elif first.get("type") == "json_invalid":
+            message = "the request body is not valid JSON"
+        else:  # the field in words where the vocabulary has them; `field` keeps the id
+            ctx = first.get("ctx")
+            limits = ctx if isinstance(ctx, Mapping) else None
+            problem = validation_problem(str(first.get("type")), str(first["msg"]), limits)
+            message = field_message(field, problem)
         if _is_page(request):
             return _error_page(request, 422, message)
         return JSONResponse(

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from stridewell.errors import InvalidInput
+from stridewell.errors import InvalidInput, field_message
 from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.plan.running_rule import running_rule_for_plan
 from stridewell.service.training import TrainingService
@@ -72,7 +72,8 @@ def check_in(
     run that day (a test jog), which the plan needs to move on. The same moment logged
     again for the day replaces the earlier score (`journal.supersede`)."""
     if moment not in MOMENTS:
-        raise InvalidInput(f"unknown moment '{moment}'", field="moment")
+        problem = "choose one of the moments listed"
+        raise InvalidInput(field_message("moment", problem), field="moment")
     when = day or _today(request)
     entry: dict[str, object] = {"day": when.isoformat(), moment: pain}
     if minutes_run is not None:
