@@ -83,3 +83,17 @@ def test_load_names_each_week_by_its_monday_in_words(tmp_path: Path) -> None:
     assert not re.search(r"\d{4}-W\d\d", done.output)
     monday = datetime.fromisocalendar(*map(int, weeks[0]["week"].split("-W")), 1)
     assert f"{monday.day} {monday:%b}" in done.output
+
+
+def test_shoe_alerts_are_sentences_without_the_alert_levels_id() -> None:
+    runner = CliRunner()
+    added = runner.invoke(app, ["shoes", "add", "Acme", "Glide", "--start-km", "790"])
+    assert added.exit_code == 0, added.output
+    with Stridewell() as service:
+        alerts = service.local().shoes.overview()["alerts"]
+    assert alerts
+    listed = runner.invoke(app, ["shoes"], env=WIDE)
+    flat = " ".join(listed.output.split())
+    for alert in alerts:
+        assert " ".join(alert["text"].split()) in flat
+        assert f"{alert['level']}:" not in flat

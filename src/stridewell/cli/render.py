@@ -221,12 +221,13 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
     wide = console.width >= 100
     table = Table(box=box.SIMPLE_HEAD, title="Past assessments", title_justify="left")
     table.add_column("Date (local)", no_wrap=True)
-    table.add_column("Level", max_width=None if wide else 22)
+    table.add_column("Level", max_width=None if wide else 20)
     table.add_column("Most likely cause" if wide else "Most likely cause / id")
     if wide:
         table.add_column("Id", no_wrap=True)
     for record in records:
-        when = record.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        local = record.created_at.astimezone()
+        when = f"{local.day} {local:%b %Y %H:%M}"
         try:
             level = Level(record.level)
             level_text = Text(vocabulary().level(level).label, style=LEVEL_STYLE[level])

@@ -111,7 +111,7 @@ def run_plan(
     if fit is not None:
         day, path = _day(fit[0], "--fit"), fit[1]
         write_file(path, running.workout_fit(day), field="fit")
-        typer.echo(f"workout for {day.isoformat()} written to {path}")
+        typer.echo(f"workout for {day:%a} {day.day} {day:%b %Y} written to {path}")
 
 
 # The plan's mode in words (the web's running page says the same in its own sentence).

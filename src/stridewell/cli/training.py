@@ -12,6 +12,8 @@ from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from stridewell.service.shoes import ShoeService
 
 
@@ -115,6 +117,15 @@ def activities(
     console.print(table)
 
 
+def _note_line(level: str, text: str, style: str) -> Text:
+    """A note as the web shows it: its text, a warning led by "Take care" (never the
+    level's id), in the level's colour."""
+    from rich.text import Text
+
+    lead = "Take care: " if level == "warning" else ""
+    return Text(lead + text, style=style)
+
+
 def week_monday(label: str) -> date:
     """The Monday of an ISO week label such as '2026-W37' (the service's week key)."""
     year, week = label.split("-W")
@@ -150,7 +161,7 @@ def load(
     console.print(table)
     styles = {"warning": "bold yellow", "info": "dim", "favourable": "green"}
     for note in data["notes"]:
-        console.print(f"[{styles.get(note['level'], '')}]{note['level']}[/]: {note['text']}")
+        console.print(_note_line(note["level"], note["text"], styles.get(note["level"], "")))
     if chart is not None:
         path = training.load_chart(chart, weeks=weeks)
         console.print(f"chart written to {path}")
@@ -189,7 +200,7 @@ def shoes(
                       "yes" if shoe["is_default"] else "", shoe["retired"] or "")  # fmt: skip
     console.print(table)
     for alert in data["alerts"]:
-        console.print(f"[bold yellow]{alert['level']}[/]: {alert['text']}")
+        console.print(_note_line(alert["level"], alert["text"], "bold yellow"))
     if data["rotation"]:
         console.print(data["rotation"]["text"])
     for advice in data["advice"]:
