@@ -94,7 +94,10 @@ def test_a_pace_chart_puts_faster_higher_and_breaks_where_the_runner_stood() -> 
     first = [tuple(map(float, p.split(","))) for p in (lines[0].get("points") or "").split()]
     assert first[1][1] < first[0][1]  # 4:00 /km drawn above 5:00 /km
     desc = root.findtext(f"{SVG}desc") or ""
-    assert desc.startswith("Pace over time.") and "range 240 s to 360 s" in desc
+    assert (
+        desc.startswith("Pace over time.")
+        and "averaged over short stretches, runs from 240 s to 360 s" in desc
+    )
     assert "Gaps where nothing was recorded." in desc
 
 

@@ -352,3 +352,35 @@ def test_the_import_reports_name_each_file_and_say_why_in_plain_words(
     assert "<code>third.fit</code>" in report.group(1)
     assert "not an activity (a settings file from the watch)" in report.group(1)
     assert "FIT file type" not in report.group(1)
+
+
+def test_an_old_fit_runs_page_gives_its_pace_and_no_bare_product_number(
+    client: TestClient,
+) -> None:
+    old_fit = ACTIVITY_FILES / "fit" / "Activity.fit"  # 5.7 m in 14 s, "Dynastream product 1"
+    [run] = read_activities(old_fit.open("rb"), old_fit.name)
+    assert run.device == "Dynastream product 1" and run.distance_m < 10
+    [link] = _activity_links(_upload(client, old_fit.name, old_fit.read_bytes()))
+    page = client.get(link).text
+    stats = re.search(r'<dl class="stats" id="stats">(.*?)</dl>', page, re.S)
+    assert stats is not None
+    pace = run.moving_time_s / (run.distance_m / 1000)
+    assert f"<dt>Average pace</dt><dd>{int(pace // 60)}:{round(pace % 60):02d} /km</dd>" in (
+        stats.group(1)
+    )
+    assert "Average speed" not in page and "product 1" not in page
+
+
+def test_the_heart_rate_chart_says_its_line_is_averaged_beside_the_highest_reading(
+    client: TestClient,
+) -> None:
+    [link] = _activity_links(_upload(client, FENIX_RUN.name, FENIX_RUN.read_bytes()))
+    page = client.get(link).text
+    desc = _figure_svg(page, "chart-heart_rate").findtext(f"{SVG}desc") or ""
+    highest = re.search(r"<dt>Highest heart rate</dt><dd>(\d+) bpm</dd>", page)
+    assert highest is not None and f"highest {highest.group(1)} bpm" in desc
+    line = re.search(
+        r"the line, averaged over short stretches, runs from (\d+) bpm to (\d+) bpm", desc
+    )
+    assert line is not None and int(line.group(2)) <= int(highest.group(1))
+    assert "; range " not in desc

@@ -119,7 +119,10 @@ def series_svg(
         if len(run) > 1
     ]
     said_gaps = f" {gaps}" if any(v is None for v in values) else ""
-    desc = f"{summary} Over {_elapsed(minutes, hours)}; range {say(low)} to {say(high)}.{said_gaps}"
+    # The line is averaged over short stretches, so its range is narrower than the highest
+    # and lowest single readings the page gives beside it: say so.
+    line = f"the line, averaged over short stretches, runs from {say(low)} to {say(high)}"
+    desc = f"{summary} Over {_elapsed(minutes, hours)}; {line}.{said_gaps}"
     return _svg(kind, bottom + 22, title, desc, body)
 
 

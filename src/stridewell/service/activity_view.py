@@ -9,6 +9,7 @@ Plain records with the numbers (for the JSON API) and the words the pages print
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -164,8 +165,9 @@ def activity_item(activity: StoredActivity, shoes: list[Shoe], tz: tzinfo) -> Ac
         distance_km=km,
         duration_s=activity.duration_s,
         moving_time_s=activity.moving_time_s,
-        pace_s_per_km=moving / km if foot and km > 0.01 and moving > 0 else None,
-        speed_kmh=km / (moving / 3600) if not foot and km > 0.01 and moving > 0 else None,
+        # From distance and time whenever both are there, however short the outing.
+        pace_s_per_km=moving / km if foot and km > 0 and moving > 0 else None,
+        speed_kmh=km / (moving / 3600) if not foot and km > 0 and moving > 0 else None,
         avg_hr=_whole(activity.avg_hr),
         shoe=None if shoe is None else shoe_choice(shoe),
         shoe_chosen=activity.shoe_id is not None and shoe is not None,
@@ -210,6 +212,9 @@ def _device_words(device: str | None) -> str | None:
     """The recording device or app, without a web address some GPX creators add
     ('GPSBabel - http://www.gpsbabel.org' -> 'GPSBabel')."""
     name = (device or "").split("http", 1)[0].strip(" -–(")
+    # "Garmin product 1436": only the maker's number for the model, which says nothing.
+    if re.fullmatch(r".* product \d+", name):
+        return None
     return name or None
 
 
