@@ -64,15 +64,23 @@ def test_the_journal_gives_days_and_its_trend_window_in_words() -> None:
         today = service.today()
     for back, score in ((2, 4), (1, 3), (0, 2)):
         day = today - timedelta(days=back)
-        assert (
-            runner.invoke(app, ["log", "--morning", str(score), "--day", str(day)]).exit_code == 0
-        )
+        args = [
+            "log",
+            "--morning",
+            str(score),
+            "--day",
+            str(day),
+            "--activity",
+            "cross_training:20",
+        ]
+        assert runner.invoke(app, args).exit_code == 0
     done = runner.invoke(app, ["journal"], env={"COLUMNS": "140"})
     assert done.exit_code == 0, done.output
     flat = " ".join(done.output.split())
     assert f"{today:%a} {today.day} {today:%b %Y}" in flat
     assert not re.search(r"\d{4}-\d\d-\d\d", flat), flat
     assert "straight line" in flat and "Least-squares" not in flat
+    assert vocabulary().task_kind("cross_training") in flat and "cross training" not in flat
 
 
 def test_exercises_name_the_week_by_its_monday_in_words() -> None:

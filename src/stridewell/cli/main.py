@@ -169,7 +169,7 @@ def demo(
     added = add_demo(service, only_if_unused=if_empty)
     # The commands here show your own data only: say where the demo can be seen.
     where = (
-        "See it in the web app: run `stridewell serve` and choose \"Look at the demo\" on "
+        'See it in the web app: run `stridewell serve` and choose "Look at the demo" on '
         "Home. The other commands here show your own data only; remove the demo with --remove."
     )
     if added:

@@ -39,10 +39,10 @@ def print_journal(entries: list[StoredEntry], trend: Trend, console: Console | N
         return
     table = Table(title="Pain journal (0-10)", title_justify="left")
     for column in ("day", "rest", "morning", "during", "after", "activity", "notes"):
-        table.add_column(column, no_wrap=column != "notes")
+        table.add_column(column, no_wrap=column not in ("notes", "activity"))
     for stored in entries:
         e = stored.entry
-        activity = e.activity.value.replace("_", " ") if e.activity else "-"
+        activity = vocabulary().task_kind(e.activity.value) if e.activity else "-"
         if e.activity_minutes:
             activity += f" {e.activity_minutes} min"
         table.add_row(
