@@ -102,7 +102,7 @@ def test_cli_log_with_flags_then_journal_shows_the_entry() -> None:
     done = _cli("log", "--rest", "2", "--morning", "4", "--activity", "run:20", "--after", "3")
     assert done.returncode == 0, done.stderr
     shown = _cli("journal")
-    assert shown.returncode == 0 and "run 20 min" in shown.stdout
+    assert shown.returncode == 0 and "Run 20 min" in shown.stdout
 
 
 def test_cli_log_refuses_a_bad_score_with_exit_2_and_saves_nothing() -> None:
