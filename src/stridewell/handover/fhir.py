@@ -105,14 +105,18 @@ def _impression(summary: HandoverSummary, uid: str, patient: str, response: str)
         {
             "itemCodeableConcept": {
                 "coding": [
-                    {"system": SNOMED_SYSTEM, "code": c.snomed_code, "display": c.snomed_term},
+                    *(
+                        [{"system": SNOMED_SYSTEM, "code": c.snomed_code, "display": c.snomed_term}]
+                        if c.snomed_code
+                        else []
+                    ),
                     {"system": CONDITION_SYSTEM, "code": c.id, "display": c.name},
                 ],
                 "text": c.name,
             },
             "basis": (
                 f"rank {c.rank}, likelihood {c.likelihood:.2f}"
-                f" (SNOMED CT match: {c.snomed_match})"
+                + (f" (SNOMED CT match: {c.snomed_match})" if c.snomed_match else "")
                 + (f"; for: {'; '.join(c.for_)}" if c.for_ else "")
                 + (f"; against: {'; '.join(c.against)}" if c.against else "")
             ),

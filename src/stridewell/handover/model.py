@@ -74,9 +74,10 @@ class Cause(BaseModel):
     likelihood_words: str = Field(description="'most likely', 'possible', 'less likely'")
     for_: list[str]
     against: list[str]
-    snomed_code: str
-    snomed_term: str
-    snomed_match: Literal["exact", "broader"]
+    # None for a cause that is no clinical condition (ordinary training soreness).
+    snomed_code: str | None = None
+    snomed_term: str | None = None
+    snomed_match: Literal["exact", "broader"] | None = None
 
 
 class PainDay(BaseModel):

@@ -111,6 +111,11 @@ class SnomedTable(BaseModel):
             raise ValueError("reference ids must be unique")
         return self
 
+    def mapped(self, condition_id: str) -> SnomedMapping | None:
+        """The mapping of a condition id, None for a cause with no clinical concept (the
+        engine's ordinary training soreness)."""
+        return next((m for m in self.mappings if m.condition == condition_id), None)
+
     def for_condition(self, condition_id: str) -> SnomedMapping:
         """The mapping of a condition id; KeyError names an unmapped one."""
         for mapping in self.mappings:

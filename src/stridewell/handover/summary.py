@@ -137,7 +137,7 @@ def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:
     words = vocabulary()
     out = []
     for rank, c in enumerate(report.conditions, start=1):
-        mapping = table.for_condition(c.id)
+        mapping = table.mapped(c.id)
         out.append(
             Cause(
                 rank=rank,
@@ -147,9 +147,9 @@ def causes(report: TriageReport, table: SnomedTable) -> list[Cause]:
                 likelihood_words=words.likelihood(c.likelihood).words,
                 for_=[finding_words(f) for f in c.for_],
                 against=[finding_words(f) for f in c.against],
-                snomed_code=mapping.code,
-                snomed_term=mapping.term,
-                snomed_match=mapping.match,
+                snomed_code=mapping.code if mapping else None,
+                snomed_term=mapping.term if mapping else None,
+                snomed_match=mapping.match if mapping else None,
             )
         )
     return out

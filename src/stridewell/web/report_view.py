@@ -95,8 +95,8 @@ def _cause(c: RankedCondition, words: Vocabulary) -> CauseView:
         name=c.name or words.condition(c.id).label,
         words=words.likelihood(c.likelihood).words,
         summary=c.summary,
-        for_=list(c.for_),
-        against=list(c.against),
+        for_=[words.finding(f) for f in c.for_],
+        against=[words.finding(f) for f in c.against],
         show_findings=not words.without_findings(c.likelihood),
     )
 
