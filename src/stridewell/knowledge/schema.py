@@ -155,6 +155,8 @@ class Exercise(_Strict):
     name: str
     how: str
     dose: str
+    # The dose on days without running, when `dose` mentions runs.
+    rest_dose: str | None = Field(default=None, min_length=5)
     purpose: str
     cautions: list[str] = Field(default_factory=list)
     sources: list[str] = Field(min_length=1)

@@ -200,6 +200,8 @@ class PlanRules(_Strict):
     run_steps: list[RunStep] = Field(min_length=2)
     growth: Growth
     every_other_day: list[str]
+    # Stretches of the same muscles: a day without running lists only the first of them.
+    one_stretch_while_resting: list[str] = Field(default_factory=list)
     conditions: dict[str, ConditionExtra]
     adjustments: list[Adjustment]
     rules: dict[str, RuleSpec]
@@ -266,6 +268,7 @@ class PlanRules(_Strict):
     def exercise_ids_used(self) -> set[str]:
         used = {s.exercise for s in self.all_task_specs() if s.exercise is not None}
         used.update(self.every_other_day)
+        used.update(self.one_stretch_while_resting)
         for extra in self.conditions.values():
             used.update(extra.avoid_exercises)
         for adjustment in self.adjustments:

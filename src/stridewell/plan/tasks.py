@@ -88,7 +88,18 @@ class TaskBook:
 
     # --- building blocks ------------------------------------------------------------------
 
-    def _task(self, spec: TaskSpec) -> Task | None:
+    def _dose(self, exercise_id: str, resting: bool) -> str:
+        """The exercise's dose; on days without running, its rest dose if it has one."""
+        ex = self.exercises[exercise_id]
+        return (ex.rest_dose or ex.dose) if resting else ex.dose
+
+    def _one_stretch(self, tasks: list[Task]) -> list[Task]:
+        # A day without running stretches the calf once: the first stretch stands for all.
+        same = set(self.rules.one_stretch_while_resting)
+        first = next((t.exercise_id for t in tasks if t.exercise_id in same), None)
+        return [t for t in tasks if t.exercise_id not in same or t.exercise_id == first]
+
+    def _task(self, spec: TaskSpec, resting: bool = False) -> Task | None:
         if spec.exercise is None:
             assert spec.text is not None  # the schema requires text or exercise
             return Task(kind=spec.kind, text=spec.text, minutes=spec.minutes, sources=spec.sources)
@@ -99,15 +110,16 @@ class TaskBook:
             kind=spec.kind,
             text=spec.text or ex.name,
             exercise_id=ex.id,
-            dose=spec.dose or ex.dose,
+            dose=spec.dose or self._dose(ex.id, resting),
             minutes=spec.minutes,
             sources=_unique([*spec.sources, *ex.sources]),
         )
 
-    def group(self, name: str) -> list[Task]:
-        return [t for t in (self._task(s) for s in self.rules.tasks[name]) if t is not None]
+    def group(self, name: str, *, resting: bool = False) -> list[Task]:
+        tasks = (self._task(s, resting) for s in self.rules.tasks[name])
+        return [t for t in tasks if t is not None]
 
-    def condition_exercises(self, between_runs: bool) -> list[Task]:
+    def condition_exercises(self, between_runs: bool, *, resting: bool = False) -> list[Task]:
         """The leading condition's exercises; those dosed every other day only between runs."""
         if self.condition is None:
             return []
@@ -123,7 +135,7 @@ class TaskBook:
                     kind=TaskKind.exercise,
                     text=ex.name,
                     exercise_id=ex.id,
-                    dose=ex.dose,
+                    dose=self._dose(ex.id, resting),
                     sources=list(ex.sources),
                 )
             )
@@ -184,20 +196,19 @@ class TaskBook:
 
     def protect(self, *, acute: bool = True) -> list[Task]:
         """Days 1-3: care for a fresh injury only when the pain is fresh (`acute`)."""
-        group = self.group("protect" if acute else "settle")
-        return _dedupe([*self.standing, *group, *self.cautions()])
+        group = self.group("protect" if acute else "settle", resting=True)
+        return self._one_stretch(_dedupe([*self.standing, *group, *self.cautions()]))
 
     def mobilise(self, day_number: int) -> list[Task]:
         # No runs yet, so exercises dosed every other day fall on alternate days.
         alternate = day_number % 2 == 0
-        return _dedupe(
-            [
-                *self.standing,
-                *self.group("mobilise"),
-                *self.condition_exercises(between_runs=alternate),
-                *self.cautions(),
-            ]
-        )
+        tasks = [
+            *self.standing,
+            *self.group("mobilise", resting=True),
+            *self.condition_exercises(between_runs=alternate, resting=True),
+            *self.cautions(),
+        ]
+        return self._one_stretch(_dedupe(tasks))
 
     def pause(self, day_number: int) -> list[Task]:
         return _dedupe([*self.group("pause"), *self.mobilise(day_number)])
