@@ -64,8 +64,10 @@ def plan_calendar(
 
 def recovery_days(plan: Plan) -> list[CalendarDay]:
     """The recovery plan's days as calendar events, in the vocabulary's words: the day's
-    phase in the title, the plan's one running rule first, then the tasks and the why."""
+    phase in the title (on a day between runs, what the day is), the plan's one running
+    rule first, then the tasks and the why."""
     from stridewell.knowledge.vocabulary import vocabulary
+    from stridewell.plan.model import RUNNING_PHASES
     from stridewell.plan.running_rule import running_rule_for_plan
 
     words = vocabulary()
@@ -73,10 +75,13 @@ def recovery_days(plan: Plan) -> list[CalendarDay]:
     days = []
     for d in plan.days:
         rule = words.rule(d.rule.id)
+        title = words.phase(d.phase.value).label
+        if d.phase in RUNNING_PHASES and d.run_minutes() is None:
+            title = rule.label  # a day between runs is not titled as a run
         days.append(
             CalendarDay(
                 d.day,
-                f"Stridewell day {d.day_number}: {words.phase(d.phase.value).label}",
+                f"Stridewell day {d.day_number}: {title}",
                 [running]
                 + [t.text + (f" ({t.dose})" if t.dose else "") for t in d.tasks]
                 + [f"Why: {rule.label}. {d.rule.why}"],

@@ -176,10 +176,9 @@ class TaskBook:
         return Task(kind=kind, text=text, minutes=minutes, sources=_unique(sources))
 
     def clinician_task(self, level: Level, sources: list[str]) -> Task:
+        # The text names who to see already (plan.yaml `clinician_tasks`): no bracket
+        # repeating them.
         text = self.rules.clinician_tasks[level]
-        people = ", ".join(self.rules.clinicians)
-        if level is not Level.emergency:
-            text = f"{text} ({people})"
         return Task(kind=TaskKind.see_clinician, text=text, sources=_unique(sources))
 
     def _report_advice(self) -> list[Task]:
