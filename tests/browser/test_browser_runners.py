@@ -194,11 +194,6 @@ def test_a_runner_who_cannot_take_four_steps_after_a_twist_is_told_to_get_care_a
         assert _on_first_screen(phone, seen_first), f"{seen_first} is below the first screen"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 asks for care today; the level still reads 'within one to two days' "
-    "and only the Ottawa warning sign's advice, below the first screen, says today",
-)
 def test_a_runner_who_cannot_take_four_steps_after_a_twist_reads_get_care_today_first(
     phone: Any, seeded_server: Seeded
 ) -> None:

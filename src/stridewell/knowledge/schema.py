@@ -125,6 +125,10 @@ class RedFlag(_Strict):
     presentations: list[Presentation] = Field(min_length=1)
     why_ask: str = Field(min_length=10, description="plain words: why its questions matter")
     advice: str
+    # What to do now, said first (on the report card and in the care box of the question
+    # pages) when this sign leads the report, instead of its level's general words: an
+    # ankle that cannot take four steps needs care today, not "within one to two days".
+    now: str | None = None
     sources: list[str] = Field(min_length=1)
     _rule: Rule = PrivateAttr()
 

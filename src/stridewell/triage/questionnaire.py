@@ -91,9 +91,18 @@ def level_so_far(answers: Answers, questionnaire: Questionnaire | None = None) -
 
     The interactive flows stop at once when this is `emergency`.
     """
+    report = report_so_far(answers, questionnaire)
+    return None if report is None else report.triage.level
+
+
+def report_so_far(
+    answers: Answers, questionnaire: Questionnaire | None = None
+) -> TriageReport | None:
+    """The triage of the answers given so far (None before a location): its level, and the
+    warning signs behind it with their advice, for a care box before the questions end."""
     questionnaire = questionnaire or load_questionnaire()
     assessment = _assessment(answers, questions_for(answers, questionnaire))
-    return None if assessment is None else assess(assessment).triage.level
+    return None if assessment is None else assess(assessment)
 
 
 def _assessment(answers: Answers, questions: list[Question]) -> Assessment | None:

@@ -17,7 +17,7 @@ from stridewell.knowledge.questions import load_questionnaire
 from stridewell.levels import Level
 from stridewell.service.runner import RunnerServices
 from stridewell.service.training import local_tz
-from stridewell.triage.questionnaire import AnswerError, level_so_far, to_assessment
+from stridewell.triage.questionnaire import AnswerError, level_so_far, report_so_far, to_assessment
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
     BEFORE,
@@ -37,7 +37,7 @@ from stridewell.web.forms import (
     shown_values,
 )
 from stridewell.web.pages import render, see_other, service_of
-from stridewell.web.report_view import tel_link
+from stridewell.web.report_view import leading_sign_now, tel_link
 
 router = APIRouter(include_in_schema=False)
 LOCATIONS = "locations"
@@ -65,11 +65,13 @@ def _page(
     prefill, notes = from_runs
     shown = {**prefill, **shown_values(page.questions, answers), **(shown or {})}
     selected = shown.get(LOCATIONS) or []
-    level = level_so_far(answers)
+    so_far = report_so_far(answers)
+    level = None if so_far is None else so_far.triage.level
     care = None
-    if level in CARE_NOW:
+    if so_far is not None and level in CARE_NOW:
         text = load_knowledge().meta.levels[level]
-        care = {"level": level.value, "headline": text.headline, "action": text.action}
+        action = leading_sign_now(so_far) or text.action
+        care = {"level": level.value, "headline": text.headline, "action": action}
     return render(
         request,
         "assess.html",

@@ -101,6 +101,18 @@ def _cause(c: RankedCondition, words: Vocabulary) -> CauseView:
     )
 
 
+def leading_sign_now(report: TriageReport) -> str | None:
+    """What to do now in the words of the warning sign that sets the level, when that
+    sign has its own (an injury that cannot bear weight: care today)."""
+    level = report.triage.level
+    flags = {f.id: f for f in load_knowledge().red_flags}
+    for fired in report.red_flags:
+        flag = flags.get(fired.id)
+        if fired.level is level and flag is not None and flag.now:
+            return flag.now
+    return None
+
+
 def report_view(
     report: TriageReport | Mapping[str, Any],
     assessment: Mapping[str, Any] | None = None,
@@ -128,7 +140,7 @@ def report_view(
             else [q.field for q in report.unanswered_safety_questions]  # answers not known
         )
         not_known = list(dict.fromkeys(words.question(f) for f in fields))
-    now, explanation = level_words.now, level_words.explanation
+    now, explanation = leading_sign_now(report) or level_words.now, level_words.explanation
     if not_known and level is Level.self_care:
         # Questions left open: never promise that nothing needs a clinician.
         now = explanation = words.not_known.text
