@@ -84,7 +84,7 @@ def test_exercise_logs_are_validated_and_listed(service: Stridewell) -> None:
     service.local().journal.log_exercise(
         {"day": today.isoformat(), "exercise_id": "towel_scrunches", "sets_done": 3}
     )
-    with pytest.raises(InvalidInput, match="Exercise: no exercise is called .nope."):
+    with pytest.raises(InvalidInput, match=r"Exercise: no exercise is called .nope."):
         service.local().journal.log_exercise(
             {"day": today.isoformat(), "exercise_id": "nope", "sets_done": 1}
         )
