@@ -83,7 +83,12 @@ def test_a_twisted_ankle_that_cannot_take_four_steps_gets_the_care_action_by_the
     assert care.is_visible() and _on_screen(page, care)  # at the top, no scrolling
     expected = load_knowledge().meta.levels[Level.urgent]
     assert expected.headline in page.locator("#care-h").inner_text()
-    assert expected.action.split(".")[0] in page.locator(".care-now").inner_text()
+    # What to do now in the words of the warning sign behind the level: care today.
+    ottawa = next(f for f in load_knowledge().red_flags if f.id == "ottawa_rules")
+    assert ottawa.now is not None
+    care_text = page.locator(".care-now").inner_text()
+    assert ottawa.now.split(";")[0] in " ".join(care_text.split())
+    assert "today" in care_text
     runner.tap(care)
     page.wait_for_url("**/assessments/**")
     assert expected.headline in page.locator("#verdict-h").inner_text()
