@@ -32,7 +32,7 @@ from stridewell.service.imports import (
 )
 
 if TYPE_CHECKING:
-    from stridewell.activities.bulk import ImportReport, Progress, Source
+    from stridewell.activities.bulk import ImportReport, Mapper, Progress, Source
     from stridewell.activities.errors import ImportProblem
     from stridewell.service.backend import Backend
     from stridewell.storage.records import ActivityToStore, AddActivitiesResult, ImportedFile
@@ -131,7 +131,9 @@ def import_files(
             repeated = {a.source_name or "" for a in activities} | {s for s, _ in part.duplicates}
             _decoded(chunk, part, added, repeated, results, ordinal, shown, ImportProblem)
             if started is not None:
-                _finished_before(backend, runner_id, started, chunk, results, ordinal)
+                _finished_before(
+                    backend, runner_id, started, chunk, results, ordinal, (known, mapper)
+                )
             on_chunk(sorted(results.values(), key=lambda r: r.ordinal))
     return len(sources)
 
@@ -202,11 +204,16 @@ def _finished_before(
     chunk: list[Source | ImportProblem],
     results: dict[int, FileResult],
     ordinal: dict[str, int],
+    decoding: tuple[set[str], Mapper],
 ) -> None:
     """Files this job stored in an attempt that died before recording their result (their
-    digest was first recorded after the job first started) are the job's imports."""
+    digest was first recorded after the job first started) are the job's imports. One that
+    brought no runs is read again, to say what it was: its runs were all stored before
+    (a duplicate), or it held none."""
+    from stridewell.activities.bulk import import_all
     from stridewell.activities.errors import ImportProblem
 
+    items: dict[int, Source] = {}
     digests: dict[str, int] = {}
     for item in chunk:
         if isinstance(item, ImportProblem):
@@ -214,14 +221,29 @@ def _finished_before(
         index = ordinal[item.name]
         if results[index].reason == SAME_FILE:
             digests[hashlib.sha256(item.read()).hexdigest()] = index
+            items[index] = item
     if not digests:
         return
     found = backend.run(
         lambda store: store.import_jobs.files_first_seen_since(runner_id, list(digests), started)
     )
+    known, mapper = decoding
     for digest, runs in found.items():
         earlier = results[digests[digest]]
-        results[earlier.ordinal] = FileResult(earlier.ordinal, earlier.name, "imported", "", runs)
+        if runs > 0:
+            results[earlier.ordinal] = FileResult(
+                earlier.ordinal, earlier.name, "imported", "", runs
+            )
+            continue
+        activities, part = import_all([items[earlier.ordinal]], known, mapper=mapper)
+        if activities or part.duplicates:
+            results[earlier.ordinal] = FileResult(
+                earlier.ordinal, earlier.name, "duplicate", SAME_RUNS, 0
+            )
+        else:
+            results[earlier.ordinal] = FileResult(
+                earlier.ordinal, earlier.name, "skipped", NOTHING_IN_IT, 0
+            )
 
 
 def _kept_as(source_name: str | None, digests: dict[str, str]) -> str | None:
