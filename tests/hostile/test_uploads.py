@@ -4,7 +4,6 @@ folders go on every way out, and a server killed mid-import leaves neither its f
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
@@ -24,6 +23,7 @@ from fastapi.testclient import TestClient
 from hostile_corpus import synthetic_run, write_fit
 from live_server import LiveServer, descendants
 
+from async_support import run_coroutine_apart
 from stridewell.service import Stridewell
 from stridewell.web import uploads
 from stridewell.web.app import create_app
@@ -71,7 +71,7 @@ def _post_raw(
                     (b"content-type", f"multipart/form-data; boundary={BOUNDARY}".encode()),
                     *headers],
     }  # fmt: skip
-    asyncio.run(app(scope, receive, send))
+    run_coroutine_apart(lambda: app(scope, receive, send))
     return next(m["status"] for m in sent if m["type"] == "http.response.start"), read
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from async_support import run_coroutine_apart
 from pg_schemas import postgres_schema_url
 from repo_paths import ACTIVITY_FILES
 from stridewell.jobs.queue import MAX_ATTEMPTS, conninfo, make_app, retry_stalled_jobs
@@ -62,7 +63,7 @@ def one_round(service: Stridewell, done: Callable[[], bool]) -> None:
             finally:
                 task.cancel()
 
-    asyncio.run(main())
+    run_coroutine_apart(main)
 
 
 def submit(service: Stridewell, tmp_path: Path) -> tuple[str, str]:

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.datastructures import Headers, UploadFile
 
+from async_support import run_coroutine_apart
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 from stridewell.web.security import CHECKED_BODY_BYTES
@@ -128,7 +129,7 @@ def test_writing_an_upload_leaves_the_event_loop_free(tmp_path: Path) -> None:
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
-    ticks_while_writing = asyncio.run(scenario())
+    ticks_while_writing = run_coroutine_apart(scenario)
     thread.join(timeout=5)
     assert received == [b"<gpx/>"]
     assert ticks_while_writing >= 10
