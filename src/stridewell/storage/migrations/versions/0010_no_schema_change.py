@@ -1,10 +1,11 @@
-"""Training pages (activity details).
+"""No schema change (the training pages needed none).
 
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-11-30
 
-Reserved for this change; it does nothing until its work fills it in.
+This revision was reserved for the training pages, which found every column they needed
+already there. It stays, empty, because 0011 follows it and databases are stamped past it.
 """
 
 from __future__ import annotations
