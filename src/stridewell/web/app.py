@@ -13,7 +13,6 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -36,6 +35,7 @@ from stridewell.web.auth import AuthMiddleware
 from stridewell.web.csrf import CsrfCookieMiddleware
 from stridewell.web.report_view import report_view
 from stridewell.web.security import SecurityConfig, SecurityMiddleware
+from stridewell.web.static_files import PreloadedStaticFiles
 from stridewell.web.uploads import UploadSizeLimit, sweep_stale_uploads
 
 WEB_DIR = Path(__file__).parent
@@ -72,13 +72,8 @@ def create_app(
     app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
     app.state.templates.env.filters["question"] = load_questionnaire().prompt_for
     app.state.templates.env.globals["report_view"] = report_view  # the report's summary card
-    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    app.include_router(api_router)
-    app.include_router(recovery_router)
-    app.include_router(running_router)
-    app.include_router(training_router)
-    app.include_router(handover_router)
-    app.include_router(imports_router)
+    app.mount("/static", PreloadedStaticFiles(WEB_DIR / "static"), name="static")
+    _include_routers(app)
     _install_error_handlers(app)
     # Starlette runs the last added middleware first: the CSRF cookie is set around auth.
     app.add_middleware(AuthMiddleware)
@@ -90,36 +85,53 @@ def create_app(
     app.add_middleware(SecurityMiddleware)
     sweep_stale_uploads()  # what a killed server left in the temporary folder
 
+    from stridewell.web.pages_handover import clinician_word
+
+    app.state.templates.env.globals["clinician_word"] = clinician_word
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    """The pages first, the most visited first, then the API.
+
+    FastAPI tries every route in order until one matches (and the chosen router's routes
+    once more to handle it): /today found behind the forty API routes took 0.16 ms of
+    CPU to match, 0.01 ms in front of them. No page path can match an API path (those all start
+    with /api/v1) or the other way round, so the order changes nothing else; the API
+    routers keep their own order, which is the order of the OpenAPI document.
+    """
     from stridewell.web.pages import router as pages_router
     from stridewell.web.pages_account import router as account_pages
     from stridewell.web.pages_assess import router as assess_pages
     from stridewell.web.pages_demo import router as demo_pages
-    from stridewell.web.pages_handover import clinician_word
     from stridewell.web.pages_handover import router as handover_pages
     from stridewell.web.pages_imports import router as import_pages
     from stridewell.web.pages_recovery import router as recovery_pages
     from stridewell.web.pages_running import router as running_pages
     from stridewell.web.pages_training import router as training_pages
-
-    for router in (
-        pages_router,
-        assess_pages,
-        recovery_pages,
-        running_pages,
-        training_pages,
-        import_pages,
-        account_pages,
-        demo_pages,
-        handover_pages,
-    ):
-        app.include_router(router)
     from stridewell.web.security_tokens import pages as token_pages
     from stridewell.web.security_tokens import router as tokens_router
 
-    app.include_router(tokens_router)
-    app.include_router(token_pages)
-    app.state.templates.env.globals["clinician_word"] = clinician_word
-    return app
+    for router in (
+        recovery_pages,  # /today, /journal
+        pages_router,  # /
+        training_pages,
+        assess_pages,
+        running_pages,
+        account_pages,  # /login, /account, the coach's pages
+        import_pages,
+        demo_pages,
+        handover_pages,
+        token_pages,
+        api_router,
+        recovery_router,
+        running_router,
+        training_router,
+        handover_router,
+        imports_router,
+        tokens_router,
+    ):
+        app.include_router(router)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

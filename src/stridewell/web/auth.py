@@ -27,7 +27,8 @@ SESSION_SECONDS = 14 * 24 * 3600
 PUBLIC_PATHS = frozenset(
     {"/login", "/register", "/openapi.json", "/docs", "/redoc", "/api/v1/health"}
 )
-PUBLIC_PREFIXES = ("/static/", "/docs/")
+STATIC_PREFIX = "/static/"
+PUBLIC_PREFIXES = (STATIC_PREFIX, "/docs/")
 
 
 def is_public(path: str) -> bool:
@@ -51,10 +52,20 @@ class AuthMiddleware:
             return
         request = Request(scope)
         service = app_service(request)
+        if request.app.state.multi_user and scope["path"].startswith(STATIC_PREFIX):
+            # A style sheet or script: nothing in it depends on who asks, so no session
+            # lookup (a query and two thread hops, for each asset of every page).
+            request.state.runner_id = None
+            request.state.account = None
+            await self.app(scope, receive, send)
+            return
         if request.method not in ("GET", "HEAD"):
             await self._serve(request, scope, receive, send)
             return
         with service.shared_reads() as reads:
+            # `pages.render` gives the connection back as soon as the page is made, in
+            # the thread that made it: no extra hop to the thread pool here.
+            request.state.shared_reads = reads
             try:
                 await self._serve(request, scope, receive, send)
             finally:

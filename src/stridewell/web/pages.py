@@ -7,6 +7,7 @@ reload never repeats a write.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
@@ -60,7 +61,30 @@ def render(
     response: Response = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
+    _give_back_connection(request)
     return response
+
+
+def _give_back_connection(request: Request) -> None:
+    """End the request's shared read transaction once its page is made (``web.auth``).
+
+    A page route runs in the thread pool, so this costs no thread hop of its own, and
+    the connection goes back to the pool before the page is sent. On the event loop (an
+    error page) it is left to the auth middleware, which closes it off the loop. A read
+    after this (none is expected) opens the scope again, and the middleware closes that.
+    """
+    reads = getattr(request.state, "shared_reads", None)
+    if reads is None or not reads.opened or _on_event_loop():
+        return
+    reads.close()
+
+
+def _on_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def level_label(level: str) -> str:
