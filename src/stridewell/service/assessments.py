@@ -91,8 +91,12 @@ class AssessmentService:
 
     def get(self, assessment_id: str) -> StoredAssessment:
         runner_id = self.runner_id
-        found = self._backend.run(
-            lambda store: store.assessments.get_assessment(assessment_id, runner_id)
+        found = self._backend.cached(
+            runner_id,
+            ("assessment", assessment_id),
+            lambda: self._backend.run(
+                lambda store: store.assessments.get_assessment(assessment_id, runner_id)
+            ),
         )
         if found is None:
             raise NotFound(f"no assessment with id '{assessment_id}'")
@@ -101,9 +105,18 @@ class AssessmentService:
     def history(self, *, limit: int = 50, offset: int = 0) -> list[StoredAssessment]:
         """A page of the runner's assessments, newest first."""
         runner_id = self.runner_id
-        return self._backend.run(
-            lambda store: store.assessments.list_assessments(runner_id, limit=limit, offset=offset)
+        found = self._backend.cached(
+            runner_id,
+            ("assessments", limit, offset),
+            lambda: tuple(
+                self._backend.run(
+                    lambda store: store.assessments.list_assessments(
+                        runner_id, limit=limit, offset=offset
+                    )
+                )
+            ),
         )
+        return list(found)
 
 
 def _with_training_notes(

@@ -93,6 +93,18 @@ class Backend:
         scope.memo[key] = value
         return value
 
+    def cached(self, runner_id: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``'s answer from the runner's data, kept by this process until the
+        runner's data changes (``storage.runner_cache``); within a web request only,
+        elsewhere computed every time. ``key`` names everything else the answer depends
+        on (the day it is worked out for, a limit). The answer is shared between
+        requests: return frozen records, or copy before handing it out."""
+        from stridewell.storage.core import current_shared_reads
+
+        if current_shared_reads() is None:
+            return compute()
+        return self.run(lambda store: store.cached_for_runner(runner_id, key, compute))
+
     def run(self, action: Callable[[Store], T]) -> T:
         """Run a storage action. A local SQLite file is set up on first use and migrated
         after an update; a shared PostgreSQL database is only migrated on request

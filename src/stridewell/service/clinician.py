@@ -100,8 +100,14 @@ class ClinicianService:
         return self._backend.run(lambda store: store.clinician.list_notes(runner_id))
 
     def latest(self) -> StoredClinicianNote | None:
+        """The newest note (kept until the runner's data changes: an author's renaming
+        of their account shows from the runner's next change on)."""
         runner_id = self.runner_id
-        return self._backend.run(lambda store: store.clinician.latest_note(runner_id))
+        return self._backend.cached(
+            runner_id,
+            "latest clinician note",
+            lambda: self._backend.run(lambda store: store.clinician.latest_note(runner_id)),
+        )
 
     # -- as the coach or clinician ------------------------------------------------------
 

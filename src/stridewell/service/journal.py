@@ -7,7 +7,7 @@ the plan's days follow from the check-ins.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from stridewell.errors import NotFound
@@ -33,6 +33,15 @@ def _entry_of(stored: StoredJournalEntry) -> StoredEntry:
         recorded_at=stored.recorded_at,
         entry=JournalEntry.model_validate(stored.data),
     )
+
+
+def _window(value: date | None, name: str) -> date:
+    """A bound of a window of days (None: open); a datetime is refused, not truncated."""
+    if value is None:
+        return date.max if name == "until" else date.min
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a date (not a datetime), got {type(value).__name__}")
+    return value
 
 
 def _exercise_ids() -> set[str]:
@@ -101,11 +110,16 @@ class JournalService:
 
     def entries(self, *, since: date | None = None, until: date | None = None) -> list[StoredEntry]:
         """Check-ins (latest revision of each), by day."""
+        first, last = _window(since, "since"), _window(until, "until")
+        # A page asks for several windows of the same journal: the whole of it is read
+        # and parsed once, kept until it changes (Backend.cached), and cut here.
+        every = self._backend.cached(self.runner_id, "journal entries", self._all_entries)
+        return [s for s in every if first <= s.entry.day <= last]
+
+    def _all_entries(self) -> tuple[StoredEntry, ...]:
         runner_id = self.runner_id
-        rows = self._backend.run(
-            lambda store: store.journal.list_journal_entries(runner_id, since=since, until=until)
-        )
-        return [_entry_of(r) for r in rows]
+        rows = self._backend.run(lambda store: store.journal.list_journal_entries(runner_id))
+        return tuple(_entry_of(r) for r in rows)
 
     def entry_history(self, entry_id: str) -> list[StoredEntry]:
         runner_id = self.runner_id
@@ -152,7 +166,11 @@ class JournalService:
     def exercise_logs(
         self, *, since: date | None = None, until: date | None = None
     ) -> list[StoredExerciseLog]:
+        first, last = _window(since, "since"), _window(until, "until")
         runner_id = self.runner_id
-        return self._backend.run(
-            lambda store: store.exercises.list_exercise_logs(runner_id, since=since, until=until)
-        )
+
+        def read_all() -> tuple[StoredExerciseLog, ...]:
+            return tuple(self._backend.run(lambda s: s.exercises.list_exercise_logs(runner_id)))
+
+        every = self._backend.cached(runner_id, "exercise logs", read_all)
+        return [log for log in every if first <= log.day <= last]

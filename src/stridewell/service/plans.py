@@ -82,8 +82,9 @@ class PlanService:
 
     def _active(self) -> StoredPlan | None:
         runner_id = self.runner_id
-        return self._backend.memo(  # asked several times a page: once per request
-            ("active plan", runner_id),
+        return self._backend.cached(  # asked several times a page, and by every page
+            runner_id,
+            "active plan",
             lambda: self._backend.run(lambda store: store.plans.active_plan(runner_id)),
         )
 
@@ -93,7 +94,11 @@ class PlanService:
         if stored is None:
             return None
         day = today or self._backend.today()
-        return self._backend.memo(("plan", stored.id, day), lambda: self._build(stored, day))
+        # Built from the report, the journal and the clinician's word: kept until any
+        # of them changes (or the day does).
+        return self._backend.cached(
+            self.runner_id, ("plan", stored.id, day), lambda: self._build(stored, day)
+        )
 
     def assessment_id(self) -> str | None:
         """The assessment the active plan was started from, if there is an active plan."""
@@ -182,6 +187,15 @@ class PlanService:
 
     def pain_series(self, *, since: date | None = None) -> tuple[list[PainPoint], list[PhaseSpan]]:
         """Worst pain per logged day, and the active plan's phases up to today."""
+        today = self._backend.today()
+        points, spans = self._backend.cached(
+            self.runner_id, ("pain series", since, today), lambda: self._pain_series(since, today)
+        )
+        return list(points), list(spans)
+
+    def _pain_series(
+        self, since: date | None, today: date
+    ) -> tuple[list[PainPoint], list[PhaseSpan]]:
         from stridewell.export.charts import PainPoint, PhaseSpan
 
         worst: dict[date, int] = {}
@@ -191,10 +205,10 @@ class PlanService:
                 worst[stored.entry.day] = max(score, worst.get(stored.entry.day, 0))
         points = [PainPoint(day, value) for day, value in sorted(worst.items())]
         spans: list[PhaseSpan] = []
-        plan = self.current()
+        plan = self.current(today=today)
         if plan is not None:
             for d in plan.days:
-                if d.day > self._backend.today():
+                if d.day > today:
                     break
                 if spans and spans[-1].phase == d.phase.value:
                     spans[-1] = PhaseSpan(d.phase.value, spans[-1].first, d.day)

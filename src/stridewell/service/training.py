@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,16 @@ def shoe_model(stored: StoredShoe) -> Shoe:
 
 
 def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
-    """The runner's activities as a load log, runs assigned to their shoes."""
+    """The runner's activities as a load log, runs assigned to their shoes (kept until
+    the runner's data changes: the log and its arrays are shared, never changed)."""
+    tz = local_tz()
+    log, shoes = backend.cached(
+        runner_id, ("run log", tz), lambda: _read_run_log(backend, runner_id, tz)
+    )
+    return log, list(shoes)
+
+
+def _read_run_log(backend: Backend, runner_id: str, tz: tzinfo) -> tuple[RunLog, list[Shoe]]:
     import numpy as np
 
     from stridewell.load.runlog import RunLog
@@ -74,7 +84,6 @@ def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
 
     summaries = backend.run(lambda store: store.activities.activity_summaries(runner_id))
     shoes = [shoe_model(s) for s in backend.run(lambda store: store.shoes.list_shoes(runner_id))]
-    tz = local_tz()
     log = RunLog.from_arrays(
         np.array([s.start_time.astimezone(tz).date() for s in summaries], "datetime64[D]"),
         [s.distance_m / 1000 for s in summaries],
@@ -180,11 +189,18 @@ class TrainingService:
     ) -> list[StoredActivity]:
         """The runner's activities, newest first (those starting at or after ``since``)."""
         runner_id = self.runner_id
-        return self._backend.run(
-            lambda store: store.activities.list_activities(
-                runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
-            )
+        found = self._backend.cached(
+            runner_id,
+            ("activities", limit, offset, sport, since),
+            lambda: tuple(
+                self._backend.run(
+                    lambda store: store.activities.list_activities(
+                        runner_id, since=since, until=None, sport=sport, limit=limit, offset=offset
+                    )
+                )
+            ),
         )
+        return list(found)
 
     def activity(self, activity_id: str) -> StoredActivity:
         """One of the runner's activities, with its samples still encoded."""
@@ -205,8 +221,13 @@ class TrainingService:
         return None if blob is None else decode_samples(blob)
 
     def _shoes(self) -> list[Shoe]:
-        runner_id = self.runner_id
-        return [shoe_model(s) for s in self._backend.run(lambda st: st.shoes.list_shoes(runner_id))]
+        runner_id, backend = self.runner_id, self._backend
+
+        def read() -> tuple[Shoe, ...]:
+            stored = backend.run(lambda st: st.shoes.list_shoes(runner_id))
+            return tuple(shoe_model(s) for s in stored)
+
+        return list(backend.cached(runner_id, "shoe models", read))
 
     def activity_list(
         self, *, limit: int = 20, offset: int = 0, sport: str | None = None
@@ -215,9 +236,15 @@ class TrainingService:
         newest first (only ``sport``'s when given)."""
         from stridewell.service.activity_view import activity_item
 
-        shoes, tz = self._shoes(), local_tz()
-        stored = self.activities(limit=limit, offset=offset, sport=sport)
-        return [activity_item(a, shoes, tz) for a in stored]
+        tz = local_tz()
+
+        def items() -> tuple[ActivityItem, ...]:
+            shoes = self._shoes()
+            stored = self.activities(limit=limit, offset=offset, sport=sport)
+            return tuple(activity_item(a, shoes, tz) for a in stored)
+
+        key = ("activity list", limit, offset, sport, tz)
+        return list(self._backend.cached(self.runner_id, key, items))
 
     def activity_detail(self, activity_id: str) -> ActivityDetail:
         """One activity's page: its summary, route, series over time and shoe choices."""
@@ -261,13 +288,19 @@ class TrainingService:
     def load(self, *, weeks: int = 12, reader: Reader = "runner") -> TrainingLoad:
         """Weekly distance and time, both load ratios as information, and the warnings
         (worded for the runner, or for a coach reading them)."""
+        if not 1 <= weeks <= 520:
+            raise InvalidInput("weeks must be between 1 and 520", field="weeks")
+        today = self._backend.today()
+        load = self._backend.cached(
+            self.runner_id, ("load", weeks, reader, today), lambda: self._load(weeks, reader, today)
+        )
+        return copy.deepcopy(load)  # shared between requests: callers get their own
+
+    def _load(self, weeks: int, reader: Reader, today: date) -> TrainingLoad:
         from stridewell.load.metrics import load_metrics
         from stridewell.load.notes import warnings
 
-        if not 1 <= weeks <= 520:
-            raise InvalidInput("weeks must be between 1 and 520", field="weeks")
         log, _ = run_log(self._backend, self.runner_id)
-        today = self._backend.today()
         if log.is_empty:
             return {
                 "today": today.isoformat(),

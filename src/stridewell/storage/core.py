@@ -18,7 +18,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self, TypeVar, cast
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +29,7 @@ from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.errors import DatabaseError, UnknownRunner
 from stridewell.storage.models import RunnerRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
+from stridewell.storage.runner_cache import RunnerCache
 from stridewell.storage.schema_version import HEAD_REVISION
 
 T = TypeVar("T")
@@ -136,6 +137,7 @@ class StoreCore:
         )
         # Checked once per Store: the schema does not go backwards under a running app.
         self._schema_verified = False
+        self.runner_cache = RunnerCache()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -203,6 +205,41 @@ class StoreCore:
             with self._write_sessions() as session, session.begin():
                 yield session
 
+    # -- answers kept per runner (storage.runner_cache) ---------------------------------
+
+    def once_per_request(self, key: Hashable, read: Callable[[], T]) -> T:
+        """``read()``, asked once per web request (``SharedReads``): for a read several
+        services of one page make. Forgotten at any write; outside a request, read each
+        time. The answer must not be changed by its callers (records are frozen)."""
+        scope = _SHARED_READS.get()
+        if scope is None:
+            return read()
+        key = (id(self), key)
+        if key not in scope.memo:
+            scope.memo[key] = read()
+        return cast(T, scope.memo[key])
+
+    def runner_version(self, runner_id: str) -> int | None:
+        """The runner's data version (None: no such runner), read once per request."""
+
+        def read() -> int | None:
+            with self._read_session() as session:
+                return session.scalar(_DATA_VERSION, {"runner_id": runner_id})
+
+        return self.once_per_request(("data version", runner_id), read)
+
+    def cached_for_runner(self, runner_id: str, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``'s answer from the runner's rows, kept by this process until the
+        runner's data version moves on; in a web request only (elsewhere made each time).
+        ``key`` names the question with everything else its answer depends on (the day,
+        a limit). The answer is shared: frozen records, or copied by the caller."""
+        if _SHARED_READS.get() is None:
+            return make()
+        version = self.runner_version(runner_id)
+        if version is None:
+            return make()
+        return self.runner_cache.get_or_make((runner_id, version, key), make)
+
     def _verify_schema(self) -> None:
         if self._schema_verified:
             return
@@ -228,16 +265,11 @@ class Repository:
         return self._core._write_session()
 
     def _once_per_request(self, key: Hashable, read: Callable[[], T]) -> T:
-        """``read()``, asked once per web request (``SharedReads``): for a read several
-        services of one page make. Forgotten at any write; outside a request, read each
-        time. The answer must not be changed by its callers (records are frozen)."""
-        scope = _SHARED_READS.get()
-        if scope is None:
-            return read()
-        key = (id(self._core), key)
-        if key not in scope.memo:
-            scope.memo[key] = read()
-        return cast(T, scope.memo[key])
+        """``read()``, asked once per web request (see ``StoreCore.once_per_request``)."""
+        return self._core.once_per_request(key, read)
+
+
+_DATA_VERSION = select(RunnerRow.data_version).where(RunnerRow.id == bindparam("runner_id"))
 
 
 def _stamped_revision(connection: Connection) -> str | None:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -91,6 +92,10 @@ class RunnerRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     # The demo runner (`make run`, `stridewell demo`): made-up data, kept apart, removable.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Moved on by database triggers at every change of the runner's rows (migration
+    # 0012): app processes keep answers read from those rows until it does
+    # (storage.runner_cache). Never written by the application.
+    data_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
     # passive_deletes: the database cascades (ON DELETE CASCADE), so the ORM must not
     # load every assessment just to delete it.

@@ -1,0 +1,239 @@
+"""A runner's data version moves on at every change of their rows, whoever makes it, so
+app processes can keep what they worked out from those rows until then
+(``storage.runner_cache``, migration 0012)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, and_, select, text
+
+from stridewell.demo import load_demo
+from stridewell.service import Stridewell
+from stridewell.storage.clinician_records import ClinicianNoteToStore
+from stridewell.storage.models import Base
+from stridewell.storage.records import LOCAL_RUNNER_ID
+
+MIGRATION = importlib.import_module(
+    "stridewell.storage.migrations.versions.0012_runner_data_version"
+)
+RUNNER_TABLES: dict[str, tuple[str, str] | None] = MIGRATION.RUNNER_TABLES
+# Tables with a runner's rows that no kept answer is made from: sign-in and access
+# state, queued work and stored file bytes. A new table must be put in one list or
+# the other (the first test fails until it is).
+NOT_KEPT = {
+    "runners",
+    "accounts",
+    "sessions",
+    "shares",
+    "api_tokens",
+    "limiter_counters",
+    "import_jobs",
+    "import_job_inputs",
+    "import_job_results",
+    "stored_files",
+    "stored_file_chunks",
+}
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+FILES = Path(__file__).resolve().parents[1] / "data" / "activity-files"
+
+
+def _clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def filled(database_url: str) -> Iterator[Stridewell]:
+    """The local runner with a row in every table a kept answer is made from."""
+    with Stridewell(database_url, clock=_clock) as service:
+        service.upgrade_database()
+        runner = service.local()
+        load_demo(runner)
+        runs = sorted(p for p in FILES.rglob("*") if p.suffix.lower() in (".fit", ".gpx"))
+        runner.training.import_paths(runs[:2])
+        runner.journal.log_exercise(
+            {"day": NOW.date().isoformat(), "exercise_id": "calf_raises", "sets_done": 3}
+        )
+        store = service._backend.store
+        store.running.save_running_plan(
+            LOCAL_RUNNER_ID, mode="prevention", start_date=NOW.date(), targets={},
+            goal_km=None, goal_day=None, locations=[], known_flags=[], now=NOW,
+        )  # fmt: skip
+        author = service.accounts.register("dr@clinic.test", "a-long-password-1", "Dr Someone",
+                                           role="coach")  # fmt: skip
+        note = ClinicianNoteToStore(
+            author_id=author.runner_id,
+            author_name="Dr Someone",
+            condition_id=None,
+            condition_text="A sore heel",
+            restriction="none",
+            restrict_until=None,
+            note="",
+            recorded_at=NOW,
+        )
+        store.clinician.add_note(LOCAL_RUNNER_ID, note)
+        yield service
+
+
+def _version(engine: Engine, runner_id: str = LOCAL_RUNNER_ID) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT data_version FROM runners WHERE id = :id"), {"id": runner_id}
+            ).scalar_one()
+        )
+
+
+def _engine(service: Stridewell) -> Engine:
+    return service._backend.store._engine
+
+
+def test_every_table_of_a_runners_data_either_moves_the_version_or_is_named_as_not_kept() -> None:
+    def has_runner(table_name: str) -> bool:
+        table = Base.metadata.tables[table_name]
+        return "runner_id" in table.c or any(
+            fk.column.table.name in RUNNER_TABLES for fk in table.foreign_keys
+        )
+
+    runner_tables = {name for name in Base.metadata.tables if has_runner(name)}
+    assert runner_tables - NOT_KEPT == set(RUNNER_TABLES)
+
+
+def test_every_kept_table_has_its_insert_update_and_delete_triggers(store: Any) -> None:
+    engine: Engine = store._engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            names = set(
+                connection.execute(
+                    text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                ).scalars()
+            )
+        else:
+            names = set(
+                connection.execute(
+                    text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+                ).scalars()
+            )
+    for table in RUNNER_TABLES:
+        for event in ("insert", "update", "delete"):
+            assert f"runner_version_{table}_{event}" in names
+
+
+@pytest.mark.parametrize("table", list(RUNNER_TABLES))
+def test_an_insert_an_update_and_a_delete_of_a_row_each_give_its_runner_a_new_version(
+    filled: Stridewell, table: str
+) -> None:
+    engine = _engine(filled)
+    rows = Base.metadata.tables[table]
+    with engine.connect() as connection:
+        row = connection.execute(select(rows)).mappings().first()
+    assert row is not None, f"the setup left no row in {table}"
+    this_row = and_(*(c == row[c.name] for c in rows.primary_key.columns))
+    first = next(iter(rows.columns))
+    seen = {_version(engine)}
+    statements = (
+        rows.update().where(this_row).values({first.name: first}),
+        rows.delete().where(this_row),
+        rows.insert().values(dict(row)),
+    )
+    for statement in statements:
+        with engine.begin() as connection:
+            connection.execute(statement)
+        version = _version(engine)
+        assert version not in seen, str(statement)
+        seen.add(version)
+
+
+def test_a_runner_deleted_and_made_again_never_comes_back_to_an_old_version(
+    filled: Stridewell,
+) -> None:
+    engine = _engine(filled)
+    before = _version(engine)
+    filled.for_runner(LOCAL_RUNNER_ID)  # the local runner is made again on its next write
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM runners WHERE id = :id"), {"id": LOCAL_RUNNER_ID})
+    filled.local().journal.log_entry({"day": NOW.date().isoformat(), "pain_rest": 2})
+    assert _version(engine) != before
+
+
+def test_renaming_a_runner_gives_them_a_new_version(filled: Stridewell) -> None:
+    engine = _engine(filled)
+    before = _version(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE runners SET name = 'Ana' WHERE id = :id"),
+                           {"id": LOCAL_RUNNER_ID})  # fmt: skip
+    assert _version(engine) != before
+
+
+def test_a_page_in_one_process_sees_a_check_in_another_process_saved_since_its_last_page(
+    filled: Stridewell, database_url: str
+) -> None:
+    """Two app processes, each with its kept answers: a write by one shows on the
+    other's next page, because the version it reads has moved on."""
+    with Stridewell(database_url, clock=_clock) as other:
+        for service in (filled, other):  # both keep the journal as it is now
+            with service.shared_reads() as reads:
+                service.local().journal.entries()
+                service.local().plans.current()
+            reads.close()
+        other.local().journal.log_entry({"day": NOW.date().isoformat(), "pain_morning": 7})
+        with filled.shared_reads() as reads:
+            entries = filled.local().journal.entries(since=NOW.date())
+            plan = filled.local().plans.current()
+        reads.close()
+    assert [e.entry.pain_morning for e in entries if e.entry.pain_morning is not None] == [7]
+    assert plan is not None
+    today = plan.day_of(NOW.date())
+    assert today is not None and today.day == NOW.date()
+
+
+def test_a_page_keeps_its_answers_and_the_next_page_finds_them_until_a_write(
+    filled: Stridewell,
+) -> None:
+    cache = filled._backend.store.runner_cache
+    cache.clear()
+    made = []
+    for _ in range(2):
+        with filled.shared_reads() as reads:
+            filled.local().journal.entries()
+            filled.local().training.load()
+        reads.close()
+        made.append(cache.misses)
+    assert made[0] > 0
+    assert made[1] == made[0]  # the second page found every answer the first one made
+    filled.local().journal.log_entry({"day": NOW.date().isoformat(), "pain_rest": 1})
+    misses = cache.misses
+    with filled.shared_reads() as reads:
+        filled.local().journal.entries()
+    reads.close()
+    assert cache.misses == misses + 1  # under the new version: read afresh
+
+
+def test_outside_a_web_request_every_read_goes_to_the_database(filled: Stridewell) -> None:
+    cache = filled._backend.store.runner_cache
+    cache.clear()
+    filled.local().journal.entries()
+    filled.local().plans.current()
+    filled.local().training.load()
+    assert len(cache) == 0
+
+
+def test_a_window_of_the_journal_is_cut_from_the_kept_whole_as_the_database_would(
+    filled: Stridewell,
+) -> None:
+    journal = filled.local().journal
+    every = journal.entries()
+    days = sorted({e.entry.day for e in every})
+    first, last = days[1], days[-2]
+    with filled.shared_reads() as reads:
+        cut = journal.entries(since=first, until=last)
+    reads.close()
+    assert cut == [e for e in every if first <= e.entry.day <= last]
+    with pytest.raises(TypeError, match="since must be a date"):
+        journal.entries(since=datetime(2026, 11, 1, tzinfo=UTC))  # type: ignore[arg-type]
+    assert journal.entries(since=date.max) == []
