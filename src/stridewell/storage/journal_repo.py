@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import CursorResult, Select, delete, func, select, update
+from sqlalchemy import CursorResult, Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from stridewell.storage.checks import (
@@ -139,7 +139,9 @@ class JournalRepository(Repository):
             lock_runner(session, runner_id)
             today = [
                 _to_record(row)
-                for row in session.execute(_latest_query(runner_id).where(Entry.day == day))
+                for row in session.execute(
+                    _LATEST.where(Entry.day == day), {"runner_id": runner_id}
+                )
             ]
             known = {entry.id for entry in today}
             written = []
@@ -164,13 +166,13 @@ class JournalRepository(Repository):
         """
         since = require_optional_date(since, "since")
         until = require_optional_date(until, "until")
-        query = _latest_query(runner_id)
+        query = _LATEST
         if since is not None:
             query = query.where(Entry.day >= since)
         if until is not None:
             query = query.where(Entry.day <= until)
         with self._read_session() as session:
-            return [_to_record(row) for row in session.execute(query)]
+            return [_to_record(row) for row in session.execute(query, {"runner_id": runner_id})]
 
     def journal_entry_history(self, entry_id: str, runner_id: str) -> list[StoredJournalEntry]:
         """Every revision of the entry, oldest first; empty if the runner has no such entry."""
@@ -190,19 +192,6 @@ class JournalRepository(Repository):
                 delete(Entry).where(Entry.id == entry_id, Entry.runner_id == runner_id)
             )
             return cast(CursorResult[Any], result).rowcount == 1
-
-
-def _latest_query(runner_id: str) -> Select[Any]:
-    """The latest revision of each of the runner's entries, by day, then first recording."""
-    newer = aliased(Revision)
-    latest_revision = (
-        select(func.max(newer.revision)).where(newer.entry_id == Entry.id).scalar_subquery()
-    )
-    return (
-        _select_records()
-        .where(Entry.runner_id == runner_id, Revision.revision == latest_revision)
-        .order_by(Entry.day, Entry.created_at, Entry.id)
-    )
 
 
 def _add(
@@ -245,3 +234,21 @@ def _select_records() -> Select[Any]:
 def _to_record(row: Any) -> StoredJournalEntry:
     entry_id, runner_id, day, revision, recorded_at, data = row
     return StoredJournalEntry(entry_id, runner_id, day, revision, recorded_at, data)
+
+
+def _latest_of_runner() -> Select[Any]:
+    """The latest revision of each entry of the runner named by the bound parameter
+    ``runner_id``, by day, then first recording. Built once: constructing it (an aliased
+    correlated subquery) cost more than running it."""
+    newer = aliased(Revision)
+    latest_revision = (
+        select(func.max(newer.revision)).where(newer.entry_id == Entry.id).scalar_subquery()
+    )
+    return (
+        _select_records()
+        .where(Entry.runner_id == bindparam("runner_id"), Revision.revision == latest_revision)
+        .order_by(Entry.day, Entry.created_at, Entry.id)
+    )
+
+
+_LATEST = _latest_of_runner()
