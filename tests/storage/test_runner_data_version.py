@@ -80,11 +80,11 @@ def filled(database_url: str) -> Iterator[Stridewell]:
         yield service
 
 
-def _version(engine: Engine, runner_id: str = LOCAL_RUNNER_ID) -> int:
+def _version(engine: Engine, column: str = "data_version") -> int:
     with engine.connect() as connection:
         return int(
             connection.execute(
-                text("SELECT data_version FROM runners WHERE id = :id"), {"id": runner_id}
+                text(f"SELECT {column} FROM runners WHERE id = :id"), {"id": LOCAL_RUNNER_ID}
             ).scalar_one()
         )
 
@@ -136,6 +136,7 @@ def test_an_insert_an_update_and_a_delete_of_a_row_each_give_its_runner_a_new_ve
     this_row = and_(*(c == row[c.name] for c in rows.primary_key.columns))
     first = next(iter(rows.columns))
     seen = {_version(engine)}
+    seen_training = {_version(engine, "training_version")}
     statements = (
         rows.update().where(this_row).values({first.name: first}),
         rows.delete().where(this_row),
@@ -147,6 +148,12 @@ def test_an_insert_an_update_and_a_delete_of_a_row_each_give_its_runner_a_new_ve
         version = _version(engine)
         assert version not in seen, str(statement)
         seen.add(version)
+        training = _version(engine, "training_version")
+        if table in MIGRATION.TRAINING_TABLES:
+            assert training not in seen_training, str(statement)
+            seen_training.add(training)
+        else:
+            assert seen_training == {training}, f"{statement} moved the training version"
 
 
 def test_a_runner_deleted_and_made_again_never_comes_back_to_an_old_version(
@@ -237,3 +244,26 @@ def test_a_window_of_the_journal_is_cut_from_the_kept_whole_as_the_database_woul
     with pytest.raises(TypeError, match="since must be a date"):
         journal.entries(since=datetime(2026, 11, 1, tzinfo=UTC))  # type: ignore[arg-type]
     assert journal.entries(since=date.max) == []
+
+
+def test_a_check_in_leaves_the_kept_training_page_and_a_new_run_does_not(
+    filled: Stridewell,
+) -> None:
+    cache = filled._backend.store.runner_cache
+    runner = filled.local()
+
+    def training_page() -> int:
+        """Misses of one training page (its load, list of runs and shoes)."""
+        before = cache.misses
+        with filled.shared_reads() as reads:
+            runner.training.load()
+            runner.training.activity_list()
+        reads.close()
+        return cache.misses - before
+
+    assert training_page() > 0
+    runner.journal.log_entry({"day": NOW.date().isoformat(), "pain_rest": 3})
+    assert training_page() == 0
+    runs = sorted(p for p in FILES.rglob("*") if p.suffix.lower() == ".tcx")
+    assert runner.training.import_paths(runs[:1]).imported
+    assert training_page() > 0

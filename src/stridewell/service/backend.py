@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 
 from stridewell.storage.errors import DatabaseNotInitialised
 
@@ -93,17 +93,27 @@ class Backend:
         scope.memo[key] = value
         return value
 
-    def cached(self, runner_id: str, key: Hashable, compute: Callable[[], T]) -> T:
+    def cached(
+        self,
+        runner_id: str,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        training_only: bool = False,
+    ) -> T:
         """``compute()``'s answer from the runner's data, kept by this process until the
         runner's data changes (``storage.runner_cache``); within a web request only,
         elsewhere computed every time. ``key`` names everything else the answer depends
         on (the day it is worked out for, a limit). The answer is shared between
-        requests: return frozen records, or copy before handing it out."""
+        requests: return frozen records, or copy before handing it out.
+        ``training_only``: the answer is made from runs, shoes and their files alone,
+        and is kept across changes of the rest (a check-in)."""
         from stridewell.storage.core import current_shared_reads
 
         if current_shared_reads() is None:
             return compute()
-        return self.run(lambda store: store.cached_for_runner(runner_id, key, compute))
+        area: Literal["all", "training"] = "training" if training_only else "all"
+        return self.run(lambda store: store.cached_for_runner(runner_id, key, compute, area=area))
 
     def run(self, action: Callable[[Store], T]) -> T:
         """Run a storage action. A local SQLite file is set up on first use and migrated

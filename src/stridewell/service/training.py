@@ -71,7 +71,10 @@ def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
     the runner's data changes: the log and its arrays are shared, never changed)."""
     tz = local_tz()
     log, shoes = backend.cached(
-        runner_id, ("run log", tz), lambda: _read_run_log(backend, runner_id, tz)
+        runner_id,
+        ("run log", tz),
+        lambda: _read_run_log(backend, runner_id, tz),
+        training_only=True,
     )
     return log, list(shoes)
 
@@ -199,6 +202,7 @@ class TrainingService:
                     )
                 )
             ),
+            training_only=True,
         )
         return list(found)
 
@@ -227,7 +231,7 @@ class TrainingService:
             stored = backend.run(lambda st: st.shoes.list_shoes(runner_id))
             return tuple(shoe_model(s) for s in stored)
 
-        return list(backend.cached(runner_id, "shoe models", read))
+        return list(backend.cached(runner_id, "shoe models", read, training_only=True))
 
     def activity_list(
         self, *, limit: int = 20, offset: int = 0, sport: str | None = None
@@ -244,7 +248,7 @@ class TrainingService:
             return tuple(activity_item(a, shoes, tz) for a in stored)
 
         key = ("activity list", limit, offset, sport, tz)
-        return list(self._backend.cached(self.runner_id, key, items))
+        return list(self._backend.cached(self.runner_id, key, items, training_only=True))
 
     def activity_detail(self, activity_id: str) -> ActivityDetail:
         """One activity's page: its summary, route, series over time and shoe choices."""
@@ -292,7 +296,10 @@ class TrainingService:
             raise InvalidInput("weeks must be between 1 and 520", field="weeks")
         today = self._backend.today()
         load = self._backend.cached(
-            self.runner_id, ("load", weeks, reader, today), lambda: self._load(weeks, reader, today)
+            self.runner_id,
+            ("load", weeks, reader, today),
+            lambda: self._load(weeks, reader, today),
+            training_only=True,
         )
         return copy.deepcopy(load)  # shared between requests: callers get their own
 

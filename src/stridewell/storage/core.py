@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from types import TracebackType
-from typing import Self, TypeVar, cast
+from typing import Literal, Self, TypeVar, cast
 
 from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -33,6 +33,8 @@ from stridewell.storage.runner_cache import RunnerCache
 from stridewell.storage.schema_version import HEAD_REVISION
 
 T = TypeVar("T")
+# What a kept answer is made from: all of a runner's data, or their training data only.
+Area = Literal["all", "training"]
 
 
 class SharedReads:
@@ -219,26 +221,35 @@ class StoreCore:
             scope.memo[key] = read()
         return cast(T, scope.memo[key])
 
-    def runner_version(self, runner_id: str) -> int | None:
-        """The runner's data version (None: no such runner), read once per request."""
+    def runner_version(self, runner_id: str, area: Area = "all") -> int | None:
+        """The version of the runner's data, or of their training data only (None: no
+        such runner); both are read in one query, once per request."""
 
-        def read() -> int | None:
+        def read() -> tuple[int, int] | None:
             with self._read_session() as session:
-                return session.scalar(_DATA_VERSION, {"runner_id": runner_id})
+                row = session.execute(_VERSIONS, {"runner_id": runner_id}).one_or_none()
+                return None if row is None else (row[0], row[1])
 
-        return self.once_per_request(("data version", runner_id), read)
+        versions = self.once_per_request(("data versions", runner_id), read)
+        if versions is None:
+            return None
+        return versions[1] if area == "training" else versions[0]
 
-    def cached_for_runner(self, runner_id: str, key: Hashable, make: Callable[[], T]) -> T:
+    def cached_for_runner(
+        self, runner_id: str, key: Hashable, make: Callable[[], T], *, area: Area = "all"
+    ) -> T:
         """``make()``'s answer from the runner's rows, kept by this process until the
         runner's data version moves on; in a web request only (elsewhere made each time).
         ``key`` names the question with everything else its answer depends on (the day,
-        a limit). The answer is shared: frozen records, or copied by the caller."""
+        a limit). ``area="training"``: the answer is made from the training data alone
+        (runs, shoes and their files) and outlives changes of the rest (a check-in).
+        The answer is shared: frozen records, or copied by the caller."""
         if _SHARED_READS.get() is None:
             return make()
-        version = self.runner_version(runner_id)
+        version = self.runner_version(runner_id, area)
         if version is None:
             return make()
-        return self.runner_cache.get_or_make((runner_id, version, key), make)
+        return self.runner_cache.get_or_make((runner_id, area, version, key), make)
 
     def _verify_schema(self) -> None:
         if self._schema_verified:
@@ -269,7 +280,9 @@ class Repository:
         return self._core.once_per_request(key, read)
 
 
-_DATA_VERSION = select(RunnerRow.data_version).where(RunnerRow.id == bindparam("runner_id"))
+_VERSIONS = select(RunnerRow.data_version, RunnerRow.training_version).where(
+    RunnerRow.id == bindparam("runner_id")
+)
 
 
 def _stamped_revision(connection: Connection) -> str | None:

@@ -96,6 +96,8 @@ class RunnerRow(Base):
     # 0012): app processes keep answers read from those rows until it does
     # (storage.runner_cache). Never written by the application.
     data_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    # The same, moved by changes of the training data only (runs, shoes, their files).
+    training_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
     # passive_deletes: the database cascades (ON DELETE CASCADE), so the ORM must not
     # load every assessment just to delete it.

@@ -1,4 +1,4 @@
-"""A data version per runner, moved on by the database at every change of their rows.
+"""Data versions per runner, moved on by the database at every change of their rows.
 
 Revision ID: 0012
 Revises: 0011
@@ -9,6 +9,9 @@ plan, the training load) until ``runners.data_version`` moves on
 (``storage.runner_cache``). Triggers move it, so that no write path can forget to,
 whichever process or machine writes, and whether through the ORM, a bulk statement or
 the fast SQLite path of ``assess --json``.
+
+``runners.training_version`` moves only with the training data (runs, shoes and their
+files): the training page, the load and the shoes' mileage are kept across check-ins.
 
 A new version is a value the runner never had before, not a count: PostgreSQL takes the
 next value of one sequence, SQLite a random 64-bit number. A runner deleted and made
@@ -52,7 +55,11 @@ RUNNER_TABLES: dict[str, tuple[str, str] | None] = {
     "running_plans": None,
     "clinician_notes": None,
 }
+# The tables whose changes also move the training version.
+TRAINING_TABLES = ("activities", "shoes", "import_files")
+VERSIONS = ("data_version", "training_version")
 SEQUENCE = "runner_data_versions"
+NEXT = f"nextval('{SEQUENCE}')"
 # The columns of runners itself that a page shows (its data_version is the trigger's own).
 RUNNER_COLUMNS = ("name", "is_demo")
 
@@ -60,25 +67,35 @@ RUNNER_COLUMNS = ("name", "is_demo")
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE SEQUENCE {SEQUENCE}")
-        op.add_column(
-            "runners",
-            sa.Column(
-                "data_version",
-                sa.BigInteger(),
-                server_default=sa.text(f"nextval('{SEQUENCE}')"),
-                nullable=False,
-            ),
-        )
+        for column in VERSIONS:
+            op.add_column(
+                "runners",
+                sa.Column(
+                    column,
+                    sa.BigInteger(),
+                    server_default=sa.text(f"nextval('{SEQUENCE}')"),
+                    nullable=False,
+                ),
+            )
         _postgresql_triggers()
     else:
         # SQLite cannot add a column with a non-constant default: new runners get their
-        # first version from a trigger instead.
-        op.add_column(
-            "runners",
-            sa.Column("data_version", sa.BigInteger(), server_default="0", nullable=False),
-        )
-        op.execute("UPDATE runners SET data_version = random()")
+        # first versions from a trigger instead.
+        for column in VERSIONS:
+            op.add_column(
+                "runners", sa.Column(column, sa.BigInteger(), server_default="0", nullable=False)
+            )
+        op.execute(f"UPDATE runners SET {_moved(VERSIONS, 'random()')}")
         _sqlite_triggers()
+
+
+def _moved(columns: Sequence[str], new_value: str) -> str:
+    """The SET list giving each of ``columns`` a new version."""
+    return ", ".join(f"{column} = {new_value}" for column in columns)
+
+
+def _versions_of(table: str) -> tuple[str, ...]:
+    return VERSIONS if table in TRAINING_TABLES else ("data_version",)
 
 
 def downgrade() -> None:
@@ -97,14 +114,15 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS runner_version_runners_insert")
         op.execute("DROP TRIGGER IF EXISTS runner_version_runners_update")
-    op.execute(sa.text("ALTER TABLE runners DROP COLUMN data_version"))
+    for column in VERSIONS:
+        op.execute(sa.text(f"ALTER TABLE runners DROP COLUMN {column}"))
     if postgres:
         op.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 
 def _postgresql_triggers() -> None:
-    bump = f"UPDATE runners SET data_version = nextval('{SEQUENCE}') WHERE id IN "
     for table, parent in RUNNER_TABLES.items():
+        bump = f"UPDATE runners SET {_moved(_versions_of(table), NEXT)} WHERE id IN "
         runner_ids = _postgresql_runners(parent)
         # One function per table, each branch reading only the transition tables its
         # event has (PL/pgSQL plans a branch when it first runs it).
@@ -135,7 +153,7 @@ END $$""")
     op.execute(f"""
 CREATE FUNCTION runner_version_all() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE runners SET data_version = nextval('{SEQUENCE}');
+  UPDATE runners SET {_moved(VERSIONS, NEXT)};
   RETURN NULL;
 END $$""")
     for table in RUNNER_TABLES:
@@ -146,7 +164,7 @@ END $$""")
     op.execute(f"""
 CREATE FUNCTION runner_version_runners() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.data_version := nextval('{SEQUENCE}');
+  NEW.data_version := {NEXT};
   RETURN NEW;
 END $$""")
     op.execute(
@@ -156,8 +174,8 @@ END $$""")
 
 
 def _sqlite_triggers() -> None:
-    bump = "UPDATE runners SET data_version = random() WHERE id IN "
     for table, parent in RUNNER_TABLES.items():
+        bump = f"UPDATE runners SET {_moved(_versions_of(table), 'random()')} WHERE id IN "
         for event, rows in (("insert", ("NEW",)), ("update", ("NEW", "OLD")),
                             ("delete", ("OLD",))):  # fmt: skip
             ids = " UNION ".join(_sqlite_row_runner(parent, row) for row in rows)
@@ -167,13 +185,13 @@ def _sqlite_triggers() -> None:
             )
     op.execute(
         "CREATE TRIGGER runner_version_runners_insert AFTER INSERT ON runners"
-        f" BEGIN {bump}(NEW.id); END"
+        f" BEGIN UPDATE runners SET {_moved(VERSIONS, 'random()')} WHERE id = NEW.id; END"
     )
     # UPDATE OF the shown columns: the trigger's own update of data_version does not
     # fire it again.
     op.execute(
         f"CREATE TRIGGER runner_version_runners_update AFTER UPDATE OF {', '.join(RUNNER_COLUMNS)}"
-        f" ON runners BEGIN {bump}(NEW.id); END"
+        " ON runners BEGIN UPDATE runners SET data_version = random() WHERE id = NEW.id; END"
     )
 
 
