@@ -18,6 +18,12 @@ from stridewell.service import Stridewell
 from stridewell.storage.clinician_records import ClinicianNoteToStore
 from stridewell.storage.models import Base
 from stridewell.storage.records import LOCAL_RUNNER_ID
+from stridewell.storage.runner_cache import (
+    DEFAULT_MAX_ENTRIES,
+    SIZE_VARIABLE,
+    RunnerCache,
+    cache_size,
+)
 
 MIGRATION = importlib.import_module(
     "stridewell.storage.migrations.versions.0012_runner_data_version"
@@ -267,3 +273,25 @@ def test_a_check_in_leaves_the_kept_training_page_and_a_new_run_does_not(
     runs = sorted(p for p in FILES.rglob("*") if p.suffix.lower() == ".tcx")
     assert runner.training.import_paths(runs[:1]).imported
     assert training_page() > 0
+
+
+def test_the_cache_keeps_the_most_recently_used_answers_up_to_its_size() -> None:
+    cache = RunnerCache(max_entries=2)
+    for key in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" comes
+        cache.get_or_make(key, lambda key=key: key.upper())
+    made: list[str] = []
+    assert cache.get_or_make("a", lambda: made.append("a") or "A") == "A"
+    assert cache.get_or_make("b", lambda: made.append("b") or "B") == "B"
+    assert made == ["b"]
+    assert len(cache) == 2
+
+
+def test_a_cache_of_size_zero_keeps_nothing_and_a_bad_size_is_named() -> None:
+    cache = RunnerCache(max_entries=cache_size({SIZE_VARIABLE: "0"}))
+    calls: list[int] = []
+    for _ in range(2):
+        cache.get_or_make("a", lambda: calls.append(1))
+    assert len(calls) == 2 and len(cache) == 0
+    assert cache_size({}) == DEFAULT_MAX_ENTRIES
+    with pytest.raises(ValueError, match="STRIDEWELL_RUNNER_CACHE must be a whole number"):
+        cache_size({SIZE_VARIABLE: "lots"})

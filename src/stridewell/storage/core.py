@@ -29,7 +29,7 @@ from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.errors import DatabaseError, UnknownRunner
 from stridewell.storage.models import RunnerRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
-from stridewell.storage.runner_cache import RunnerCache
+from stridewell.storage.runner_cache import RunnerCache, cache_size
 from stridewell.storage.schema_version import HEAD_REVISION
 
 T = TypeVar("T")
@@ -139,7 +139,7 @@ class StoreCore:
         )
         # Checked once per Store: the schema does not go backwards under a running app.
         self._schema_verified = False
-        self.runner_cache = RunnerCache()
+        self.runner_cache = RunnerCache(cache_size())
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:

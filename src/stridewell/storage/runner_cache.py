@@ -20,17 +20,20 @@ write may be given the newer answer, never an older one.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from typing import TypeVar, cast
 
 T = TypeVar("T")
 
-# Enough for every runner active on one app process in an evening (a few kept answers
-# each); memory grows with it and with the size of the answers (a runner's journal and
-# training summary: tens of kilobytes).
+# Enough for the runners active on one app process in an evening: a runner's pages keep
+# about 15 answers, some 450 KB in all (measured with the demo data and 79 runs), so
+# 4,096 answers take up to about 130 MB. STRIDEWELL_RUNNER_CACHE sets another number;
+# 0 turns keeping off.
 DEFAULT_MAX_ENTRIES = 4096
+SIZE_VARIABLE = "STRIDEWELL_RUNNER_CACHE"
 _MISSING = object()
 
 
@@ -40,8 +43,8 @@ class RunnerCache:
     frozen records, or copied by whoever hands them out."""
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
-        if max_entries < 1:
-            raise ValueError("the cache must hold at least one answer")
+        if max_entries < 0:
+            raise ValueError("the number of kept answers cannot be negative")
         self.max_entries = max_entries
         self._answers: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
@@ -51,6 +54,8 @@ class RunnerCache:
     def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
         """The answer kept under ``key``, else ``make()``'s, kept. ``make`` runs outside
         the lock: two threads asking at once may both make it (the same answer)."""
+        if self.max_entries == 0:
+            return make()
         with self._lock:
             found = self._answers.get(key, _MISSING)
             if found is not _MISSING:
@@ -72,3 +77,16 @@ class RunnerCache:
     def clear(self) -> None:
         with self._lock:
             self._answers.clear()
+
+
+def cache_size(env: Mapping[str, str] | None = None) -> int:
+    """How many answers an app process keeps, from ``STRIDEWELL_RUNNER_CACHE``."""
+    text = (os.environ if env is None else env).get(SIZE_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_MAX_ENTRIES
+    if not text.isdigit():
+        raise ValueError(
+            f"{SIZE_VARIABLE} must be a whole number of answers to keep (0 keeps none), "
+            f"not {text!r}"
+        )
+    return int(text)
