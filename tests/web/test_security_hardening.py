@@ -431,8 +431,13 @@ def test_an_activity_name_with_nul_in_a_strava_export_is_cleaned(service: Stride
     answer = _local(service, **SAME_ORIGIN).post(
         "/api/v1/activities/import", files={"files": ("export.zip", buffer.getvalue())}
     )
-    assert answer.status_code == 201, answer.text
-    assert answer.json()["imported"] == 1
+    if answer.status_code == 202:  # PostgreSQL: a job for a worker, run here instead
+        from stridewell.jobs.imports import run_job
+
+        run_job(service._backend, answer.json()["id"], "test-worker")
+    else:
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["imported"] == 1
     names = [a.name for a in service.local().training.activities(limit=None)]
     assert names == ["Morning run"]
 

@@ -68,6 +68,12 @@ class ImportJobs:
         self._backend = backend
         self.runner_id = runner_id
 
+    @property
+    def queued(self) -> bool:
+        """True when a submitted job waits for a worker (PostgreSQL); False when it has
+        run in this process by the time ``submit`` returns (SQLite)."""
+        return uses_queue(self._backend)
+
     def submit(self, uploads: list[tuple[str, Path]]) -> str:
         """A job for ``uploads`` (the name the runner gave each file, and where it lies
         now); returns its id. On PostgreSQL it is queued for a worker (the files are stored

@@ -13,8 +13,10 @@ another worker finishes them: the import skips what the dead one had stored alre
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import re
+import threading
 from typing import Any
 
 import procrastinate
@@ -41,9 +43,12 @@ def conninfo(database_url: str) -> str:
     return re.sub(r"^postgresql\+\w+://", "postgresql://", database_url)
 
 
-def make_app(database_url: str) -> App:
-    """A procrastinate app on the database, with the import task registered."""
-    app = App(connector=PsycopgConnector(conninfo=conninfo(database_url)))
+def make_app(database_url: str, connector: PsycopgConnector | None = None) -> App:
+    """A procrastinate app on the database (through ``connector`` if given), with the
+    import task registered: its queue and retries go with each job deferred."""
+    if connector is None:
+        connector = PsycopgConnector(conninfo=conninfo(database_url))
+    app = App(connector=connector)
     backend = Backend(database_url, utc_now)
 
     @app.task(name=TASK, queue=QUEUE, retry=RETRY, pass_context=True)
@@ -55,18 +60,43 @@ def make_app(database_url: str) -> App:
 
 
 _schema_ensured: set[str] = set()
+_deferring: dict[str, App] = {}
+_deferring_lock = threading.Lock()
 
 
 def defer_import(database_url: str, job_id: str) -> int:
     """Queue the import job ``job_id``; returns the queue's own job id. The queue's tables
     are made first if `stridewell db upgrade` has not made them (checked once a process).
-    A connection per call, closed after: submitting is rare, and no pool is left open."""
-    if database_url not in _schema_ensured:
-        ensure_queue_schema(database_url)
-        _schema_ensured.add(database_url)
-    app = make_app(database_url)
-    with app.open():
-        return app.configure_task(TASK).defer(job_id=job_id)
+    One open app a process and database, its connections kept a while: opening an app
+    per call started a connection pool (its threads, its connections) per upload."""
+    return _deferring_app(database_url).configure_task(TASK).defer(job_id=job_id)
+
+
+def _deferring_app(database_url: str) -> App:
+    with _deferring_lock:
+        app = _deferring.get(database_url)
+        if app is None:
+            if database_url not in _schema_ensured:
+                ensure_queue_schema(database_url)
+                _schema_ensured.add(database_url)
+            # No connection until the first defer; one kept idle up to a minute after it.
+            connector = PsycopgConnector(
+                conninfo=conninfo(database_url), min_size=0, max_size=4, max_idle=60
+            )
+            app = make_app(database_url, connector)
+            app.open()
+            _deferring[database_url] = app
+            if len(_deferring) == 1:
+                atexit.register(_close_deferring_apps)
+        return app
+
+
+def _close_deferring_apps() -> None:
+    with _deferring_lock:
+        apps = list(_deferring.values())
+        _deferring.clear()
+    for app in apps:
+        app.close()
 
 
 def ensure_queue_schema(database_url: str) -> bool:

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,13 @@ from stridewell.storage.models import (
     ImportJobRow,
     utc_now,
 )
-from stridewell.storage.originals_repo import KIND_UPLOAD, StoredFileRepository, remove_files
+from stridewell.storage.originals_repo import (
+    KIND_UPLOAD,
+    checked_paths,
+    put_checked_paths,
+    remove_files,
+    runner_exists_without_waiting,
+)
 from stridewell.storage.records import ImportedFile
 
 ImportFile = ImportFileRow
@@ -202,6 +208,9 @@ class ImportJobRepository(Repository):
         With ``keep_uploads`` their bytes are stored too (as ``<job id>/<position>``), so a
         worker on another machine can read them; all or nothing."""
         stamp = require_aware(at, "at")
+        kept = [(f"{job_id}/{p}", path) for p, (_, path) in enumerate(inputs)]
+        # Checked before the transaction: a file over the limit stores nothing.
+        checked = checked_paths(KIND_UPLOAD, kept if keep_uploads else [])
         row = ImportJobRow(
             id=job_id,
             runner_id=runner_id,
@@ -216,8 +225,12 @@ class ImportJobRepository(Repository):
             error=None,
             summary=None,
         )
+        # One transaction for the job, its inputs and their bytes: a worker never sees a
+        # job without its files. It takes no lock a running import holds (only the key
+        # share of the runner's row that every insert of theirs takes), so a submit never
+        # waits for the runner's import in progress.
         with self._write_session() as session:
-            ensure_runner_exists(session, runner_id)
+            runner_exists_without_waiting(session, runner_id)
             session.add(row)
             session.flush()
             for position, (name, path) in enumerate(inputs):
@@ -226,19 +239,8 @@ class ImportJobRepository(Repository):
                     ImportJobInputRow(job_id=job_id, position=position, name=name, size=size)
                 )
             session.flush()
-            job = _job(row)
-        if keep_uploads:
-            files = [(f"{job_id}/{p}", path) for p, (_, path) in enumerate(inputs)]
-            try:
-                self._core_files().put_paths(runner_id, KIND_UPLOAD, files, at=stamp)
-            except BaseException:
-                with self._write_session() as session:
-                    session.execute(delete(ImportJobRow).where(ImportJobRow.id == job_id))
-                raise
-        return job
-
-    def _core_files(self) -> StoredFileRepository:
-        return StoredFileRepository(self._core)
+            put_checked_paths(session, runner_id, KIND_UPLOAD, checked, stamp)
+            return _job(row)
 
     def job(self, job_id: str, runner_id: str | None = None) -> StoredImportJob | None:
         """The job (only if it is ``runner_id``'s, when given), or None."""

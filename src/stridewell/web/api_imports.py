@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from stridewell.jobs.imports import ImportJobView
 from stridewell.web.deps import App, Runner
-from stridewell.web.uploads import submit_uploads
+from stridewell.web.upload_form import received_upload
+from stridewell.web.uploads import UPLOAD_REQUEST_BODY, submit_received
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
@@ -48,15 +48,23 @@ def job_body(view: ImportJobView) -> ImportJobBody:
     )
 
 
-@router.post("/imports", status_code=202, response_model=ImportJobBody)
-async def submit_import(files: list[UploadFile], app: App, runner: Runner) -> ImportJobBody:
-    """Upload FIT/GPX/TCX files (also .gz) or a Strava export zip as an import job. On
-    PostgreSQL it is queued for a worker and answered at once; poll
-    ``GET /api/v1/imports/{id}`` for its progress and report. On SQLite the import has run
-    when this answers."""
-    jobs = app.import_jobs(runner.runner_id)
-    job_id = await submit_uploads(files, jobs)
-    return job_body(await run_in_threadpool(jobs.status, job_id))
+@router.post(
+    "/imports",
+    status_code=202,
+    response_model=ImportJobBody,
+    openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
+)
+async def submit_import(
+    request: Request, response: Response, app: App, runner: Runner
+) -> ImportJobBody:
+    """Upload FIT/GPX/TCX files (also .gz) or a Strava export zip (multipart, field
+    ``files``) as an import job. On PostgreSQL it is queued for a worker and answered at
+    once; poll ``GET /api/v1/imports/{id}`` (also in the ``Location`` header) for its
+    progress and report. On SQLite the import has run when this answers."""
+    upload = await received_upload(request)
+    view = await submit_received(upload, app.import_jobs(runner.runner_id))
+    response.headers["Location"] = f"/api/v1/imports/{view.id}"
+    return job_body(view)
 
 
 @router.get("/imports/{job_id}", response_model=ImportJobBody)

@@ -5,16 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from fastapi import APIRouter, Body, Query, UploadFile
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from stridewell.service.activity_view import ActivityDetail, ActivityItem, Series
 from stridewell.service.records import StoredActivity
 from stridewell.service.shoes import ShoeValue
 from stridewell.service.views import ShoesOverview, TrainingLoad
+from stridewell.web.api_imports import ImportJobBody, job_body
 from stridewell.web.api_models import ActivityBody, ImportBody, ShoeRetired, ShoeSaved
-from stridewell.web.deps import Runner
-from stridewell.web.uploads import import_uploads
+from stridewell.web.deps import App, Runner
+from stridewell.web.upload_form import received_upload
+from stridewell.web.uploads import (
+    UPLOAD_REQUEST_BODY,
+    import_uploads,
+    submit_received,
+    uploaded_files,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["training"])
 
@@ -153,14 +161,40 @@ def set_activity_shoe(
     return _detail_body(runner.training.activity_detail(activity_id))
 
 
-@router.post("/activities/import", status_code=201, response_model=ImportBody)
-async def import_activities(files: list[UploadFile], runner: Runner) -> ImportBody:
-    """Upload FIT/GPX/TCX files (also .gz) or a Strava export zip; returns the import report.
+@router.post(
+    "/activities/import",
+    status_code=201,
+    response_model=ImportBody,
+    deprecated=True,
+    openapi_extra={"requestBody": UPLOAD_REQUEST_BODY},
+    responses={
+        202: {
+            "model": ImportJobBody,
+            "description": "On PostgreSQL: the import job, queued for a worker (poll "
+            "``GET /api/v1/imports/{id}``, also in the ``Location`` header).",
+        }
+    },
+)
+async def import_activities(request: Request, app: App, runner: Runner) -> Response:
+    """Deprecated: use ``POST /api/v1/imports``, which answers with an import job on
+    every install.
 
-    The upload is read on the event loop (it awaits the network); decoding and storing run
-    in the thread pool, so other requests are answered meanwhile.
-    """
-    return ImportBody.model_validate(await import_uploads(files, runner.training.import_paths))
+    Upload FIT/GPX/TCX files (also .gz) or a Strava export zip (multipart, field
+    ``files``). On SQLite (one person, one machine) the import runs in the request and
+    this answers 201 with the import report, as it always has. On PostgreSQL the files go
+    to the task queue like ``POST /api/v1/imports``: the answer is 202 with the import
+    job, at once (an import waits for a worker, and the request does not wait for it)."""
+    jobs = app.import_jobs(runner.runner_id)
+    if jobs.queued:
+        view = await submit_received(await received_upload(request), jobs)
+        return JSONResponse(
+            job_body(view).model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/api/v1/imports/{view.id}"},
+        )
+    uploads = await uploaded_files(request)
+    report = await import_uploads(uploads, runner.training.import_paths)
+    return JSONResponse(ImportBody.model_validate(report).model_dump(mode="json"), 201)
 
 
 @router.get("/load", response_model=TrainingLoad)

@@ -15,11 +15,11 @@ from stridewell.service.training import TrainingService
 from stridewell.service.views import TrainingLoad
 from stridewell.shoes.model import Unit, to_unit
 from stridewell.web.csrf import require_csrf
-from stridewell.web.deps import Runner
+from stridewell.web.deps import App, Runner
 from stridewell.web.pages import render, see_other
 from stridewell.web.pages_imports import plain_reason
 from stridewell.web.svg_charts import route_svg, series_svg, shoe_bars_svg, training_load_svg
-from stridewell.web.uploads import imported_uploads
+from stridewell.web.uploads import imported_uploads, submitted_uploads
 
 router = APIRouter(include_in_schema=False)
 LOAD_WEEKS = 16
@@ -133,7 +133,13 @@ def choose_activity_shoe(activity_id: str, runner: Runner, shoe_id: str = Form("
 
 
 @router.post("/training/import", response_class=HTMLResponse)
-async def training_import(request: Request, runner: Runner) -> Response:
+async def training_import(request: Request, app: App, runner: Runner) -> Response:
+    """The upload form of old pages. On PostgreSQL it becomes an import job like
+    ``POST /imports`` (on to the job's page); on SQLite it imports in the request and
+    shows the report on the training page."""
+    jobs = app.import_jobs(runner.runner_id)
+    if jobs.queued:
+        return see_other(f"/imports/{await submitted_uploads(request, jobs)}")
     report = await imported_uploads(request, runner.training)
     for listed in (*report["set_aside"], *report["not_read"]):
         listed["reason"] = plain_reason(listed["reason"])

@@ -26,11 +26,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewell.errors import InvalidInput
 from stridewell.service.imports import shown_name
-from stridewell.web.csrf import require_csrf
+from stridewell.web.csrf import CSRF_HEADER, require_csrf
+from stridewell.web.upload_form import (
+    UPLOAD_THREADS,
+    ReceivedUpload,
+    given_name,
+    is_multipart_form,
+    received_upload,
+    require_form_token,
+)
 
 if TYPE_CHECKING:
     from stridewell.activities.bulk import ImportReport
-    from stridewell.jobs.imports import ImportJobs
+    from stridewell.jobs.imports import ImportJobs, ImportJobView
     from stridewell.service.training import TrainingService
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -43,10 +51,33 @@ STALE_AFTER_S = 10 * 60
 ABANDONED_AFTER_S = 24 * 60 * 60
 
 ImportPaths = Callable[[list[Path]], "ImportReport"]
+# The multipart body of the upload endpoints, for the OpenAPI document: they read it
+# themselves (``upload_form``), so FastAPI does not see it in their parameters.
+UPLOAD_REQUEST_BODY: dict[str, object] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["files"],
+                "properties": {
+                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+}
 
 
 def too_large() -> HTTPException:
     return HTTPException(413, f"upload larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+
+
+def refuse_declared_too_large(request: Request) -> None:
+    """413 before the body is read, when its declared length is past the limit."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
+        raise too_large()
 
 
 class UploadSizeLimit:
@@ -117,15 +148,20 @@ async def _no_body() -> Message:
 
 async def imported_uploads(request: Request, training: TrainingService) -> dict[str, Any]:
     """Import the files of a multipart form (field ``files``); the import report as data."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        raise too_large()
+    refuse_declared_too_large(request)
     await require_csrf(request)
+    return await import_uploads(await uploaded_files(request), training.import_paths)
+
+
+async def uploaded_files(request: Request) -> list[UploadFile]:
+    """The files of a multipart form (field ``files``), read by Starlette: for an import
+    in the request (SQLite), whose own cost dwarfs the form's."""
+    refuse_declared_too_large(request)
     form = await request.form(max_files=MAX_FILES, max_part_size=CHUNK)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
     if not uploads:
         raise InvalidInput("choose at least one activity file or export zip", field="files")
-    return await import_uploads(uploads, training.import_paths)
+    return uploads
 
 
 async def import_uploads(
@@ -255,38 +291,39 @@ def _shown(source: str, names: dict[str, str]) -> str:
 
 
 async def submitted_uploads(request: Request, jobs: ImportJobs) -> str:
-    """An import job for the files of a multipart form (field ``files``); its id."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES:
-        raise too_large()
-    await require_csrf(request)
-    form = await request.form(max_files=MAX_FILES, max_part_size=CHUNK)
-    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
-    return await submit_uploads(uploads, jobs)
-
-
-async def submit_uploads(uploads: Sequence[UploadFile], jobs: ImportJobs) -> str:
-    """Write the uploads into a folder of our own and submit them as an import job, under
-    the names the runner gave them; the job's id. On PostgreSQL the job keeps the files in
-    the database and a worker imports them; on SQLite the import has run on return. The
-    folder is removed however this ends."""
-    if not uploads:
-        raise InvalidInput("choose at least one activity file or export zip", field="files")
-    prefix = f"{UPLOAD_PREFIX}{os.getpid()}-"
-    folder = Path(await run_in_threadpool(tempfile.mkdtemp, prefix=prefix))
+    """An import job for the files of the upload form (field ``files``, its CSRF token
+    in the header or the form); its id."""
+    if request.headers.get(CSRF_HEADER) or not is_multipart_form(request):
+        require_form_token(request, {})  # the token can only be in the header: read nothing
+    upload = await received_upload(request)
     try:
-        paths = await write_uploads(uploads, folder)
-        named = [(_given_name(u, p), p) for u, p in zip(uploads, paths, strict=True)]
-        return await run_in_threadpool(jobs.submit, named)
-    finally:
-        await _shielded(shutil.rmtree, folder, ignore_errors=True)
+        require_form_token(request, upload.fields)
+    except BaseException:
+        await upload.discard()
+        raise
+    return (await submit_received(upload, jobs)).id
+
+
+async def submit_received(upload: ReceivedUpload, jobs: ImportJobs) -> ImportJobView:
+    """Submit the received files as an import job, under the names the runner gave them;
+    the job as it stands. On PostgreSQL the job keeps the files in the database and a
+    worker imports them; on SQLite the import has run on return. One call in a thread of
+    the uploads' own (what is left in memory goes to disk, the job is stored and queued,
+    the folder is removed), however this ends."""
+    if not upload.files:
+        await upload.discard()
+        raise InvalidInput("choose at least one activity file or export zip", field="files")
+
+    def submit() -> ImportJobView:
+        try:
+            named = upload.write_to_disk()
+            return jobs.status(jobs.submit(named))
+        finally:
+            upload.remove_folder()
+
+    return await anyio.to_thread.run_sync(submit, limiter=UPLOAD_THREADS)
 
 
 def _given_name(upload: UploadFile, path: Path) -> str:
     """The upload's own file name (no folders), for the report and the stored runs."""
-    name = Path((upload.filename or "").replace("\\", "/")).name.strip()
-    return without_control(name)[:200] or path.name
-
-
-def without_control(text: str) -> str:
-    return "".join(c for c in text if c.isprintable())
+    return given_name(upload.filename or "", path.name)
