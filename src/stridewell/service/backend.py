@@ -7,8 +7,8 @@ written, which keeps `stridewell assess --json` quick to start.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Hashable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
@@ -76,6 +76,22 @@ class Backend:
         from stridewell.storage.core import shared_reads
 
         return shared_reads()
+
+    @contextmanager
+    def page_reads(self) -> Iterator[None]:
+        """Reads as a page makes them (``shared_reads``, answers kept with ``cached``),
+        for work outside a page whose answers the next pages want: the plan rebuilt
+        after a check-in. Within a page already, the page's scope serves."""
+        from stridewell.storage.core import current_shared_reads
+
+        if current_shared_reads() is not None:
+            yield
+            return
+        with self.shared_reads() as scope:
+            try:
+                yield
+            finally:
+                scope.close()
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, worked out once per request: within ``shared_reads`` the first

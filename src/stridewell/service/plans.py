@@ -155,11 +155,17 @@ class PlanService:
         )  # fmt: skip
 
     def refresh(self) -> Plan | None:
-        """Rebuild the active plan and store its days (called after every journal change)."""
+        """Rebuild the active plan and store its days (called after every journal change).
+        The rebuilt plan is kept for the pages that follow (the runner's Today, next)."""
+        with self._backend.page_reads():
+            return self._refresh()
+
+    def _refresh(self) -> Plan | None:
         stored = self._active()
         if stored is None:
             return None
-        plan = self._build(stored, self._backend.today())
+        plan = self.current()
+        assert plan is not None  # there is an active plan
         rows = [
             {
                 "day": d.day,

@@ -39,7 +39,10 @@ depends_on: str | Sequence[str] | None = None
 # without a runner_id of its own reaches it through its parent). A test checks this
 # against the models: a table with a runner's data that is missing here would let
 # processes show stale pages. Sessions, limiter counters, tokens, shares, import jobs
-# and stored file bytes are left out: no cached answer is made from them.
+# and stored file bytes are left out: no cached answer is made from them. So are a
+# plan's stored days: they are the plan as rebuilt from the other tables after each of
+# their changes (which has moved the version already), written for the record and never
+# read back into a page; the rebuilt plan stays kept under that version.
 # Each table's runner: its own runner_id column (None), or its parent's, through the
 # named link column.
 RUNNER_TABLES: dict[str, tuple[str, str] | None] = {
@@ -47,7 +50,6 @@ RUNNER_TABLES: dict[str, tuple[str, str] | None] = {
     "journal_entries": None,
     "journal_revisions": ("journal_entries", "entry_id"),
     "plans": None,
-    "plan_days": ("plans", "plan_id"),
     "exercise_logs": None,
     "shoes": None,
     "activities": None,
