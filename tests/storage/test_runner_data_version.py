@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, and_, select, text
+from sqlalchemy import Engine, and_, event, select, text
 
 from stridewell.demo import load_demo
 from stridewell.service import Stridewell
@@ -128,8 +128,8 @@ def test_every_kept_table_has_its_insert_update_and_delete_triggers(store: Any) 
                 ).scalars()
             )
     for table in RUNNER_TABLES:
-        for event in ("insert", "update", "delete"):
-            assert f"runner_version_{table}_{event}" in names
+        for change in ("insert", "update", "delete"):
+            assert f"runner_version_{table}_{change}" in names
 
 
 @pytest.mark.parametrize("table", list(RUNNER_TABLES))
@@ -300,3 +300,33 @@ def test_a_cache_of_size_zero_keeps_nothing_and_a_bad_size_is_named() -> None:
     assert cache_size({}) == DEFAULT_MAX_ENTRIES
     with pytest.raises(ValueError, match="STRIDEWELL_RUNNER_CACHE must be a whole number"):
         cache_size({SIZE_VARIABLE: "lots"})
+
+
+def test_the_session_lookup_brings_the_versions_so_a_page_asks_no_query_for_them(
+    filled: Stridewell,
+) -> None:
+    account = filled.accounts.register("ana@club.test", "a-long-password-1", "Ana")
+    token = filled.accounts.start_session(account)
+    engine = _engine(filled)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with filled.shared_reads() as reads:
+            assert filled.accounts.signed_in(token) == account
+            asked = len(statements)
+            version = filled._backend.store.runner_version(account.runner_id)
+        reads.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == asked
+    with engine.connect() as connection:
+        assert (
+            version
+            == connection.execute(
+                text("SELECT data_version FROM runners WHERE id = :id"), {"id": account.runner_id}
+            ).scalar_one()
+        )

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import CursorResult, Row, delete, exists, select, update
+from sqlalchemy import CursorResult, Row, bindparam, delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -43,6 +43,15 @@ _TOKEN_HASH = re.compile(r"[0-9a-f]{64}")
 _Coach = aliased(RunnerRow, name="coach")
 
 _ACCOUNTS = select(AccountRow, RunnerRow.name).join(RunnerRow, RunnerRow.id == AccountRow.runner_id)
+_SIGNED_IN = (
+    select(AccountRow, RunnerRow.name, RunnerRow.data_version, RunnerRow.training_version)
+    .join(RunnerRow, RunnerRow.id == AccountRow.runner_id)
+    .join(LoginSessionRow, LoginSessionRow.runner_id == AccountRow.runner_id)
+    .where(
+        LoginSessionRow.token_hash == bindparam("token_hash"),
+        LoginSessionRow.expires_at > bindparam("now"),
+    )
+)
 _SHARES = (
     select(ShareRow, RunnerRow.name, _Coach.name)
     .join(RunnerRow, RunnerRow.id == ShareRow.runner_id)
@@ -181,11 +190,16 @@ class AccountRepository(Repository):
         """The account signed in by this session, or None if it is unknown or expired:
         ``session_runner`` and ``account_by_runner`` in one query (every page asks)."""
         now = require_aware(now, "now")
-        query = _ACCOUNTS.join(
-            LoginSessionRow, LoginSessionRow.runner_id == AccountRow.runner_id
-        ).where(LoginSessionRow.token_hash == token_hash, LoginSessionRow.expires_at > now)
         with self._read_session() as session:
-            return _to_account(session.execute(query).one_or_none())
+            bound = {"token_hash": token_hash, "now": now}
+            found = session.execute(_SIGNED_IN, bound).one_or_none()
+        if found is None:
+            return None
+        row, name, data_version, training_version = found
+        # The page that follows asks for the runner's data versions first (to find its
+        # kept answers): read here, in the same statement, they cost no query of their own.
+        self._core.remember_versions(row.runner_id, (data_version, training_version))
+        return _to_account((row, name))
 
     def delete_session(self, token_hash: str) -> None:
         """Sign one session out (nothing happens if it is unknown)."""

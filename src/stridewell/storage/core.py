@@ -235,6 +235,13 @@ class StoreCore:
             return None
         return versions[1] if area == "training" else versions[0]
 
+    def remember_versions(self, runner_id: str, versions: tuple[int, int]) -> None:
+        """The runner's (data, training) versions, read along with something else in
+        this request: ``runner_version`` answers from them without a query."""
+        scope = _SHARED_READS.get()
+        if scope is not None:
+            scope.memo.setdefault((id(self), ("data versions", runner_id)), versions)
+
     def cached_for_runner(
         self, runner_id: str, key: Hashable, make: Callable[[], T], *, area: Area = "all"
     ) -> T:
@@ -308,6 +315,10 @@ def ensure_runner_exists(session: Session, runner_id: str, *, now: datetime | No
     """Raise ``UnknownRunner`` unless the runner exists; the local runner is created
     (stamped ``now``: the caller's clock where it has one)."""
     if runner_id == LOCAL_RUNNER_ID:
+        # Looked up first: the insert below waits for any open transaction that changed
+        # the runner's row (a running import moves its data version at every chunk).
+        if session.scalar(select(exists().where(RunnerRow.id == runner_id))):
+            return
         # Created on first use. "Insert unless present" in one statement, so two
         # processes saving their first record at once cannot collide.
         dialect = session.get_bind().dialect.name
