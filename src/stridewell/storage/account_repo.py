@@ -354,7 +354,9 @@ def _share_record(row: ShareRow, runner_name: str, coach_name: str | None) -> St
     )
 
 
-def _to_account(found: Row[AccountRow, str] | None) -> StoredAccount | None:
+def _to_account(
+    found: Row[AccountRow, str] | tuple[AccountRow, str] | None,
+) -> StoredAccount | None:
     if found is None:
         return None
     row, name = found
