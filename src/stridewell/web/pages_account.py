@@ -26,7 +26,8 @@ from stridewell.web.security import client_address, public_base_url
 router = APIRouter(include_in_schema=False)
 
 
-def _multi_user(request: Request) -> None:
+async def _multi_user(request: Request) -> None:
+    # async: a plain function dependency would cost a trip to the thread pool.
     if not request.app.state.multi_user:
         raise NotFound("accounts exist only in multi-user mode (stridewell serve --multi-user)")
 
