@@ -91,16 +91,16 @@ class AssessmentService:
 
     def get(self, assessment_id: str) -> StoredAssessment:
         runner_id = self.runner_id
-        found = self._backend.cached(
-            runner_id,
-            ("assessment", assessment_id),
-            lambda: self._backend.run(
+
+        def read() -> StoredAssessment:
+            found = self._backend.run(
                 lambda store: store.assessments.get_assessment(assessment_id, runner_id)
-            ),
-        )
-        if found is None:
-            raise NotFound(f"no assessment with id '{assessment_id}'")
-        return found
+            )
+            if found is None:  # raised, so not kept: ids come from addresses anyone types
+                raise NotFound(f"no assessment with id '{assessment_id}'")
+            return found
+
+        return self._backend.cached(runner_id, ("assessment", assessment_id), read)
 
     def history(self, *, limit: int = 50, offset: int = 0) -> list[StoredAssessment]:
         """A page of the runner's assessments, newest first."""

@@ -100,8 +100,8 @@ class ClinicianService:
         return self._backend.run(lambda store: store.clinician.list_notes(runner_id))
 
     def latest(self) -> StoredClinicianNote | None:
-        """The newest note (kept until the runner's data changes: an author's renaming
-        of their account shows from the runner's next change on)."""
+        """The newest note (kept until the runner's data changes; the note carries its
+        author's name as it was when written)."""
         runner_id = self.runner_id
         return self._backend.cached(
             runner_id,

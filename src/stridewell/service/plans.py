@@ -96,9 +96,11 @@ class PlanService:
         day = today or self._backend.today()
         # Built from the report, the journal and the clinician's word: kept until any
         # of them changes (or the day does).
-        return self._backend.cached(
-            self.runner_id, ("plan", stored.id, day), lambda: self._build(stored, day)
-        )
+        # (and the time zone: the days of check-ins and of the episode's start are local).
+        from stridewell.service.training import local_tz
+
+        key = ("plan", stored.id, day, local_tz())
+        return self._backend.cached(self.runner_id, key, lambda: self._build(stored, day))
 
     def assessment_id(self) -> str | None:
         """The assessment the active plan was started from, if there is an active plan."""
@@ -158,14 +160,11 @@ class PlanService:
         """Rebuild the active plan and store its days (called after every journal change).
         The rebuilt plan is kept for the pages that follow (the runner's Today, next)."""
         with self._backend.page_reads():
-            return self._refresh()
-
-    def _refresh(self) -> Plan | None:
-        stored = self._active()
-        if stored is None:
+            stored = self._active()
+            plan = None if stored is None else self.current()
+        # Written after the reads are given back: the write takes a connection of its own.
+        if stored is None or plan is None:
             return None
-        plan = self.current()
-        assert plan is not None  # there is an active plan
         rows = [
             {
                 "day": d.day,

@@ -297,7 +297,7 @@ class TrainingService:
         today = self._backend.today()
         load = self._backend.cached(
             self.runner_id,
-            ("load", weeks, reader, today),
+            ("load", weeks, reader, today, local_tz()),  # runs fall on local days
             lambda: self._load(weeks, reader, today),
             training_only=True,
         )

@@ -31,6 +31,7 @@ from stridewell.storage.models import (
     ApiTokenRow,
     LoginSessionRow,
     RunnerRow,
+    RunnerVersionRow,
     ShareRow,
 )
 from stridewell.storage.records import ACCOUNT_ROLES, ROLE_COACH, StoredAccount, StoredShare
@@ -44,8 +45,11 @@ _Coach = aliased(RunnerRow, name="coach")
 
 _ACCOUNTS = select(AccountRow, RunnerRow.name).join(RunnerRow, RunnerRow.id == AccountRow.runner_id)
 _SIGNED_IN = (
-    select(AccountRow, RunnerRow.name, RunnerRow.data_version, RunnerRow.training_version)
+    select(
+        AccountRow, RunnerRow.name, RunnerVersionRow.data_version, RunnerVersionRow.training_version
+    )
     .join(RunnerRow, RunnerRow.id == AccountRow.runner_id)
+    .outerjoin(RunnerVersionRow, RunnerVersionRow.runner_id == AccountRow.runner_id)
     .join(LoginSessionRow, LoginSessionRow.runner_id == AccountRow.runner_id)
     .where(
         LoginSessionRow.token_hash == bindparam("token_hash"),
@@ -198,7 +202,8 @@ class AccountRepository(Repository):
         row, name, data_version, training_version = found
         # The page that follows asks for the runner's data versions first (to find its
         # kept answers): read here, in the same statement, they cost no query of their own.
-        self._core.remember_versions(row.runner_id, (data_version, training_version))
+        if data_version is not None and training_version is not None:
+            self._core.remember_versions(row.runner_id, (data_version, training_version))
         return _to_account((row, name))
 
     def delete_session(self, token_hash: str) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from stridewell.storage.config import normalise_database_url, resolve_database_url
 from stridewell.storage.db import WRITE_TRANSACTION, make_engine
 from stridewell.storage.errors import DatabaseError, UnknownRunner
-from stridewell.storage.models import RunnerRow, utc_now
+from stridewell.storage.models import RunnerRow, RunnerVersionRow, utc_now
 from stridewell.storage.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME
 from stridewell.storage.runner_cache import RunnerCache, cache_size
 from stridewell.storage.schema_version import HEAD_REVISION
@@ -287,8 +287,8 @@ class Repository:
         return self._core.once_per_request(key, read)
 
 
-_VERSIONS = select(RunnerRow.data_version, RunnerRow.training_version).where(
-    RunnerRow.id == bindparam("runner_id")
+_VERSIONS = select(RunnerVersionRow.data_version, RunnerVersionRow.training_version).where(
+    RunnerVersionRow.runner_id == bindparam("runner_id")
 )
 
 

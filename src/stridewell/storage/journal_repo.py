@@ -216,11 +216,13 @@ def _revise(
     recorded_at: datetime,
 ) -> StoredJournalEntry:
     """The entry's next revision (the caller holds the entry, or its runner, locked)."""
+    # The entry's row first: an edit of it (which locks the entry, not the runner) may
+    # be adding a revision right now; its number is read once that edit has committed.
+    session.execute(update(Entry).where(Entry.id == entry_id).values(day=day))
     latest = session.scalar(
         select(func.max(Revision.revision)).where(Revision.entry_id == entry_id)
     )
     revision = (latest or 0) + 1
-    session.execute(update(Entry).where(Entry.id == entry_id).values(day=day))
     session.add(Revision(entry_id=entry_id, revision=revision, day=day,
                          recorded_at=recorded_at, data=data))  # fmt: skip
     session.flush()

@@ -92,18 +92,27 @@ class RunnerRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     # The demo runner (`make run`, `stridewell demo`): made-up data, kept apart, removable.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # Moved on by database triggers at every change of the runner's rows (migration
-    # 0012): app processes keep answers read from those rows until it does
-    # (storage.runner_cache). Never written by the application.
-    data_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
-    # The same, moved by changes of the training data only (runs, shoes, their files).
-    training_version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
     # passive_deletes: the database cascades (ON DELETE CASCADE), so the ORM must not
     # load every assessment just to delete it.
     assessments: Mapped[list[AssessmentRow]] = relationship(
         back_populates="runner", passive_deletes=True
     )
+
+
+class RunnerVersionRow(Base):
+    """A runner's data versions, moved on by database triggers at every change of their
+    rows (migration 0012); app processes keep answers read from those rows until they
+    do (storage.runner_cache). Made and written by the triggers only."""
+
+    __tablename__ = "runner_versions"
+
+    runner_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    # Moved by changes of the training data only (runs, shoes, their files).
+    training_version: Mapped[int] = mapped_column(BigInteger)
 
 
 class AssessmentRow(Base):

@@ -5,22 +5,25 @@ Revises: 0011
 Create Date: 2026-11-30
 
 App processes keep what they read and work out from a runner's rows (the journal, the
-plan, the training load) until ``runners.data_version`` moves on
+plan, the training load) until the runner's version in ``runner_versions`` moves on
 (``storage.runner_cache``). Triggers move it, so that no write path can forget to,
 whichever process or machine writes, and whether through the ORM, a bulk statement or
-the fast SQLite path of ``assess --json``.
+the fast SQLite path of ``assess --json``. ``training_version`` moves only with the
+training data (runs, shoes and their files): the training page, the load and the shoes'
+mileage are kept across check-ins.
 
-``runners.training_version`` moves only with the training data (runs, shoes and their
-files): the training page, the load and the shoes' mileage are kept across check-ins.
+The versions live in a table of their own, not in ``runners``: writes lock the runner's
+row first when they must take turns (``lock_runner``), and a trigger updating that row
+part-way through another write would take the two locks in the other order (two writes
+at once could deadlock). On PostgreSQL the triggers are deferred to the commit, so the
+version row is the last lock a write takes, and it is held only while committing: an
+import storing runs does not hold up the runner's check-ins.
 
 A new version is a value the runner never had before, not a count: PostgreSQL takes the
 next value of one sequence, SQLite a random 64-bit number. A runner deleted and made
 again under the same id (the local runner, the demo runner) so cannot come back to a
-version a process still holds answers for.
-
-PostgreSQL fires once per statement, with the statement's rows as transition tables: a
-bulk import of a hundred runs moves the version once, not a hundred times. SQLite has
-row triggers only; it serves one person, so the extra updates cost nothing that matters.
+version a process still holds answers for. (Restoring a backup rewinds the sequence:
+restart the app processes after a restore.)
 """
 
 from __future__ import annotations
@@ -62,33 +65,52 @@ TRAINING_TABLES = ("activities", "shoes", "import_files")
 VERSIONS = ("data_version", "training_version")
 SEQUENCE = "runner_data_versions"
 NEXT = f"nextval('{SEQUENCE}')"
-# The columns of runners itself that a page shows (its data_version is the trigger's own).
+# The columns of runners that a page shows.
 RUNNER_COLUMNS = ("name", "is_demo")
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
         op.execute(f"CREATE SEQUENCE {SEQUENCE}")
-        for column in VERSIONS:
-            op.add_column(
-                "runners",
-                sa.Column(
-                    column,
-                    sa.BigInteger(),
-                    server_default=sa.text(f"nextval('{SEQUENCE}')"),
-                    nullable=False,
-                ),
-            )
+    new_value = NEXT if postgres else "random()"
+    op.create_table(
+        "runner_versions",
+        sa.Column("runner_id", sa.String(length=32), nullable=False),
+        *(sa.Column(column, sa.BigInteger(), nullable=False) for column in VERSIONS),
+        sa.ForeignKeyConstraint(
+            ["runner_id"],
+            ["runners.id"],
+            name=op.f("fk_runner_versions_runner_id_runners"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("runner_id", name=op.f("pk_runner_versions")),
+    )
+    op.execute(
+        f"INSERT INTO runner_versions (runner_id, {', '.join(VERSIONS)})"
+        f" SELECT id, {', '.join(new_value for _ in VERSIONS)} FROM runners"
+    )
+    if postgres:
         _postgresql_triggers()
     else:
-        # SQLite cannot add a column with a non-constant default: new runners get their
-        # first versions from a trigger instead.
-        for column in VERSIONS:
-            op.add_column(
-                "runners", sa.Column(column, sa.BigInteger(), server_default="0", nullable=False)
-            )
-        op.execute(f"UPDATE runners SET {_moved(VERSIONS, 'random()')}")
         _sqlite_triggers()
+
+
+def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    tables = [*RUNNER_TABLES, "runners"]
+    for table in tables:
+        for event in ("insert", "update", "delete"):
+            name = f"runner_version_{table}_{event}"
+            op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
+    if postgres:
+        for table in RUNNER_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS runner_version_{table}_truncate ON {table}")
+        for function in [*RUNNER_TABLES, "runners", "runners_insert", "all"]:
+            op.execute(f"DROP FUNCTION IF EXISTS runner_version_{function}()")
+    op.drop_table("runner_versions")
+    if postgres:
+        op.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
 
 
 def _moved(columns: Sequence[str], new_value: str) -> str:
@@ -100,62 +122,44 @@ def _versions_of(table: str) -> tuple[str, ...]:
     return VERSIONS if table in TRAINING_TABLES else ("data_version",)
 
 
-def downgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in RUNNER_TABLES:
-        for event in ("insert", "update", "delete"):
-            name = f"runner_version_{table}_{event}"
-            op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
-    if postgres:
-        for table in RUNNER_TABLES:
-            op.execute(f"DROP TRIGGER IF EXISTS runner_version_{table}_truncate ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS runner_version_{table}()")
-        op.execute("DROP TRIGGER IF EXISTS runner_version_runners_update ON runners")
-        op.execute("DROP FUNCTION IF EXISTS runner_version_runners()")
-        op.execute("DROP FUNCTION IF EXISTS runner_version_all()")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS runner_version_runners_insert")
-        op.execute("DROP TRIGGER IF EXISTS runner_version_runners_update")
-    for column in VERSIONS:
-        op.execute(sa.text(f"ALTER TABLE runners DROP COLUMN {column}"))
-    if postgres:
-        op.execute(f"DROP SEQUENCE IF EXISTS {SEQUENCE}")
+def _row_runner(parent: tuple[str, str] | None, row: str) -> str:
+    """The runner of a trigger's row (``NEW`` or ``OLD``), as an SQL expression."""
+    if parent is None:
+        return f"{row}.runner_id"
+    table, link = parent
+    return f"(SELECT runner_id FROM {table} WHERE id = {row}.{link})"
 
 
 def _postgresql_triggers() -> None:
+    # Once per runner and transaction: a bulk import of a hundred runs moves the version
+    # once, not a hundred times (the row's xmin is this transaction once it has moved).
+    not_yet = "xmin::text::bigint <> txid_current() % 4294967296"
     for table, parent in RUNNER_TABLES.items():
-        bump = f"UPDATE runners SET {_moved(_versions_of(table), NEXT)} WHERE id IN "
-        runner_ids = _postgresql_runners(parent)
-        # One function per table, each branch reading only the transition tables its
-        # event has (PL/pgSQL plans a branch when it first runs it).
+        move = f"UPDATE runner_versions SET {_moved(_versions_of(table), NEXT)} WHERE {not_yet}"
+        old, new = _row_runner(parent, "OLD"), _row_runner(parent, "NEW")
         op.execute(f"""
 CREATE FUNCTION runner_version_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    {bump}({runner_ids.format(rows="new_rows")});
-  ELSIF TG_OP = 'DELETE' THEN
-    {bump}({runner_ids.format(rows="old_rows")});
-  ELSE
-    {bump}({runner_ids.format(rows="new_rows")} UNION {runner_ids.format(rows="old_rows")});
+  IF TG_OP <> 'INSERT' THEN
+    {move} AND runner_id = {old};
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    {move} AND runner_id = {new};
   END IF;
   RETURN NULL;
 END $$""")
-        transitions = {
-            "insert": "NEW TABLE AS new_rows",
-            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            "delete": "OLD TABLE AS old_rows",
-        }
-        for event, referencing in transitions.items():
+        for event in ("insert", "update", "delete"):
+            # Deferred to the commit: the version row is the last lock the write takes.
             op.execute(
-                f"CREATE TRIGGER runner_version_{table}_{event} AFTER {event.upper()} ON {table}"
-                f" REFERENCING {referencing} FOR EACH STATEMENT"
-                f" EXECUTE FUNCTION runner_version_{table}()"
+                f"CREATE CONSTRAINT TRIGGER runner_version_{table}_{event}"
+                f" AFTER {event.upper()} ON {table} DEFERRABLE INITIALLY DEFERRED"
+                f" FOR EACH ROW EXECUTE FUNCTION runner_version_{table}()"
             )
     # TRUNCATE names no rows: every runner moves on.
     op.execute(f"""
 CREATE FUNCTION runner_version_all() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE runners SET {_moved(VERSIONS, NEXT)};
+  UPDATE runner_versions SET {_moved(VERSIONS, NEXT)};
   RETURN NULL;
 END $$""")
     for table in RUNNER_TABLES:
@@ -164,50 +168,47 @@ END $$""")
             " FOR EACH STATEMENT EXECUTE FUNCTION runner_version_all()"
         )
     op.execute(f"""
-CREATE FUNCTION runner_version_runners() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION runner_version_runners_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.data_version := {NEXT};
-  RETURN NEW;
+  INSERT INTO runner_versions (runner_id, {", ".join(VERSIONS)})
+  VALUES (NEW.id, {", ".join(NEXT for _ in VERSIONS)});
+  RETURN NULL;
 END $$""")
     op.execute(
-        f"CREATE TRIGGER runner_version_runners_update BEFORE UPDATE OF {', '.join(RUNNER_COLUMNS)}"
-        " ON runners FOR EACH ROW EXECUTE FUNCTION runner_version_runners()"
+        "CREATE TRIGGER runner_version_runners_insert AFTER INSERT ON runners"
+        " FOR EACH ROW EXECUTE FUNCTION runner_version_runners_insert()"
+    )
+    op.execute(f"""
+CREATE FUNCTION runner_version_runners() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE runner_versions SET data_version = {NEXT} WHERE {not_yet} AND runner_id = NEW.id;
+  RETURN NULL;
+END $$""")
+    op.execute(
+        f"CREATE CONSTRAINT TRIGGER runner_version_runners_update"
+        f" AFTER UPDATE OF {', '.join(RUNNER_COLUMNS)} ON runners"
+        " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION runner_version_runners()"
     )
 
 
 def _sqlite_triggers() -> None:
+    # Row triggers, at once: SQLite has one writer at a time, so no lock order to keep.
     for table, parent in RUNNER_TABLES.items():
-        bump = f"UPDATE runners SET {_moved(_versions_of(table), 'random()')} WHERE id IN "
+        move = f"UPDATE runner_versions SET {_moved(_versions_of(table), 'random()')}"
         for event, rows in (("insert", ("NEW",)), ("update", ("NEW", "OLD")),
                             ("delete", ("OLD",))):  # fmt: skip
-            ids = " UNION ".join(_sqlite_row_runner(parent, row) for row in rows)
+            runners = ", ".join(_row_runner(parent, row) for row in rows)
             op.execute(
                 f"CREATE TRIGGER runner_version_{table}_{event} AFTER {event.upper()} ON {table}"
-                f" BEGIN {bump}({ids}); END"
+                f" BEGIN {move} WHERE runner_id IN ({runners}); END"
             )
     op.execute(
-        "CREATE TRIGGER runner_version_runners_insert AFTER INSERT ON runners"
-        f" BEGIN UPDATE runners SET {_moved(VERSIONS, 'random()')} WHERE id = NEW.id; END"
+        "CREATE TRIGGER runner_version_runners_insert AFTER INSERT ON runners BEGIN"
+        f" INSERT INTO runner_versions (runner_id, {', '.join(VERSIONS)})"
+        f" VALUES (NEW.id, {', '.join('random()' for _ in VERSIONS)}); END"
     )
-    # UPDATE OF the shown columns: the trigger's own update of data_version does not
-    # fire it again.
     op.execute(
         f"CREATE TRIGGER runner_version_runners_update AFTER UPDATE OF {', '.join(RUNNER_COLUMNS)}"
-        " ON runners BEGIN UPDATE runners SET data_version = random() WHERE id = NEW.id; END"
+        " ON runners BEGIN UPDATE runner_versions SET data_version = random()"
+        " WHERE runner_id = NEW.id; END"
     )
-
-
-def _postgresql_runners(parent: tuple[str, str] | None) -> str:
-    """The runners of a statement's rows, as a query over its transition table ``{rows}``."""
-    if parent is None:
-        return "SELECT runner_id FROM {rows}"
-    table, link = parent
-    return f"SELECT p.runner_id FROM {{rows}} c JOIN {table} p ON p.id = c.{link}"
-
-
-def _sqlite_row_runner(parent: tuple[str, str] | None, row: str) -> str:
-    """The runner of the row a SQLite row trigger fires for (``NEW`` or ``OLD``)."""
-    if parent is None:
-        return f"SELECT {row}.runner_id"
-    table, link = parent
-    return f"SELECT runner_id FROM {table} WHERE id = {row}.{link}"
