@@ -94,9 +94,9 @@ class PlanService:
         if stored is None:
             return None
         day = today or self._backend.today()
-        # Built from the report, the journal and the clinician's word: kept until any
-        # of them changes (or the day does).
-        # (and the time zone: the days of check-ins and of the episode's start are local).
+        # Built from the report, the journal and the clinician's word: kept until any of
+        # them changes, or the day or the time zone does (the days of check-ins and of
+        # the episode's start are local days).
         from stridewell.service.training import local_tz
 
         key = ("plan", stored.id, day, local_tz())
