@@ -112,6 +112,15 @@ class SignedIn(FastHttpUser):
                 response.failure(f"sign in: {response.status_code}")
 
 
+def runs_added(body: dict[str, Any]) -> int | None:
+    """Runs an import stored: a job's per-file report, or the older in-request report."""
+    files = body.get("files")
+    if isinstance(files, list):
+        return sum(int(f.get("runs", 0)) for f in files)
+    imported = body.get("imported")
+    return imported if isinstance(imported, int) else None
+
+
 def _cookie(name: str, value: str) -> Cookie:
     return Cookie(0, name, value, None, False, "127.0.0.1", False, False, "/", True, False,
                   None, False, None, None, {})  # fmt: skip
@@ -214,7 +223,9 @@ class Uploader(SignedIn):
             body = self._wait_for(str(job), response.headers.get("location"))
         if body is not None:
             seconds = time.perf_counter() - began
-            record("import", email=self.email, zip=path.name, seconds=seconds, report=body)
+            runs = runs_added(body)
+            record("import", email=self.email, zip=path.name, seconds=seconds, runs=runs,
+                   report=body)  # fmt: skip
             events.request.fire(
                 request_type="IMPORT", name="import completed", response_time=seconds * 1000,
                 response_length=0, exception=None, context={},

@@ -289,22 +289,40 @@ def test_a_check_in_leaves_the_kept_training_page_and_a_new_run_does_not(
     assert training_page() > 0
 
 
-def test_the_cache_keeps_the_most_recently_used_answers_up_to_its_size() -> None:
+def test_the_cache_forgets_the_runners_least_recently_asked_about_past_its_size() -> None:
     cache = RunnerCache(max_entries=2)
-    for key in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" comes
-        cache.get_or_make(key, lambda key=key: key.upper())
+    for runner in ("a", "b", "a", "c"):  # "b" is the least recently asked about when "c" comes
+        cache.get_or_make(runner, 1, "page", lambda runner=runner: runner.upper())
     made: list[str] = []
-    assert cache.get_or_make("a", lambda: made.append("a") or "A") == "A"
-    assert cache.get_or_make("b", lambda: made.append("b") or "B") == "B"
+    assert cache.get_or_make("a", 1, "page", lambda: made.append("a") or "A") == "A"
+    assert cache.get_or_make("b", 1, "page", lambda: made.append("b") or "B") == "B"
     assert made == ["b"]
     assert len(cache) == 2
+
+
+def test_a_newer_version_drops_the_runners_older_answers_at_once() -> None:
+    cache = RunnerCache(max_entries=100)
+    for question in ("journal", "plan", "load"):
+        cache.get_or_make("ana", 1, question, lambda question=question: f"{question} v1")
+    cache.get_or_make("ben", 7, "journal", lambda: "ben's journal")
+    assert len(cache) == 4
+    assert cache.get_or_make("ana", 2, "journal", lambda: "journal v2") == "journal v2"
+    assert len(cache) == 2  # ana's three answers of version 1 are gone, ben's stays
+    made: list[str] = []
+    assert (
+        cache.get_or_make("ana", 1, "plan", lambda: made.append("plan") or "plan v1") == "plan v1"
+    )
+    assert (
+        cache.get_or_make("ben", 7, "journal", lambda: made.append("ben") or "x") == "ben's journal"
+    )
+    assert made == ["plan"]
 
 
 def test_a_cache_of_size_zero_keeps_nothing_and_a_bad_size_is_named() -> None:
     cache = RunnerCache(max_entries=cache_size({SIZE_VARIABLE: "0"}))
     calls: list[int] = []
     for _ in range(2):
-        cache.get_or_make("a", lambda: calls.append(1))
+        cache.get_or_make("ana", 1, "a", lambda: calls.append(1))
     assert len(calls) == 2 and len(cache) == 0
     assert cache_size({}) == DEFAULT_MAX_ENTRIES
     with pytest.raises(ValueError, match="STRIDEWELL_RUNNER_CACHE must be a whole number"):

@@ -212,6 +212,32 @@ def test_replacing_days_drops_every_old_day(store: Store) -> None:
     assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, rebuilt)
 
 
+def test_replacing_days_rewrites_only_the_days_that_changed(
+    store: Store, direct_engine: Engine
+) -> None:
+    plan = create(store)
+    store.plans.replace_plan_days(plan.id, ME, [plan_day(n) for n in range(1, 6)])
+    # A row written again gets a new row id (SQLite) or transaction id (PostgreSQL).
+    identity = "xmin::text" if direct_engine.dialect.name == "postgresql" else "rowid"
+
+    def written() -> dict[date, str]:
+        with direct_engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT day, {identity} FROM plan_days")).all()
+        return {date.fromisoformat(str(day)[:10]): str(mark) for day, mark in rows}
+
+    before = written()
+    rebuilt = [plan_day(n) for n in range(1, 5)]
+    rebuilt[2] = plan_day(3, "mobility", "phase.mobility")  # day 3 changed, day 5 gone
+
+    store.plans.replace_plan_days(plan.id, ME, rebuilt)
+
+    after = written()
+    assert store.plans.plan_days(plan.id, ME) == as_records(plan.id, rebuilt)
+    day = {n: START + timedelta(days=n - 1) for n in range(1, 6)}
+    assert [after[day[n]] == before[day[n]] for n in (1, 2, 3, 4)] == [True, True, False, True]
+    assert day[5] not in after
+
+
 def test_replacing_with_no_days_clears_the_plan(store: Store, row_count: RowCount) -> None:
     plan = create(store)
     store.plans.replace_plan_days(plan.id, ME, [plan_day(1), plan_day(2)])

@@ -64,9 +64,15 @@ def build_app(settings: ServeSettings) -> FastAPI:
         allowed_hosts=settings.allowed_hosts,
         trusted_proxies=settings.trusted_proxies,
     )
-    return create_app(
+    from stridewell.web.warm import FreezeWhenWarm, warm_then_freeze
+
+    app = create_app(
         multi_user=settings.accounts, secure_cookies=settings.secure_cookies, security=security
     )
+    # Short garbage-collector pauses in a long-running server process (web.warm).
+    warm_then_freeze(app)
+    app.add_middleware(FreezeWhenWarm)
+    return app
 
 
 def app_from_env() -> FastAPI:

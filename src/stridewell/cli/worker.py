@@ -33,6 +33,15 @@ def worker(
             "and its jobs are handed to another.",
         ),
     ] = 30.0,
+    nice: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=19,
+            help="CPU priority to lower the worker to (0 keeps it; 19 is the lowest): "
+            "an import then takes only the cores that pages leave free.",
+        ),
+    ] = 10,
 ) -> None:
     """Run queued imports (PostgreSQL only: with SQLite, imports run in the app itself)."""
     from stridewell.cli.services import open_stridewell
@@ -45,7 +54,10 @@ def worker(
             err=True,
         )
         raise typer.Exit(2)
+    from stridewell.cpu_priority import lower_process
     from stridewell.jobs.queue import run_worker
 
-    typer.echo(f"Stridewell worker: running queued imports (concurrency {concurrency}).")
+    lowered = lower_process(nice)
+    priority = f", {' and '.join(lowered)}" if lowered else ""
+    typer.echo(f"Stridewell worker: running queued imports (concurrency {concurrency}{priority}).")
     run_worker(url, concurrency=concurrency, heartbeat=heartbeat, stalled_after=stalled_after)

@@ -17,10 +17,12 @@ import secrets
 import shutil
 import threading
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from stridewell.cpu_priority import lower_this_thread
 from stridewell.errors import Conflict, InvalidInput, NotFound, StorageUnavailable, Unauthorized
 from stridewell.service.backend import Backend
 from stridewell.service.limiter import AttemptLimiter
@@ -57,17 +59,33 @@ def _hasher() -> PasswordHasher:
 # Each argon2id hash or check holds 64 MiB while it runs: at most this many at once, so
 # a burst of sign-ins or registrations waits instead of exhausting memory.
 HASHES_AT_ONCE = 4
-_HASHING = threading.BoundedSemaphore(HASHES_AT_ONCE)
+# Argon2 fills both cores of a small server for a tenth of a second, on purpose. It runs on
+# threads of its own at a lower priority, so that other people's pages are not held up by
+# a sign-in (which is slower by a few milliseconds when the server is busy).
+HASHING_NICE = 10
+_hashing: ThreadPoolExecutor | None = None
+_hashing_made = threading.Lock()
+
+
+def _hashing_threads() -> ThreadPoolExecutor:
+    global _hashing
+    with _hashing_made:
+        if _hashing is None:
+            _hashing = ThreadPoolExecutor(
+                HASHES_AT_ONCE,
+                thread_name_prefix="password-hashing",
+                initializer=lower_this_thread,
+                initargs=(HASHING_NICE,),
+            )
+        return _hashing
 
 
 def _hash(password: str) -> str:
-    with _HASHING:
-        return _hasher().hash(password)
+    return _hashing_threads().submit(lambda: _hasher().hash(password)).result()
 
 
 def _verify(stored_hash: str, password: str) -> None:
-    with _HASHING:
-        _hasher().verify(stored_hash, password)
+    _hashing_threads().submit(lambda: _hasher().verify(stored_hash, password)).result()
 
 
 # Checked when the email is unknown, so that a wrong email costs as long as a wrong

@@ -256,7 +256,7 @@ class StoreCore:
         version = self.runner_version(runner_id, area)
         if version is None:
             return make()
-        return self.runner_cache.get_or_make((runner_id, area, version, key), make)
+        return self.runner_cache.get_or_make((runner_id, area), version, key, make)
 
     def _verify_schema(self) -> None:
         if self._schema_verified:

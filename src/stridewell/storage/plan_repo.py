@@ -1,8 +1,9 @@
 """Recovery plans and their days.
 
 A plan is rebuilt from the journal on every change, so its days are replaced as a whole,
-atomically. A runner has at most one active plan: creating one ends the others in the
-same transaction, and a partial unique index makes the database enforce it as well.
+atomically (only the days that changed are written). A runner has at most one active
+plan: creating one ends the others in the same transaction, and a partial unique index
+makes the database enforce it as well.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy import Row, delete, exists, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from stridewell.storage.checks import (
@@ -146,9 +147,34 @@ class PlanRepository(Repository):
             )
             if locked is None:
                 return False
-            session.execute(delete(PlanDayRow).where(PlanDayRow.plan_id == plan_id))
-            if rows:
-                session.execute(insert(PlanDayRow), rows)
+            if session.get_bind().dialect.name == "postgresql":
+                # The days are a record worked out again from the journal at every
+                # refresh: after a database crash they may be one refresh behind until the
+                # next, and a check-in need not wait for a second flush to disk (the
+                # journal entry it wrote committed durably just before).
+                session.execute(text("SET LOCAL synchronous_commit = off"))
+            stored = {
+                found.day: found
+                for found in session.execute(
+                    select(
+                        PlanDayRow.day,
+                        PlanDayRow.day_number,
+                        PlanDayRow.phase,
+                        PlanDayRow.rule_id,
+                        PlanDayRow.data,
+                    ).where(PlanDayRow.plan_id == plan_id)
+                )
+            }
+            # Only the days that changed are written: a check-in changes a few of them.
+            changed = [row for row in rows if not _same_day(stored.get(row["day"]), row)]
+            wanted = {row["day"] for row in rows}
+            gone = [day for day in stored if day not in wanted]
+            gone += [row["day"] for row in changed if row["day"] in stored]
+            if gone:
+                chosen = (PlanDayRow.plan_id == plan_id) & PlanDayRow.day.in_(gone)
+                session.execute(delete(PlanDayRow).where(chosen))
+            if changed:
+                session.execute(insert(PlanDayRow), changed)
             return True
 
     def plan_days(
@@ -186,6 +212,15 @@ def _has_assessment(session: Session, runner_id: str, assessment_id: str) -> boo
                 )
             )
         )
+    )
+
+
+def _same_day(stored: Row[Any] | None, row: Mapping[str, Any]) -> bool:
+    return stored is not None and (
+        stored.day_number == row["day_number"]
+        and stored.phase == row["phase"]
+        and stored.rule_id == row["rule_id"]
+        and stored.data == row["data"]
     )
 
 
