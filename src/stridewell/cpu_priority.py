@@ -10,11 +10,12 @@ desktops and many servers), the scheduler first shares the CPU fairly between *s
 and a nice value only ranks threads inside one session. A worker that leads its own
 session (as systemd and the load test start it) therefore also lowers its session's
 autogroup. Elsewhere (a worker started from a terminal shares the terminal's session) only
-its own threads are lowered, never the session's other programs. Under systemd the
-service's cgroup weighs more than either: the unit file sets ``CPUWeight`` as well.
+its own threads are lowered, never the session's other programs. Under systemd with
+cgroups, the service's CPU weight is what counts between services (autogroups then do
+nothing): the unit file sets ``CPUWeight`` as well.
 
-Lowering is all this does: raising a priority again needs privileges, so a thread or
-process once lowered stays so (hashing runs on threads of its own for that reason).
+Lowering is all this does. Raising a thread's nice value back needs privileges, so a
+thread once lowered stays so (hashing runs on threads of its own for that reason).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import contextlib
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 
 NICEST = 19  # the lowest priority Linux has
+AUTOGROUP_TRIES = 6
 
 
 def lower_process(nice: int) -> list[str]:
@@ -41,12 +44,27 @@ def lower_process(nice: int) -> list[str]:
             os.setpriority(os.PRIO_PROCESS, 0, nice)
             done.append(f"nice {nice}")
     if sys.platform == "linux" and os.getsid(0) == os.getpid():
-        autogroup = Path("/proc/self/autogroup")
-        with contextlib.suppress(OSError):
-            if autogroup_nice(autogroup.read_text()) < nice:
-                autogroup.write_text(str(nice))
-                done.append(f"session (autogroup) nice {nice}")
+        done += _lower_autogroup(Path("/proc/self/autogroup"), nice)
     return done
+
+
+def _lower_autogroup(autogroup: Path, nice: int) -> list[str]:
+    try:
+        if autogroup_nice(autogroup.read_text()) >= nice:
+            return []
+    except OSError:
+        return []  # no autogroups here
+    # Linux lets an unprivileged process change an autogroup's priority once per 100 ms
+    # in the whole machine (EAGAIN otherwise): two workers starting together would race.
+    for attempt in range(AUTOGROUP_TRIES):
+        try:
+            autogroup.write_text(str(nice))
+            return [f"session (autogroup) nice {nice}"]
+        except BlockingIOError:
+            time.sleep(0.12 * (attempt + 1))
+        except OSError:
+            break
+    return ["session (autogroup) not lowered: Linux refused"]
 
 
 def lower_this_thread(nice: int) -> bool:

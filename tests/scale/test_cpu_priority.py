@@ -52,8 +52,10 @@ def lowered_child(*, own_session: bool) -> list[str]:
 
 @linux_autogroups
 def test_a_process_leading_its_own_session_lowers_itself_and_its_autogroup() -> None:
+    # Already lower (pytest itself run under nice)? Then lowering leaves it as it is.
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
     lowered, nice, autogroup = lowered_child(own_session=True)
-    assert nice == "10"
+    assert int(nice) == max(ours, 10)
     assert autogroup_nice(autogroup) == 10
     assert "session (autogroup) nice 10" in lowered
 
@@ -62,7 +64,7 @@ def test_a_process_leading_its_own_session_lowers_itself_and_its_autogroup() -> 
 def test_a_process_sharing_a_session_lowers_only_itself_never_the_session() -> None:
     ours = autogroup_nice(AUTOGROUP.read_text())
     lowered, nice, autogroup = lowered_child(own_session=False)
-    assert nice == "10"
+    assert int(nice) == max(os.getpriority(os.PRIO_PROCESS, 0), 10)
     assert autogroup_nice(autogroup) == ours  # the terminal's other programs keep theirs
     assert "autogroup" not in lowered
 
@@ -108,13 +110,15 @@ def test_the_worker_command_runs_at_the_priority_it_is_given(tmp_path: Path) -> 
             service.upgrade_database()
         assert ensure_queue_schema(url)
         log = tmp_path / "worker.log"
-        worker = subprocess.Popen(
-            [str(STRIDEWELL), "worker", "--nice", "7", "--heartbeat", "0.5"],
-            env={**os.environ, "STRIDEWELL_DATABASE_URL": url},
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # as systemd starts it
-        )
+        with log.open("wb") as output:
+            worker = subprocess.Popen(
+                [str(STRIDEWELL), "worker", "--nice", "7", "--heartbeat", "0.5"],
+                env={**os.environ, "STRIDEWELL_DATABASE_URL": url},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # as systemd starts it
+            )
+        expected = max(os.getpriority(os.PRIO_PROCESS, 0), 7)
         try:
             deadline = time.monotonic() + WAIT_S
             while "running queued imports" not in log.read_text() and worker.poll() is None:
@@ -125,8 +129,8 @@ def test_the_worker_command_runs_at_the_priority_it_is_given(tmp_path: Path) -> 
                 "nice": int((proc / "stat").read_text().rsplit(")", 1)[1].split()[16]),
                 "autogroup": autogroup_nice((proc / "autogroup").read_text()),
             }
-            assert found == {"nice": 7, "autogroup": 7}, log.read_text()
-            assert "nice 7 and session (autogroup) nice 7" in log.read_text()
+            assert found == {"nice": expected, "autogroup": 7}, log.read_text()
+            assert "session (autogroup) nice 7" in log.read_text()
         finally:
             worker.terminate()
             worker.wait(WAIT_S)

@@ -300,6 +300,18 @@ def test_the_cache_forgets_the_runners_least_recently_asked_about_past_its_size(
     assert len(cache) == 2
 
 
+def test_a_runner_with_more_answers_than_the_cache_holds_keeps_the_newest() -> None:
+    cache = RunnerCache(max_entries=2)
+    cache.get_or_make("ben", 1, "journal", lambda: "ben's journal")
+    for question in ("journal", "plan", "load"):
+        cache.get_or_make("ana", 1, question, lambda question=question: question.upper())
+    assert len(cache) == 2
+    made: list[str] = []
+    assert cache.get_or_make("ana", 1, "load", lambda: made.append("load") or "x") == "LOAD"
+    assert cache.get_or_make("ana", 1, "plan", lambda: made.append("plan") or "x") == "PLAN"
+    assert made == []  # the newest two of ana's answers stayed; ben's went first
+
+
 def test_a_newer_version_drops_the_runners_older_answers_at_once() -> None:
     cache = RunnerCache(max_entries=100)
     for question in ("journal", "plan", "load"):

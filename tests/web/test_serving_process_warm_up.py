@@ -18,8 +18,12 @@ import asyncio, gc, json
 from stridewell.cli.serve import ServeSettings, build_app
 from stridewell.web.warm import FreezeWhenWarm
 
-app = build_app(ServeSettings())
+own = build_app(ServeSettings())  # the runner's own app: started as before
+at_start_own = gc.get_freeze_count()
+club = build_app(ServeSettings(multi_user=True))
 at_start = gc.get_freeze_count()
+installed = any(m.cls is FreezeWhenWarm for m in club.user_middleware)
+installed_own = any(m.cls is FreezeWhenWarm for m in own.user_middleware)
 gc.unfreeze()
 
 async def answer(scope, receive, send):
@@ -38,11 +42,14 @@ counts = []
 for _ in range(4):
     asyncio.run(request(warm))
     counts.append(gc.get_freeze_count())
-print(json.dumps({"at_start": at_start, "after_each_request": counts}))
+print(json.dumps({"own": at_start_own, "at_start": at_start, "after_each_request": counts,
+                  "installed": [installed_own, installed]}))
 """
 
 
-def test_a_serving_process_is_frozen_at_start_and_once_more_when_warm(tmp_path: Path) -> None:
+def test_a_club_server_process_is_frozen_at_start_and_once_more_when_warm(
+    tmp_path: Path,
+) -> None:
     done = subprocess.run(
         [sys.executable, "-c", SERVE_AND_COUNT],
         capture_output=True,
@@ -55,6 +62,8 @@ def test_a_serving_process_is_frozen_at_start_and_once_more_when_warm(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["own"] == 0  # the runner's own app starts as it did
+    assert found["installed"] == [False, True]
     # The knowledge base, rules and templates are loaded before the first request.
     assert found["at_start"] > 10_000
     counts = found["after_each_request"]

@@ -69,9 +69,12 @@ def build_app(settings: ServeSettings) -> FastAPI:
     app = create_app(
         multi_user=settings.accounts, secure_cookies=settings.secure_cookies, security=security
     )
-    # Short garbage-collector pauses in a long-running server process (web.warm).
-    warm_then_freeze(app)
-    app.add_middleware(FreezeWhenWarm)
+    if settings.accounts:
+        # A club's or clinic's server: short garbage-collector pauses in a long-running,
+        # busy process (web.warm). The runner's own app starts as before, loading what a
+        # page needs when the first page asks.
+        warm_then_freeze(app)
+        app.add_middleware(FreezeWhenWarm)
     return app
 
 

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import secrets
 import shutil
@@ -61,7 +62,8 @@ def _hasher() -> PasswordHasher:
 HASHES_AT_ONCE = 4
 # Argon2 fills both cores of a small server for a tenth of a second, on purpose. It runs on
 # threads of its own at a lower priority, so that other people's pages are not held up by
-# a sign-in (which is slower by a few milliseconds when the server is busy).
+# a sign-in: a sign-in takes the cores the pages leave (on a server busy to the last core
+# it can take several times as long).
 HASHING_NICE = 10
 _hashing: ThreadPoolExecutor | None = None
 _hashing_made = threading.Lock()
@@ -78,6 +80,16 @@ def _hashing_threads() -> ThreadPoolExecutor:
                 initargs=(HASHING_NICE,),
             )
         return _hashing
+
+
+def _forget_hashing_threads() -> None:
+    # A forked child has none of its parent's threads: it makes its own pool.
+    global _hashing, _hashing_made
+    _hashing, _hashing_made = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_hashing_threads)
 
 
 def _hash(password: str) -> str:

@@ -8,6 +8,7 @@ makes the database enforce it as well.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -220,8 +221,13 @@ def _same_day(stored: Row[Any] | None, row: Mapping[str, Any]) -> bool:
         stored.day_number == row["day_number"]
         and stored.phase == row["phase"]
         and stored.rule_id == row["rule_id"]
-        and stored.data == row["data"]
+        # As JSON text: Python's == takes 1, 1.0 and True for the same value.
+        and _json_text(stored.data) == _json_text(row["data"])
     )
+
+
+def _json_text(data: object) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def _plan_day_row(plan_id: str, index: int, day: Mapping[str, Any]) -> dict[str, Any]:

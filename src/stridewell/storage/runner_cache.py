@@ -99,10 +99,18 @@ class RunnerCache:
                 self._count += 1
             kept.answers[key] = answer
             self._owners.move_to_end(owner)
-            while self._count > self.max_entries and self._owners:
-                _, forgotten = self._owners.popitem(last=False)
-                self._count -= len(forgotten.answers)
+            self._make_room(kept)
         return answer
+
+    def _make_room(self, kept: _Kept) -> None:
+        """Past the bound, forget the owners least recently asked about; if the owner just
+        asked about holds more answers than the bound alone, its oldest answers go."""
+        while self._count > self.max_entries and len(self._owners) > 1:
+            _, forgotten = self._owners.popitem(last=False)
+            self._count -= len(forgotten.answers)
+        while self._count > self.max_entries:
+            del kept.answers[next(iter(kept.answers))]
+            self._count -= 1
 
     def __len__(self) -> int:
         return self._count
