@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from stridewell.cli.render import LEVEL_WORD
 from stridewell.contract import Assessment, Level
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.questions import Question, load_questionnaire
-from stridewell.service import Stridewell
+from stridewell.service import AssessmentResult, Stridewell
 from stridewell.triage.questionnaire import answers_from_assessment
 
 VIGNETTES = {c["id"]: c for c in yaml.safe_load(DEV_VIGNETTES.read_text())}
@@ -51,9 +52,11 @@ class Script:
         self.known = known
         self.first = {k: list(v) for k, v in (first or {}).items()}
         self.asked: list[str] = []
+        self.ids: list[str] = []
 
     def __call__(self, question: Question, prompt: str) -> str:
         self.asked.append(question.field)
+        self.ids.append(question.id)
         queued = self.first.get(question.field)
         if queued:
             return queued.pop(0)
@@ -206,3 +209,107 @@ def test_when_storage_fails_the_report_is_still_shown_with_a_warning(tmp_path: P
     assert result.id is None
     assert "Warning: the assessment was not saved" in out.getvalue()
     assert "Please note" in out.getvalue()
+
+
+# -- going back ------------------------------------------------------------------------------
+
+BACK_HINT = "Type b to go back to the previous question."
+URGENT_BANNER = "already need a clinician within one to two days"
+
+
+def stored(service: Stridewell, result: AssessmentResult) -> dict[str, Any]:
+    assert result.id is not None
+    return service.local().assessments.get(result.id).assessment
+
+
+def test_going_back_undoes_the_previous_answer_and_asks_it_again(service: Stridewell) -> None:
+    # "1" picks the wrong spot; b at the next question takes it back and asks it again.
+    script = Script({"locations": ["arch"]}, first={"locations": ["1"], "side": ["back"]})
+    con, out = console()
+    result = run_questionnaire(service, save=True, console=con, ask=script)
+    assert script.asked[:4] == ["locations", "side", "locations", "side"]
+    assert stored(service, result)["locations"] == ["arch"]  # the first answer is gone
+    text = out.getvalue()
+    assert "Sorry, that does not fit" not in text
+    assert "your answer to this question is cleared" in text
+    # the count goes back with the answer: question 1 is shown again, then question 2
+    numbers = [line.split(" of about")[0] for line in text.splitlines() if " of about " in line]
+    assert numbers[:4] == ["Question 1", "Question 2", "Question 1", "Question 2"]
+    # the hint offers going back on every question but the first
+    shown = re.split(r"Question (\d+) of about", text)[1:]
+    for number, block in zip(shown[::2], shown[1::2], strict=True):
+        assert (BACK_HINT in " ".join(block.split())) is (number != "1")
+
+
+def test_going_back_past_a_conditional_question_recomputes_which_questions_follow(
+    service: Stridewell,
+) -> None:
+    # A mistyped "yes, it started with an incident", corrected from the next question.
+    script = Script(
+        {"locations": ["top_of_foot"], "injury_event": False, "can_bear_weight": True},
+        first={"injury_event": ["y"], "can_bear_weight": ["b"]},
+    )
+    result = run_questionnaire(service, save=True, console=console()[0], ask=script)
+    assert script.asked.count("injury_event") == 2
+    assert stored(service, result)["injury_event"] is False
+    # the questions that only follow an incident are not asked; the others are
+    assert "plantar_bruising" not in script.asked and "ottawa_bone_points" not in script.ids
+    assert {"bone_points", "hop_test_painful"} <= set(script.ids)
+
+
+def test_back_at_the_first_question_says_there_is_none_and_asks_again(
+    service: Stridewell,
+) -> None:
+    script = Script({"locations": ["arch"]}, first={"locations": ["b", " Back "]})
+    con, out = console()
+    run_questionnaire(service, save=False, console=con, ask=script)
+    assert script.asked[:4] == ["locations", "locations", "locations", "side"]
+    text = out.getvalue()
+    assert text.count("There is no earlier question: this is the first one.") == 2
+    assert "Sorry, that does not fit" not in text
+
+
+def test_going_back_from_an_urgent_answer_takes_the_warning_banner_away(
+    service: Stridewell,
+) -> None:
+    script = Script(
+        {"locations": ["ball_of_foot"], "penetrating_injury": False},
+        first={"penetrating_injury": ["y"], "deformity": ["b"]},
+    )
+    con, out = console()
+    result = run_questionnaire(service, save=False, console=con, ask=script)
+    assert script.asked.count("penetrating_injury") == 2
+    # shown once, over the question where the runner went back; never after the correction
+    text = out.getvalue()
+    assert text.count(URGENT_BANNER) == 1
+    assert text.index(URGENT_BANNER) < text.index("your answer to this question is cleared")
+    assert result.report.triage.level is not Level.urgent
+
+
+def test_after_the_emergency_result_going_back_gives_the_report_on_the_corrected_answer(
+    service: Stridewell,
+) -> None:
+    case = VIGNETTES["dev-metatarsalgia-worn-shoes"]
+    assert case["expect"]["triage"] == "self_care"
+    # "y" for a cold, pale foot by mistake: the emergency result shows, then b corrects it.
+    script = Script(
+        answers_from_assessment(case["assessment"]),
+        first={"foot_cold_pale": ["y"], "after_emergency": ["b"]},
+    )
+    con, out = console()
+    result = run_questionnaire(service, save=True, console=con, ask=script)
+    text = out.getvalue()
+    assert "type b to go back and change your last answer" in " ".join(text.split())
+    assert "Get medical help today" in text
+    assert script.asked.count("foot_cold_pale") == 2
+    assert result.report.triage.level is Level.self_care
+    assert LEVEL_WORD[Level.self_care] in report_part(text)[0]
+    assert "foot_cold_pale" not in stored(service, result)
+
+
+def test_no_question_reads_b_or_back_as_an_answer() -> None:
+    # b and back always mean going back, so they must never be a valid reply.
+    for question in load_questionnaire().questions:
+        for reply in ("b", "back", "B", " Back "):
+            with pytest.raises(ReplyError):
+                parse_reply(question, reply)

@@ -3,14 +3,14 @@
 The questions, their order and when each is asked live in `knowledge/data/questions.yaml`
 and `triage/questionnaire.py`; this module only shows them and reads the replies. Reading
 a reply goes through an injectable `ask` function, so tests script the answers without a
-terminal.
+terminal. Typing b (or back) goes back to the previous question asked, undoing its answer.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 from rich.console import Console
@@ -47,10 +47,43 @@ _YES = {"y", "yes"}
 _NO = {"n", "no"}
 _NONE = {"0", "none", "nothing", "-"}
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Going back: no question reads these as an answer (tests/test_cli_interactive.py checks).
+_BACK = {"b", "back"}
+_BACK_HINT = "Type b to go back to the previous question."
+_NO_EARLIER = "There is no earlier question: this is the first one."
+_WENT_BACK = "Going back: your answer to this question is cleared. Please answer it again."
 
 
 class ReplyError(ValueError):
     """A reply that cannot be read; the message says what to type instead."""
+
+
+class AnswerTrail:
+    """The answers so far and, for each question asked, the answers as they were before it.
+
+    Going back restores the answers from before the last question asked, so that question
+    counts as not answered again and the questions after it are worked out afresh.
+    """
+
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+        self._before: list[tuple[str, dict[str, Any]]] = []  # (question id, answers before)
+
+    @property
+    def asked(self) -> int:
+        """How many questions have been answered (and not taken back)."""
+        return len(self._before)
+
+    def record(self, question: Question, answers: dict[str, Any]) -> None:
+        self._before.append((question.id, self.answers))
+        self.answers = answers
+
+    def back(self) -> bool:
+        """Undo the last answer; False when there is none to undo."""
+        if not self._before:
+            return False
+        _, self.answers = self._before.pop()
+        return True
 
 
 def _hint(question: Question) -> str:
@@ -129,6 +162,10 @@ def _parse_number(question: Question, text: str) -> int | float:
     return int(number) if number.is_integer() else number
 
 
+def _is_back(reply: str) -> bool:
+    return " ".join(reply.strip().lower().split()) in _BACK
+
+
 def _show_question(console: Console, question: Question, number: int, total: int) -> None:
     console.print(Text(f"Question {number} of about {max(total, number)}", style="dim"))
     console.print(Text(question.prompt, style="bold"))
@@ -143,15 +180,28 @@ def _show_question(console: Console, question: Question, number: int, total: int
         if question.kind == "multi" and not question.required:
             grid.add_row("  0.", Text(question.none_label or "None of these"))
         console.print(grid)
-    console.print(Text(_hint(question), style="dim"))
+    hint = _hint(question) if number == 1 else f"{_hint(question)} {_BACK_HINT}"
+    console.print(Text(hint, style="dim"))
 
 
 def ask_question(
-    console: Console, ask: AskFn, question: Question, answers: dict[str, Any]
-) -> dict[str, Any]:
-    """Ask until the reply fits the question; return the answers with it recorded."""
+    console: Console,
+    ask: AskFn,
+    question: Question,
+    answers: dict[str, Any],
+    *,
+    can_go_back: bool = False,
+) -> dict[str, Any] | None:
+    """Ask until the reply fits the question; return the answers with it recorded, or None
+    when the runner typed b to go back (only if `can_go_back`: else they are told there is
+    no earlier question and asked again)."""
     while True:
         reply = ask(question, _input_prompt(question))
+        if _is_back(reply):
+            if can_go_back:
+                return None
+            console.print(Text(_NO_EARLIER, style="bold"))
+            continue
         try:
             return apply_answer(answers, question, parse_reply(question, reply))
         except (ReplyError, AnswerError) as exc:
@@ -160,34 +210,41 @@ def ask_question(
 
 
 def collect_answers(
-    console: Console, ask: AskFn, questionnaire: Questionnaire | None = None
+    console: Console,
+    ask: AskFn,
+    questionnaire: Questionnaire | None = None,
+    trail: AnswerTrail | None = None,
 ) -> dict[str, Any]:
     """Walk the questionnaire, asking only what applies given the earlier answers.
 
     Stops at once when the answers so far make the level `emergency` (the caller sees it
     in `level_so_far`); after an `urgent` answer, every later question carries a banner.
+    Goes on from `trail` when given (after going back from the emergency result); b goes
+    back one question at a time, and the banner, the count and the questions that follow
+    are worked out again from the answers left.
     """
     questionnaire = questionnaire or load_questionnaire()
-    answers: dict[str, Any] = {}
+    trail = trail or AnswerTrail()
     section: str | None = None
-    number = 0
-    level: Level | None = None
-    while (question := next_question(answers, questionnaire)) is not None:
+    while (level := level_so_far(trail.answers, questionnaire)) is not Level.emergency and (
+        question := next_question(trail.answers, questionnaire)
+    ) is not None:
         if question.section != section:
             section = question.section
             console.print()
             console.rule(Text(questionnaire.section_title(section), style="bold cyan"))
         if level is Level.urgent:
             console.print(Text(_URGENT_BANNER, style="bold yellow"))
-        number += 1
-        _, total = progress(answers, questionnaire)
-        _show_question(console, question, number, total)
-        answers = ask_question(console, ask, question, answers)
+        _, total = progress(trail.answers, questionnaire)
+        _show_question(console, question, trail.asked + 1, total)
+        answered = ask_question(console, ask, question, trail.answers, can_go_back=trail.asked > 0)
         console.print()
-        level = level_so_far(answers, questionnaire)
-        if level is Level.emergency:
-            break
-    return answers
+        if answered is None:
+            trail.back()
+            console.print(Text(_WENT_BACK, style="bold"))
+        else:
+            trail.record(question, answered)
+    return trail.answers
 
 
 _URGENT_BANNER = (
@@ -199,7 +256,10 @@ _AFTER_EMERGENCY = Question.model_construct(
     id="after_emergency",
     section="warning",
     field="after_emergency",
-    prompt="Press Enter to see the full report, or type q to stop here.",
+    prompt=(
+        "Press Enter to see the full report, type b to go back and change your last "
+        "answer, or type q to stop here."
+    ),
     help=None,
     ask_if=None,
     options=None,
@@ -210,8 +270,11 @@ _AFTER_EMERGENCY = Question.model_construct(
 )
 
 
-def show_emergency(console: Console, answers: dict[str, Any], ask: AskFn) -> bool:
-    """The emergency result, at once; True when the runner wants the full report too."""
+def show_emergency(
+    console: Console, answers: dict[str, Any], ask: AskFn
+) -> Literal["report", "stop", "back"]:
+    """The emergency result, at once; then what the runner wants: the full report too, to
+    stop there, or to go back and change the answer that led here."""
     from stridewell.triage.engine import assess
 
     report = assess(to_assessment(answers))
@@ -224,8 +287,10 @@ def show_emergency(console: Console, answers: dict[str, Any], ask: AskFn) -> boo
             console.print(Text(" ".join(flag.advice.split())))
     console.print()
     console.print(Text(_AFTER_EMERGENCY.prompt, style="dim"))
-    reply = ask(_AFTER_EMERGENCY, "> ").strip().lower()
-    return reply not in ("q", "quit", "stop", "n", "no")
+    reply = ask(_AFTER_EMERGENCY, "> ")
+    if _is_back(reply):
+        return "back"
+    return "stop" if reply.strip().lower() in ("q", "quit", "stop", "n", "no") else "report"
 
 
 def _terminal_ask(console: Console) -> AskFn:
@@ -240,8 +305,8 @@ def _intro(console: Console) -> None:
     console.print(
         Text(
             "A few questions about your foot; the later ones depend on your answers. "
-            "Type ? whenever you are not sure, and press Ctrl-C to stop at any time "
-            "(nothing is saved then).",
+            "Type ? whenever you are not sure, b to go back to the previous question, "
+            "and press Ctrl-C to stop at any time (nothing is saved then).",
             style="dim",
         )
     )
@@ -263,6 +328,21 @@ def _triage(
     return AssessmentResult(service.triage(assessment), None, service.clock())
 
 
+def _collect_or_exit(
+    console: Console, ask: AskFn, questionnaire: Questionnaire | None, trail: AnswerTrail
+) -> dict[str, Any]:
+    try:
+        return collect_answers(console, ask, questionnaire, trail)
+    except KeyboardInterrupt:
+        console.print()
+        console.print("Stopped. Nothing was saved.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except EOFError:
+        console.print()
+        console.print("The input ended before the last question. Nothing was saved.")
+        raise typer.Exit(EXIT_INPUT_ENDED) from None
+
+
 def run_questionnaire(
     service: Stridewell,
     *,
@@ -279,22 +359,22 @@ def run_questionnaire(
     console = console or Console()
     ask = ask or _terminal_ask(console)
     _intro(console)
-    try:
-        answers = collect_answers(console, ask, questionnaire)
-    except KeyboardInterrupt:
-        console.print()
-        console.print("Stopped. Nothing was saved.")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except EOFError:
-        console.print()
-        console.print("The input ended before the last question. Nothing was saved.")
-        raise typer.Exit(EXIT_INPUT_ENDED) from None
-    full_report = True
-    if level_so_far(answers, questionnaire) is Level.emergency:
+    trail = AnswerTrail()
+    while True:
+        answers = _collect_or_exit(console, ask, questionnaire, trail)
+        if level_so_far(answers, questionnaire) is not Level.emergency:
+            full_report = True
+            break
         try:
-            full_report = show_emergency(console, answers, ask)
+            choice = show_emergency(console, answers, ask)
         except (KeyboardInterrupt, EOFError):
-            full_report = False
+            choice = "stop"
+        if choice != "back":
+            full_report = choice == "report"
+            break
+        trail.back()
+        console.print()
+        console.print(Text(_WENT_BACK, style="bold"))
     assessment = to_assessment(answers, questionnaire)
     try:
         result = _triage(service, assessment, save=save, console=console)
