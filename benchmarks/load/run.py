@@ -15,8 +15,10 @@ zips. Then, side by side and alternating (new, old, new, old ...):
    (sign in, /today, /training, the report, /journal, /, check-ins): pages per second
    and p50/p95/p99 per page, errors.
 2. **curve** (this tree): the same at 1, 2 and 4 app processes.
-3. **import**: 100 pages per second arriving (``--paced-users`` users at 2 a second)
-   while uploaders import zips in a loop: p95 per page, imports completed.
+3. **import**: 100 pages per second arriving (``--paced-users`` users, 54 by default, at
+   2 tasks a second) while uploaders import zips in a loop, each zip new to its uploader:
+   p95 per page, imports completed, and the share of the measured time during which an
+   import was in progress (checked, not assumed).
 4. **kill** (this tree): the import run again, killing one app process and the import
    worker mid-run; then every acknowledged check-in must be in the database and every
    import complete.
