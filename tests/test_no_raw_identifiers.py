@@ -11,7 +11,8 @@ Single-word identifiers (`soon`, `urgent`, `protect`, `improving`, `stability`) 
 ordinary English, so they fail where they stand as a value instead of its label: as a
 whole table cell, tag or legend entry, right after a colon ("Pain trend: improving"), or
 before a day ("protect 27 Nov to 29 Nov"). Each has its plain words in the vocabulary.
-The report also speaks of likelihood in words, never "100 %" or "0 %".
+The report also speaks of likelihood in words, never "100 %" or "0 %", and names days
+in words ("3 Dec 2026"), never in the ISO form a machine reads ("2026-12-03").
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ BEFORE_DAY = re.compile(rf"\b({_ALTERNATIVES}) \d{{1,2}} [A-Z][a-z]{{2}}\b")
 # A likelihood as a percentage; a spike study's "30 to 100 % longer" is a distance.
 PERCENT_LIKELIHOOD = re.compile(r"(?<!to )\b(?:100|0)\s?%(?!\s+longer)")
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A day as a machine writes it; a page's datetime= attributes and form values are not text.
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 class _VisibleText(HTMLParser):
@@ -102,7 +105,9 @@ def visible(page: str) -> str:
 
 
 def raw_identifiers(text: str) -> list[str]:
-    return sorted({t for t in TOKEN.findall(text) if t in IDENTIFIERS})
+    """Snake_case or dotted identifiers, and days in the ISO form."""
+    found = {t for t in TOKEN.findall(text) if t in IDENTIFIERS}
+    return sorted(found | set(ISO_DATE.findall(text)))
 
 
 def raw_values(page: str) -> list[str]:
@@ -150,6 +155,9 @@ def test_the_test_knows_the_identifiers_it_looks_for() -> None:
         "metatarsal_shaft",
     ]
     assert raw_identifiers("<p>Self-care: bone tenderness</p>") == []
+    assert raw_identifiers("no running before 2026-12-03") == ["2026-12-03"]
+    assert raw_identifiers("no running before 3 Dec 2026; knowledge base 2026.11.10") == []
+    assert shown_raw('<time datetime="2026-12-03">3 Dec 2026</time>') == []
     # Single words: where a value stands for its label, never in an ordinary sentence.
     for value in ("soon", "urgent", "self_care", "protect", "mobilise", "improving",
                   "not_enough_data", "stability", "neutral_cushioned"):  # fmt: skip

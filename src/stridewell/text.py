@@ -1,5 +1,5 @@
-"""Text as it crosses the boundary: one email normalisation, and the characters no
-database can keep.
+"""Text as it crosses the boundary: one email normalisation, the characters no
+database can keep, and a day in the words people read (never the ISO form).
 
 PostgreSQL refuses NUL in text, and no UTF-8 encoder accepts a lone surrogate; SQLite
 would keep both. Refusing them (or, for names inside a file, removing them) where text
@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 # NUL, and the UTF-16 surrogate halves (only ever valid in pairs, never in a str of
 # code points that will be encoded as UTF-8).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+# English abbreviations, not strftime's %a/%b: those follow the process's locale.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_words(day: date, *, weekday: bool = False, year: bool = True) -> str:
+    """A day as people read it: "3 Dec 2026", "Thu 3 Dec 2026" with ``weekday``, "3 Dec"
+    without ``year``. The ISO form (2026-12-03) is for machines: files, URLs, JSON."""
+    words = f"{day.day} {_MONTHS[day.month - 1]}"
+    if weekday:
+        words = f"{_WEEKDAYS[day.weekday()]} {words}"
+    return f"{words} {day.year}" if year else words
 
 
 def normal_email(email: str) -> str:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from stridewell.handover import parse_bundle
 from stridewell.service import Stridewell
+from stridewell.text import day_words
 from stridewell.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -138,6 +139,18 @@ def test_the_api_records_for_a_shared_runner_only(club: Club) -> None:
     bad = club.coach.post(url, json={**body, "until": None},
                           headers={"x-csrf-token": _token(club.coach)})  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_a_no_running_day_on_the_clinicians_page_reads_as_a_plain_date(club: Club) -> None:
+    until = club.service.today() + timedelta(days=14)
+    url = f"/api/v1/coach/runners/{club.runner_id}/clinician-notes"
+    body = {"condition": "plantar_fasciitis", "restriction": "no_running",
+            "until": until.isoformat()}  # fmt: skip
+    made = club.coach.post(url, json=body, headers={"x-csrf-token": _token(club.coach)})
+    assert made.status_code == 201, made.text
+    page = club.coach.get(f"/coach/runners/{club.runner_id}/clinician").text
+    assert f"no running until {day_words(until)}" in page
+    assert until.isoformat() not in page
 
 
 def test_after_withdrawal_the_note_stays_and_the_clinician_loses_access(club: Club) -> None:

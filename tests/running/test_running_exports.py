@@ -24,6 +24,7 @@ from stridewell.running import (
     typed_targets,
     workout_file,
 )
+from stridewell.text import day_words
 
 CREATED = datetime(2026, 5, 31, 20, 0, tzinfo=UTC)
 RULES = load_running_rules()
@@ -123,7 +124,9 @@ def test_workout_fit_files_decode_with_the_garmin_sdk_into_the_planned_steps(pla
     file_id, workout, steps = _garmin_steps(workout_file(day, created=CREATED))
     assert file_id["type"] == "workout" and file_id["time_created"] == CREATED
     assert workout["sport"] == "running" and workout["num_valid_steps"] == len(steps)
-    assert workout["wkt_name"] == RULES.workout.name.format(day=day.day.isoformat(), km=day.run.km)  # type: ignore[union-attr]
+    assert day.run is not None
+    shown = day_words(day.day, weekday=True, year=False)
+    assert workout["wkt_name"] == RULES.workout.name.format(day=shown, km=day.run.km)
     assert steps == _expected_steps(day)
 
 

@@ -91,4 +91,4 @@ def test_the_calendar_and_a_run_as_a_fit_workout_file(
         "Cool-down walk",
     ]
     missing = CliRunner().invoke(app, ["run-plan", "--fit", "2001-01-01", str(fit)])
-    assert missing.exit_code == 3 and "no run planned" in missing.output
+    assert missing.exit_code == 3 and "no run planned on 1 Jan 2001" in missing.output

@@ -43,6 +43,7 @@ from stridewell.plan.running_rule import is_soreness
 from stridewell.plan.signals import Outcome, Signals
 from stridewell.plan.tasks import TaskBook, avoided_exercises, main_region
 from stridewell.report import TriageReport
+from stridewell.text import day_words
 from stridewell.triage.engine import compiled
 from stridewell.triage.scoring import RedFlagHit
 
@@ -273,7 +274,7 @@ class _Builder:
     def _clinician_day(self, day: date, n: int) -> PlanDay:
         assert self.referral is not None  # stopping or bone stress always sets one
         ref = self.referral
-        detail = f"since {ref.since}: " + "; ".join(ref.reasons)
+        detail = f"since {day_words(ref.since)}: " + "; ".join(ref.reasons)
         tasks = self.tasks.see_clinician(ref.level, ref.sources, self.from_report, self.stop_hits)
         return self._plan_day(day, n, Phase.see_clinician, self._rule(ref.rule, detail), tasks)
 
@@ -309,7 +310,8 @@ class _Builder:
         self.flagged.update(h.flag.id for h in hits)
         self.stop_hits += hits
         reasons = [
-            f"{h.flag.name} reported on {day}" + (f" ({'; '.join(h.because)})" if h.because else "")
+            f"{h.flag.name} reported on {day_words(day)}"
+            + (f" ({'; '.join(h.because)})" if h.because else "")
             for h in hits
         ]
         sources = [s for h in hits for s in h.flag.sources]
@@ -337,7 +339,7 @@ class _Builder:
             return
         since = self.state.stepped_back_on
         if since is not None and (day - since).days >= lim.ready_again_within_days:
-            detail = f"no run possible since the step back on {since}"
+            detail = f"no run possible since the step back on {day_words(since)}"
             self._stop("refer.slow_recovery", Level.soon, [detail], [], day)
 
     # --- the way back to running ---------------------------------------------------------
@@ -362,8 +364,9 @@ class _Builder:
         if self._no_running(day):
             assert self.clinician is not None and self.clinician.until is not None
             st.pending, st.current = None, None  # nothing ran, so nothing to judge
-            detail = f"no running before {self.clinician.until.isoformat()}"
-            st.not_ready = f"running was held back by your clinician until {self.clinician.until}"
+            until = day_words(self.clinician.until)
+            detail = f"no running before {until}"
+            st.not_ready = f"running was held back by your clinician until {until}"
             rule = self._rule("clinician.no_running", detail)
             return self._plan_day(day, n, Phase.mobilise, rule, self.tasks.mobilise(n))
         if st.pause_until is not None:

@@ -18,6 +18,7 @@ from stridewell.journal.model import ActivityType, CheckIn, JournalEntry
 from stridewell.journal.trend import TrendDirection, daily_scores, pain_trend
 from stridewell.knowledge.rules import facts_of
 from stridewell.plan.rules import Limits
+from stridewell.text import day_words
 from stridewell.triage.scoring import CompiledKnowledge, RedFlagHit
 
 _CHECKIN_FIELDS = tuple(CheckIn.model_fields)
@@ -111,11 +112,12 @@ class Signals:
         for d in recent:
             walking = _highest([d.morning, d.walking])
             if d.rest is None or d.rest > lim.ready_rest_max:
-                return False, f"{d.day}: pain at rest {_show(d.rest)}"
+                return False, f"{day_words(d.day)}: pain at rest {_show(d.rest)}"
             if walking is None or walking > lim.ready_walking_max:
-                return False, f"{d.day}: first steps or walking {_show(walking)}"
+                return False, f"{day_words(d.day)}: first steps or walking {_show(walking)}"
         return True, "; ".join(
-            f"{d.day}: rest {d.rest}, walking {_highest([d.morning, d.walking])}" for d in recent
+            f"{day_words(d.day)}: rest {d.rest}, walking {_highest([d.morning, d.walking])}"
+            for d in recent
         )
 
     def _baseline_morning(self, run_day: date) -> int:
@@ -136,10 +138,13 @@ class Signals:
         if d is None or not d.run_logged:
             if run_day == self.today:  # today's run may still happen
                 return RunVerdict(Outcome.advance, True, "")
-            return RunVerdict(Outcome.not_done, False, f"no run logged on {run_day}")
+            return RunVerdict(Outcome.not_done, False, f"no run logged on {day_words(run_day)}")
         during = d.run_during
         limit = lim.test_jog_pain_max if test else lim.acceptable_pain_during
-        parts = [f"run on {run_day}: {d.run_minutes} of {planned} min, pain during {_show(during)}"]
+        parts = [
+            f"run on {day_words(run_day)}: {d.run_minutes} of {planned} min,"
+            f" pain during {_show(during)}"
+        ]
         stopped = d.run_minutes < planned and during is not None and during >= lim.stopped_pain_min
         if stopped:
             parts.append("cut short with pain")
@@ -190,7 +195,7 @@ class Signals:
         if len(recent) < lim.rest_pain_days or recent[0][0] < first:
             return None
         if all(r >= lim.rest_pain_min for _, r in recent):
-            return "pain at rest " + ", ".join(f"{r}/10 on {day}" for day, r in recent)
+            return "pain at rest " + ", ".join(f"{r}/10 on {day_words(day)}" for day, r in recent)
         return None
 
     def not_improving(self, on: date) -> str | None:

@@ -41,6 +41,7 @@ from stridewell.running.model import (
 from stridewell.running.rules import RunningRules, load_running_rules
 from stridewell.running.sessions import SessionBook
 from stridewell.running.simulation import Options, Simulation, counted
+from stridewell.text import day_words
 
 _HOLDS = {
     Outcome.hold: "verdict.hold_not_settled",
@@ -240,7 +241,7 @@ class Planner:
         done = self.done_hm.get(run_day, 0) if run_day <= self.today else 0
         if done * 100 > hm * self.cap:
             self.overruns.append((run_day, done, hm))
-            detail = f"{lad.to_km(done)} km on {run_day}, {lad.to_km(hm)} km planned"
+            detail = f"{lad.to_km(done)} km on {day_words(run_day)}, {lad.to_km(hm)} km planned"
             week.holds.append(self._hold("verdict.hold_longer", detail))
         rising = None
         if verdict.outcome in (Outcome.advance, Outcome.hold):

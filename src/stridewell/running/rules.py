@@ -9,6 +9,7 @@ runner. Texts are templates: each id has a fixed set of placeholders, checked he
 from __future__ import annotations
 
 import string
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from stridewell.errors import KnowledgeBaseError
 from stridewell.knowledge.loader import data_dir, read_yaml, validated
 from stridewell.knowledge.schema import plain_words
+from stridewell.text import day_words
 
 RUNNING_FILE = "running.yaml"
 CITATIONS_FILE = "citations.yaml"
@@ -147,8 +149,10 @@ class RunningRules(_Strict):
         return self
 
     def say(self, text_id: str, **values: object) -> str:
-        """The text `text_id` with its placeholders filled in."""
-        return self.texts[text_id].text.format(**values)
+        """The text `text_id` with its placeholders filled in; a day as people read it
+        ("3 Dec 2026"), not the ISO form str() would give."""
+        shown = {k: day_words(v) if isinstance(v, date) else v for k, v in values.items()}
+        return self.texts[text_id].text.format(**shown)
 
     def title(self, kind: str, km: float | None = None) -> str:
         return self.titles[kind].format(km=km)

@@ -8,12 +8,13 @@ from datetime import datetime
 from stridewell.export.fit_workout import Intensity, Repeat, Step, Workout, workout_fit
 from stridewell.running.model import RunDay
 from stridewell.running.rules import RunningRules, load_running_rules
+from stridewell.text import day_words
 
 
 def workout_for(day: RunDay, rules: RunningRules | None = None) -> Workout:
     """The workout of a plan day with a run (ValueError without one)."""
     if day.run is None:
-        raise ValueError(f"no run planned on {day.day}")
+        raise ValueError(f"no run planned on {day_words(day.day)}")
     rules = rules or load_running_rules()
     lim, words = rules.limits, rules.workout
     run = day.run
@@ -30,7 +31,7 @@ def workout_for(day: RunDay, rules: RunningRules | None = None) -> Workout:
         items.append(Step(words.run, Intensity.active, metres=round(run.km * 1000), notes=notes))
     if lim.cool_down_minutes:
         items.append(Step(words.cool_down, Intensity.cooldown, seconds=lim.cool_down_minutes * 60))
-    name = words.name.format(day=day.day.isoformat(), km=run.km)
+    name = words.name.format(day=day_words(day.day, weekday=True, year=False), km=run.km)
     return Workout(name=name, items=tuple(items))
 
 

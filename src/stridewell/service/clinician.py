@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from stridewell.errors import Forbidden, InvalidInput, NotFound
 from stridewell.service.backend import Backend
-from stridewell.text import has_unstorable
+from stridewell.text import day_words, has_unstorable
 
 if TYPE_CHECKING:
     from stridewell.plan.model import ClinicianDecision
@@ -51,7 +51,7 @@ def diagnosis_words(note: StoredClinicianNote) -> str:
 def restriction_words(note: StoredClinicianNote) -> str:
     words = RESTRICTION_WORDS[note.restriction]
     if note.restriction == "no_running" and note.restrict_until is not None:
-        return f"{words} until {note.restrict_until.isoformat()}"
+        return f"{words} until {day_words(note.restrict_until)}"
     return words
 
 

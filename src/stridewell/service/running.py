@@ -20,6 +20,7 @@ from stridewell.service.backend import Backend
 from stridewell.service.journal import JournalService
 from stridewell.service.plans import PlanService
 from stridewell.service.training import local_tz, run_log
+from stridewell.text import day_words
 
 if TYPE_CHECKING:
     from stridewell.running import DoneRun, Goal, RunningPlan, Targets
@@ -204,7 +205,7 @@ class RunningService:
 
         plan_day = self.require().day_of(day)
         if plan_day is None or plan_day.run is None:
-            raise NotFound(f"no run planned on {day.isoformat()}")
+            raise NotFound(f"no run planned on {day_words(day)}")
         return workout_file(plan_day, created=self._backend.clock())
 
     # -- helpers --------------------------------------------------------------------------
