@@ -4,9 +4,9 @@ page (issue 15)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.staticfiles import StaticFiles
 
+from async_support import run_coroutine_apart
 from stridewell.service import Stridewell
 from stridewell.web import pages
 from stridewell.web.app import WEB_DIR, create_app
@@ -46,7 +47,7 @@ def _answers(app: StaticFiles, requests: list[tuple[str, str, dict[str, str]]]) 
                 seen.append((answer.status_code, dict(answer.headers), answer.content))
         return seen
 
-    return asyncio.run(ask())
+    return run_coroutine_apart(ask)
 
 
 def test_static_files_from_memory_answer_exactly_as_starlette_does() -> None:
@@ -150,7 +151,13 @@ def test_a_page_made_in_the_thread_pool_ends_its_read_transaction_itself(
 ) -> None:
     app = create_app(service)
     reads = _Reads()
-    pages._give_back_connection(_request_with(reads, app))  # type: ignore[arg-type]
+    # In a thread of its own, as in the page thread pool (this test's own thread may have
+    # the browser tests' event loop running in it).
+    pool_thread = threading.Thread(
+        target=lambda: pages._give_back_connection(_request_with(reads, app))  # type: ignore[arg-type]
+    )
+    pool_thread.start()
+    pool_thread.join(60)
     assert not reads.opened  # a page route: no extra hop to close it later
 
     on_the_loop = _Reads()
@@ -158,5 +165,5 @@ def test_a_page_made_in_the_thread_pool_ends_its_read_transaction_itself(
     async def error_page() -> None:
         pages._give_back_connection(_request_with(on_the_loop, app))  # type: ignore[arg-type]
 
-    asyncio.run(error_page())
+    run_coroutine_apart(error_page)
     assert on_the_loop.opened  # left to the middleware, which closes it off the loop
