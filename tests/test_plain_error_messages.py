@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from stridewell.cli.main import app
 from stridewell.service import Stridewell
+from stridewell.text import day_words
 from stridewell.web.app import create_app
 
 
@@ -64,7 +65,7 @@ def test_a_future_day_is_named_in_words(client: TestClient) -> None:
         "/checkin", data={"csrf_token": _csrf(client), "pain": "3", "day": future.isoformat()}
     )
     assert page.status_code == 422
-    assert f"The day: {future.day} {future:%b %Y} is in the future" in page.text
+    assert f"The day: {day_words(future)} is in the future" in page.text
     assert f"{future.isoformat()} is in the future" not in page.text
 
 

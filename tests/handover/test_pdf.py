@@ -11,6 +11,7 @@ import pytest
 from handover_cases import QUESTIONS, dev_cases, dev_summary, summary_for
 
 from stridewell.handover import HandoverSummary, render_html, render_pdf
+from stridewell.text import day_words
 
 CASES = dev_cases()
 IDS = [c["id"] for c in CASES]
@@ -50,7 +51,7 @@ def test_pdf_fits_two_pages_and_names_level_causes_and_warning_signs(
     assert 1 <= pages <= 2
     said = _words(text)
     assert _words(summary.level_words) in said
-    assert summary.assessed_at.strftime("%d %b %Y") in said
+    assert day_words(summary.assessed_at) in said
     for cause in summary.causes[:3]:
         assert _words(cause.name) in said
     for sign in summary.warning_signs:

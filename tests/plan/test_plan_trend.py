@@ -8,6 +8,7 @@ import pytest
 
 from stridewell.journal.model import JournalEntry
 from stridewell.journal.trend import TrendDirection, daily_scores, pain_trend
+from stridewell.text import day_words
 
 TODAY = date(2026, 4, 14)
 
@@ -90,7 +91,7 @@ def test_the_result_states_its_method_and_window() -> None:
     assert "straight line" in trend.method and "Least-squares" not in trend.method
     assert "highest" in trend.method
     for shown in (day(6), TODAY):
-        assert f"{shown.day} {shown:%b %Y}" in trend.method
+        assert day_words(shown) in trend.method
         assert shown.isoformat() not in trend.method
     assert (trend.window_start, trend.window_end) == (day(6), TODAY)
 

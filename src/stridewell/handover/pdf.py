@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from stridewell.export.charts import PainPoint, PhaseSpan
 from stridewell.export.svg_charts import pain_chart_svg
+from stridewell.text import day_words
 
 from .model import HandoverSummary
 
@@ -36,6 +37,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # The web app's date filters ("3 Dec 2026"), whatever the locale.
+    env.filters["day_words"] = day_words
     return env
 
 

@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from stridewell.journal.model import JournalEntry
+from stridewell.text import day_words
 
 Measure = Literal["worst", "morning", "rest"]
 
@@ -31,11 +32,6 @@ _SCORE: dict[str, Callable[[JournalEntry], int | None]] = {
     "morning": lambda entry: entry.pain_morning,
     "rest": lambda entry: entry.pain_rest,
 }
-
-
-def _day_words(day: date) -> str:
-    """'24 Nov 2026': the day in words, as the runner reads dates elsewhere."""
-    return f"{day.day} {day:%b %Y}"
 
 
 _MEASURE_WORDS = {
@@ -110,7 +106,7 @@ def pain_trend(
     points = [DailyPain(day=d, pain=scores[d]) for d in sorted(scores)]
     method = (
         f"Worked out from your daily {_MEASURE_WORDS[measure]} over the {window_days} days "
-        f"{_day_words(start)} to {_day_words(today)}: a straight line drawn through one score "
+        f"{day_words(start)} to {day_words(today)}: a straight line drawn through one score "
         f"a day (the day's highest when you logged more than one). Getting better when it "
         f"falls by {threshold} points a day or more, getting worse when it rises by "
         f"{threshold} or more, otherwise about the same; it needs at least {min_days} days "

@@ -10,15 +10,12 @@ from pydantic import ValidationError
 
 from stridewell.errors import InvalidInput, field_message, validation_problem
 from stridewell.journal.model import ExerciseLog, JournalEntry
-
-
-def _day_words(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+from stridewell.text import day_words
 
 
 def _check_day(day: date, today: date) -> None:
     if day > today:
-        problem = f"{_day_words(day)} is in the future (today is {_day_words(today)})"
+        problem = f"{day_words(day)} is in the future (today is {day_words(today)})"
         raise InvalidInput(field_message("day", problem), field="day")
 
 

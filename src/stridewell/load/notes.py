@@ -18,6 +18,7 @@ import numpy as np
 from stridewell.load.metrics import CHRONIC_DAYS, LoadMetrics, load_metrics
 from stridewell.load.runlog import RunLog, day_date, day_number
 from stridewell.load.spikes import BAND_TEXT, HAZARD_RATIOS
+from stridewell.text import day_words
 
 Level = Literal["warning", "info", "favourable"]
 # Who reads the notes: the runner ("your run") or their coach ("their run").
@@ -247,8 +248,7 @@ def rotation_note(log: RunLog, today: date, voice: Voice = Voice.of("runner")) -
 
 
 def _day_words(iso_day: str) -> str:
-    day = date.fromisoformat(iso_day)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return day_words(date.fromisoformat(iso_day))
 
 
 def _float_or_none(value: float) -> float | None:

@@ -25,6 +25,7 @@ from stridewell.errors import (
 )
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.service import Stridewell
+from stridewell.text import day_words, time_words
 from stridewell.web.api import router as api_router
 from stridewell.web.api_handover import router as handover_router
 from stridewell.web.api_imports import router as imports_router
@@ -71,6 +72,9 @@ def create_app(
     # The engine's evidence ("bone_tenderness: navicular") in the questionnaire's words.
     app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
     app.state.templates.env.filters["question"] = load_questionnaire().prompt_for
+    # Dates and times in words ("3 Dec 2026", "3 Dec 2026, 14:05"), whatever the locale.
+    app.state.templates.env.filters["day_words"] = day_words
+    app.state.templates.env.filters["time_words"] = time_words
     app.state.templates.env.globals["report_view"] = report_view  # the report's summary card
     app.mount("/static", PreloadedStaticFiles(WEB_DIR / "static"), name="static")
     _include_routers(app)
