@@ -1,6 +1,7 @@
 """The question pages in process: one topic a page, Back keeps answers, an honest page
 count, questions only when the answers so far make them relevant, "not sure" kept as not
-known, and training numbers from imported runs filled in for the runner to confirm."""
+known, training numbers from imported runs filled in for the runner to confirm, and from
+the emergency page a way back to the answer that led there, that answer cleared."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from stridewell.knowledge.questions import (
     load_questionnaire_from,
     questions_file,
 )
+from stridewell.levels import Level
 from stridewell.service import Stridewell
 from stridewell.web.app import create_app
 from stridewell.web.forms import BEFORE, RECENT, page_answers
@@ -298,3 +300,83 @@ def test_training_numbers_from_imported_runs_are_filled_in_for_the_runner_to_con
     # confirmed as shown: the number is the runner's answer
     confirmed = shown(post(client, running, {"history.weekly_km_change_pct": f"{change:g}"}).text)
     assert confirmed.answers["history.weekly_km_change_pct"] == change
+
+
+def _emergency_page(client: TestClient, answers: dict[str, Any]) -> tuple[Shown, Any]:
+    """The warning-signs page of a heel-pain walk, and the page its ``answers`` lead to."""
+    warning = walk(client, HEEL, until="warning")[-1]
+    return warning, post(client, warning, answers)
+
+
+def _change_last(client: TestClient, emergency: Any) -> Shown:
+    data = {**hidden_fields(emergency.text), "go": "change"}
+    response = client.post("/assess", data=data, follow_redirects=False)
+    assert response.status_code == 200, response.text
+    return shown(response.text)
+
+
+def test_the_emergency_page_offers_to_change_the_last_answer_and_that_asks_it_again_cleared(
+    app: tuple[TestClient, Stridewell],
+) -> None:
+    client, service = app
+    warning, emergency = _emergency_page(client, {"deformity": "no", "foot_cold_pale": "yes"})
+    assert 'id="emergency-h"' in emergency.text
+    button = r'<button type="submit"[^>]*id="change-answer"[^>]*>Change my last answer<'
+    assert re.search(button, emergency.text)
+    stored = len(service.local().assessments.history())
+    again = _change_last(client, emergency)
+    assert (again.section, again.number, again.total) == (warning.section, 3, warning.total)
+    assert "foot_cold_pale" not in again.answers  # cleared: not answered, not "no"
+    assert not re.search(r'name="foot_cold_pale" value="[^"]*"\s+checked', again.text)
+    assert re.search(r'name="deformity" value="no"\s+checked', again.text)  # the rest kept
+    assert again.answers["deformity"] is False
+    assert "is cleared. Please answer it again." in again.text
+    note = again.text[again.text.index('id="went-back"') :][:300]
+    assert "Is the foot cold, pale or bluish" in note  # the question it was
+    assert 'id="back"' in again.text  # and Back still goes to the page before
+    assert len(service.local().assessments.history()) == stored  # going back saves nothing
+
+
+def test_after_changing_a_red_flag_yes_to_no_the_questionnaire_goes_on_and_is_no_emergency(
+    app: tuple[TestClient, Stridewell],
+) -> None:
+    client, service = app
+    _, emergency = _emergency_page(client, {"foot_cold_pale": "yes"})
+    again = _change_last(client, emergency)
+    following = post(client, again, {"foot_cold_pale": "no"})
+    assert following.status_code == 200 and 'id="emergency-h"' not in following.text
+    nxt = shown(following.text)
+    assert nxt.section == "timing" and nxt.number == 4
+    assert nxt.answers["foot_cold_pale"] is False
+    done = post(client, nxt, {}, go="finish")
+    assert done.status_code == 303
+    record = service.local().assessments.get(done.headers["location"].rsplit("/", 1)[1])
+    assert record.level != Level.emergency.value
+    assert record.assessment["foot_cold_pale"] is False
+
+
+def test_changing_the_last_answer_clears_every_emergency_answer_of_that_page_only(
+    client: TestClient,
+) -> None:
+    answers = {"calf_pain_swelling": "yes", "foot_cold_pale": "yes", "penetrating_injury": "yes"}
+    _, emergency = _emergency_page(client, answers)
+    again = _change_last(client, emergency)
+    assert again.section == "warning"
+    assert "calf_pain_swelling" not in again.answers and "foot_cold_pale" not in again.answers
+    assert again.answers["penetrating_injury"] is True  # urgent, not an emergency: kept
+    assert again.answers["onset"] == "gradual"  # earlier pages untouched
+    assert "answers to" in again.text and "are cleared" in again.text
+
+
+def test_the_emergency_page_still_shows_the_care_action_before_anything_else(
+    client: TestClient,
+) -> None:
+    _, emergency = _emergency_page(client, {"foot_cold_pale": "yes"})
+    main = emergency.text[emergency.text.index("<main") :]
+    order = [main.index(f'id="{name}"') for name in ("emergency-h", "call-emergency", "care")]
+    change = main.index('id="change-answer"')
+    assert order == sorted(order) and change > max(order)
+    assert change > main.index('id="full-report"')  # after the report link, too
+    button = re.search(r'<button[^>]*id="change-answer"[^>]*>', main)
+    assert button and "primary" not in button.group(0)  # visibly the lesser action
+    assert 'class="button primary" id="call-emergency"' in main

@@ -1,5 +1,6 @@
 """Assessment pages: the foot map, the question pages (one topic a page, Back keeps the
-answers) and the report."""
+answers), the emergency result (with a way back to change the answer that led there) and
+the report."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stridewell.knowledge.care import care_for
 from stridewell.knowledge.loader import load_knowledge
-from stridewell.knowledge.questions import load_questionnaire
+from stridewell.knowledge.questions import Question, load_questionnaire
 from stridewell.levels import Level
 from stridewell.service.runner import RunnerServices
 from stridewell.service.training import local_tz
@@ -34,6 +35,7 @@ from stridewell.web.forms import (
     page_after,
     page_answers,
     page_of,
+    pages_for,
     shown_values,
 )
 from stridewell.web.pages import render, see_other, service_of
@@ -43,6 +45,9 @@ router = APIRouter(include_in_schema=False)
 LOCATIONS = "locations"
 # What the runner needs to do at once, by the level the answers so far reach.
 CARE_NOW = (Level.emergency, Level.urgent)
+# The `go` of the emergency page's "Change my last answer" (the question pages' Back, from
+# the result): back to the answer that made it an emergency, that answer cleared.
+CHANGE_LAST = "change"
 
 
 def _regions() -> list[Any]:
@@ -59,6 +64,7 @@ def _page(
     errors: dict[str, str] | None = None,
     shown: dict[str, Any] | None = None,
     from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {}),
+    cleared: list[Question] | None = None,
     status_code: int = 200,
 ) -> Response:
     fields = [q.field for q in page.questions]
@@ -96,6 +102,8 @@ def _page(
             # after an urgent answer, every later page says what to do, with a way out
             "care": care,
             "urgent": level is Level.urgent,
+            # after "Change my last answer" on the emergency page: the answers taken back
+            "cleared": [q.prompt for q in cleared or []],
         },
         status_code=status_code,
     )
@@ -160,6 +168,8 @@ class Step:
 
 def _step(request: Request, services: RunnerServices, step: Step) -> Response:
     carried = load_answers(step.answers)
+    if step.go == CHANGE_LAST:
+        return _change_last(request, carried, step.trail)
     page = page_of(carried, step.section) if step.section else None
     if page is None:  # an old or tampered form: on from the first open page
         page = next_page(carried)
@@ -182,7 +192,8 @@ def _step(request: Request, services: RunnerServices, step: Step) -> Response:
     carried = {**carried, **new}
     level = level_so_far(carried)
     if level is Level.emergency:
-        return _emergency(request, services, carried)  # stop at once: no more questions
+        # stop at once: no more questions (the pages shown so far, for changing an answer)
+        return _emergency(request, services, carried, [*steps, page.section])
     if step.go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
         return _finish(request, services, carried)
     following = page_after(carried, page.section) or next_page(carried)
@@ -252,8 +263,12 @@ def _finish(request: Request, services: RunnerServices, answers: dict[str, Any])
     return see_other(f"/assessments/{result.id}")
 
 
-def _emergency(request: Request, services: RunnerServices, answers: dict[str, Any]) -> Response:
-    """The emergency result at once, stored, with a way on to the full report."""
+def _emergency(
+    request: Request, services: RunnerServices, answers: dict[str, Any], trail: list[str]
+) -> Response:
+    """The emergency result at once, stored, with a way on to the full report and, below
+    it, a way back to change the answer that led there (the answers and the pages shown
+    travel in the page's form, as between question pages)."""
     result = services.assessments.assess(to_assessment(answers))
     text = load_knowledge().meta.levels[Level.emergency]
     care = care_for()  # the number and the care links, as the full report shows them
@@ -268,8 +283,50 @@ def _emergency(request: Request, services: RunnerServices, answers: dict[str, An
             "report_url": f"/assessments/{result.id}",
             "care": care,
             "tel": tel_link(care),
+            "answers_json": dump_answers(answers),
+            "trail": ",".join(trail),
         },
     )
+
+
+def _change_last(request: Request, answers: dict[str, Any], trail: str) -> Response:
+    """The page of the answer that made the answers an emergency, asked again with that
+    answer cleared (not answered) and every other answer kept, as Back shows a page.
+
+    The answers come from the emergency page's form; nothing is stored here. A form whose
+    answers are no emergency (old or tampered) shows the first page not fully answered.
+    """
+    kept, section, cleared = _take_back_emergency(answers)
+    page = (page_of(kept, section) if section else None) or next_page(kept) or next_page({})
+    assert page is not None  # the questionnaire is never empty (the schema says so)
+    steps = clean_trail(trail, page.section)
+    return _page(request, page, kept, steps, cleared=cleared)
+
+
+def _take_back_emergency(
+    answers: dict[str, Any],
+) -> tuple[dict[str, Any], str | None, list[Question]]:
+    """The answers without those that made them an emergency: taken in asking order, the
+    first answer that makes the level "emergency" is left out, and so is any other answer
+    on its page that does so (the page is asked again); later pages' answers are kept.
+
+    Returns the answers kept, the page (section) of the answers left out and their
+    questions (none when the answers are no emergency).
+    """
+    kept: dict[str, Any] = {}
+    section: str | None = None
+    cleared: list[Question] = []
+    for page in pages_for(answers):
+        for question in page.questions:
+            if question.field not in answers:
+                continue
+            tried = {**kept, question.field: answers[question.field]}
+            if section in (None, page.section) and level_so_far(tried) is Level.emergency:
+                section = page.section
+                cleared.append(question)
+            else:
+                kept = tried
+    return kept, section, cleared
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
