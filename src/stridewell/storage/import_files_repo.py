@@ -353,4 +353,4 @@ class ImportJobRepository(Repository):
             ImportFile.first_seen >= require_aware(since, "since"),
         )
         with self._read_session() as session:
-            return {digest: count for digest, count in session.execute(query).tuples()}
+            return {digest: count for digest, count in session.execute(query)}
