@@ -315,7 +315,7 @@ def _change_last(client: TestClient, emergency: Any) -> Shown:
     return shown(response.text)
 
 
-def test_the_emergency_page_offers_to_change_the_last_answer_and_that_asks_it_again_cleared(
+def test_the_emergency_page_offers_to_change_the_last_answer_and_shows_its_page_as_answered(
     app: tuple[TestClient, Stridewell],
 ) -> None:
     client, service = app
@@ -326,13 +326,13 @@ def test_the_emergency_page_offers_to_change_the_last_answer_and_that_asks_it_ag
     stored = len(service.local().assessments.history())
     again = _change_last(client, emergency)
     assert (again.section, again.number, again.total) == (warning.section, 3, warning.total)
-    assert "foot_cold_pale" not in again.answers  # cleared: not answered, not "no"
-    assert not re.search(r'name="foot_cold_pale" value="[^"]*"\s+checked', again.text)
-    assert re.search(r'name="deformity" value="no"\s+checked', again.text)  # the rest kept
-    assert again.answers["deformity"] is False
-    assert "is cleared. Please answer it again." in again.text
-    note = again.text[again.text.index('id="went-back"') :][:300]
-    assert "Is the foot cold, pale or bluish" in note  # the question it was
+    # Nothing is cleared for the runner: a blank would count as "not sure" and could hide
+    # the emergency without the runner taking the answer back.
+    assert again.answers["foot_cold_pale"] is True
+    assert re.search(r'name="foot_cold_pale" value="yes"\s+checked', again.text)
+    assert re.search(r'name="deformity" value="no"\s+checked', again.text)
+    note = again.text[again.text.index('id="went-back"') :][:400]
+    assert "Is the foot cold, pale or bluish" in note and "makes this an emergency" in note
     assert 'id="back"' in again.text  # and Back still goes to the page before
     assert len(service.local().assessments.history()) == stored  # going back saves nothing
 
@@ -355,17 +355,19 @@ def test_after_changing_a_red_flag_yes_to_no_the_questionnaire_goes_on_and_is_no
     assert record.assessment["foot_cold_pale"] is False
 
 
-def test_changing_the_last_answer_clears_every_emergency_answer_of_that_page_only(
+def test_changing_one_of_two_emergency_answers_keeps_the_other_and_the_emergency(
     client: TestClient,
 ) -> None:
     answers = {"calf_pain_swelling": "yes", "foot_cold_pale": "yes", "penetrating_injury": "yes"}
     _, emergency = _emergency_page(client, answers)
     again = _change_last(client, emergency)
     assert again.section == "warning"
-    assert "calf_pain_swelling" not in again.answers and "foot_cold_pale" not in again.answers
-    assert again.answers["penetrating_injury"] is True  # urgent, not an emergency: kept
+    assert again.answers["calf_pain_swelling"] is True and again.answers["foot_cold_pale"] is True
     assert again.answers["onset"] == "gradual"  # earlier pages untouched
-    assert "answers to" in again.text and "are cleared" in again.text
+    assert "together they make this an emergency" in again.text
+    # The calf was a mistake, the cold foot was not: still an emergency.
+    corrected = {**answers, "calf_pain_swelling": "no"}
+    assert 'id="emergency-h"' in post(client, again, corrected).text
 
 
 def test_the_emergency_page_still_shows_the_care_action_before_anything_else(

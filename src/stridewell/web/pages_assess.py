@@ -35,7 +35,6 @@ from stridewell.web.forms import (
     page_after,
     page_answers,
     page_of,
-    pages_for,
     shown_values,
 )
 from stridewell.web.pages import render, see_other, service_of
@@ -46,7 +45,7 @@ LOCATIONS = "locations"
 # What the runner needs to do at once, by the level the answers so far reach.
 CARE_NOW = (Level.emergency, Level.urgent)
 # The `go` of the emergency page's "Change my last answer" (the question pages' Back, from
-# the result): back to the answer that made it an emergency, that answer cleared.
+# the result): back to the page of the answer that made it an emergency, answers kept.
 CHANGE_LAST = "change"
 
 
@@ -64,7 +63,7 @@ def _page(
     errors: dict[str, str] | None = None,
     shown: dict[str, Any] | None = None,
     from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {}),
-    cleared: list[Question] | None = None,
+    to_check: list[Question] | None = None,
     status_code: int = 200,
 ) -> Response:
     fields = [q.field for q in page.questions]
@@ -102,8 +101,9 @@ def _page(
             # after an urgent answer, every later page says what to do, with a way out
             "care": care,
             "urgent": level is Level.urgent,
-            # after "Change my last answer" on the emergency page: the answers taken back
-            "cleared": [q.prompt for q in cleared or []],
+            # after "Change my last answer" on the emergency page: the answers to look at
+            "changing": to_check is not None,
+            "to_check": [q.prompt for q in to_check or []],
         },
         status_code=status_code,
     )
@@ -290,43 +290,35 @@ def _emergency(
 
 
 def _change_last(request: Request, answers: dict[str, Any], trail: str) -> Response:
-    """The page of the answer that made the answers an emergency, asked again with that
-    answer cleared (not answered) and every other answer kept, as Back shows a page.
+    """The page whose answers made the answers an emergency (the last page the runner
+    sent: the questions stop at once), shown again with every answer as given and the
+    ones that made it an emergency named. Nothing is stored here.
 
-    The answers come from the emergency page's form; nothing is stored here. A form whose
-    answers are no emergency (old or tampered) shows the first page not fully answered.
+    Nothing is cleared for the runner: a cleared answer left blank counts as "not sure",
+    and a blank must never hide an emergency the runner did not take back. The runner
+    changes the answer given by mistake; sent unchanged, the page is an emergency again.
+    A form whose trail names no page (old or tampered) shows the first open page.
     """
-    kept, section, cleared = _take_back_emergency(answers)
-    page = (page_of(kept, section) if section else None) or next_page(kept) or next_page({})
+    shown = [section for section in trail.split(",") if section]
+    page = (page_of(answers, shown[-1]) if shown else None) or next_page(answers)
+    page = page or next_page({})
     assert page is not None  # the questionnaire is never empty (the schema says so)
-    steps = clean_trail(trail, page.section)
-    return _page(request, page, kept, steps, cleared=cleared)
+    causes = _emergency_answers(answers, page)
+    return _page(request, page, answers, clean_trail(trail, page.section), to_check=causes)
 
 
-def _take_back_emergency(
-    answers: dict[str, Any],
-) -> tuple[dict[str, Any], str | None, list[Question]]:
-    """The answers without those that made them an emergency: taken in asking order, the
-    first answer that makes the level "emergency" is left out, and so is any other answer
-    on its page that does so (the page is asked again); later pages' answers are kept.
-
-    Returns the answers kept, the page (section) of the answers left out and their
-    questions (none when the answers are no emergency).
-    """
-    kept: dict[str, Any] = {}
-    section: str | None = None
-    cleared: list[Question] = []
-    for page in pages_for(answers):
-        for question in page.questions:
-            if question.field not in answers:
-                continue
-            tried = {**kept, question.field: answers[question.field]}
-            if section in (None, page.section) and level_so_far(tried) is Level.emergency:
-                section = page.section
-                cleared.append(question)
-            else:
-                kept = tried
-    return kept, section, cleared
+def _emergency_answers(answers: dict[str, Any], page: QuestionPage) -> list[Question]:
+    """The page's questions whose answer alone makes the answers an emergency (taken
+    back, the level is no longer one); empty if none does alone (two warning signs)."""
+    if level_so_far(answers) is not Level.emergency:
+        return []
+    return [
+        question
+        for question in page.questions
+        if question.field in answers
+        and level_so_far({k: v for k, v in answers.items() if k != question.field})
+        is not Level.emergency
+    ]
 
 
 @router.get("/assessments/{assessment_id}", response_class=HTMLResponse)
