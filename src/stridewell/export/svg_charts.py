@@ -19,6 +19,7 @@ from itertools import groupby, pairwise
 
 from stridewell.export.charts import PHASE_COLOURS, PainPoint, PhaseSpan
 from stridewell.knowledge.vocabulary import vocabulary
+from stridewell.text import day_words
 
 __all__ = ["pain_chart_svg", "shoe_bars_svg", "weekly_load_svg"]
 
@@ -27,7 +28,6 @@ WIDTH = 420  # viewBox width: text stays readable on a phone; a max-width of 640
 INK, MUTED, GRID, TRACK = "#1b1f24", "#555f6b", "#dedad2", "#ebe8e2"
 BLUE, GREY, AMBER, RED = "#1f5f8b", "#6b7280", "#b45309", "#b91c1c"
 BAND_FALLBACK = ("#e8e4f3", "#fde7d4", "#dcefe9", "#f3e8c8", "#e3e9f4")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 STATUS = {"ok": (BLUE, ""), "check": (AMBER, "check"), "replace": (RED, "replace")}
 STATUS["retired"] = (GREY, "retired")
 MAX_JOIN_DAYS = 1  # pain scores further apart than this are not joined by the line
@@ -51,7 +51,7 @@ def _num(value: object) -> float | None:
 
 
 def _day(day: date, year: bool = False) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]}" + (f" {day.year}" if year else "")
+    return day_words(day, year=year)
 
 
 def _week_day(label: str) -> str:

@@ -27,7 +27,6 @@ Number = float | int | str | None
 
 SPIKE_SOURCE = "single_session_spike_2025"
 ROTATION_DAYS = 28
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def week_words(label: str) -> str:
         monday = date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         return f"week {label}"
-    return f"week of {monday.day} {MONTHS[monday.month - 1]}"
+    return f"week of {day_words(monday, year=False)}"
 
 
 @dataclass(frozen=True)
