@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Demo data goes to a demo runner of its own (never your data), and only into a database
 # nobody has used yet; the web app offers it on Home, removable in one click.
-run: install | $(PANGO)
+run: install | $(PANGO) $(HB_SUBSET)
 	$(BIN)/stridewell db upgrade
 	$(BIN)/stridewell demo --if-empty
 	$(BIN)/stridewell serve --host $(HOST) --port $(PORT)
@@ -42,8 +42,12 @@ typecheck: install-dev
 # with poppler's pdftotext and pdftoppm. Installed where we may, only when missing.
 PANGO := /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0
 PDFTOTEXT := /usr/bin/pdftotext
+# WeasyPrint embeds only the glyphs a PDF uses with HarfBuzz's subsetter (and warns without it).
+HB_SUBSET := /usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0
 $(PANGO):
 	@$(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation)
+$(HB_SUBSET):
+	@$(call apt_install,libharfbuzz-subset0)
 $(PDFTOTEXT):
 	@$(call apt_install,poppler-utils)
 define apt_install
@@ -63,7 +67,7 @@ $(CHROMIUM):
 		echo "could not install chromium: the browser tests will say so"; \
 	else echo "browser tests need Debian's chromium: apt-get install chromium"; fi
 
-unit: install-dev | $(CHROMIUM) $(PANGO) $(PDFTOTEXT)
+unit: install-dev | $(CHROMIUM) $(PANGO) $(HB_SUBSET) $(PDFTOTEXT)
 	$(BIN)/pytest -n 2 -q
 
 # The documentation site, built offline into site/ (git-ignored); --strict fails on any
