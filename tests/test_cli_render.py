@@ -128,7 +128,7 @@ def test_history_table_lists_each_record_with_local_time_level_and_cause() -> No
     text = out.getvalue()
     assert "a" * 32 in text and "b" * 32 in text
     local = when.astimezone()
-    assert f"{local.day} {local:%b %Y %H:%M}" in text
+    assert f"{local.day} {local:%b %Y}, {local:%H:%M}" in text
     flat_text = " ".join(text.split())
     assert "See a clinician within one to two days" in flat_text or "clinician" in flat_text
     assert "Manage it at home" in flat_text

@@ -48,3 +48,19 @@ def test_no_template_formats_a_shown_date_with_strftime() -> None:
         for call in re.findall(r"strftime\([^)]*\)", path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_no_python_code_formats_a_shown_date_with_locale_names_or_padded_days() -> None:
+    # The same rule for what the CLI, the handover and the charts print: an f-string spec
+    # such as {day:%a %d %b} or a strftime with %a, %A, %b, %B or %d gives "Thu 03 Dec".
+    # Machine formats (ISO stamps for files and SQLite) use %Y-%m-%d and stay allowed.
+    shown = re.compile(r"%[aAbB]|(?<!%m)%d")
+    found = [
+        f"{path.relative_to(REPO)}: {spec}"
+        for path in sorted((REPO / "src" / "stridewell").rglob("*.py"))
+        for spec in re.findall(
+            r"strftime\([^)]*\)|\{[^{}]*:%[^{}]*\}", path.read_text(encoding="utf-8")
+        )
+        if shown.search(spec) and "%Y-%m-%d" not in spec
+    ]
+    assert found == []

@@ -15,6 +15,7 @@ import typer
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner
 from stridewell.errors import InvalidInput
+from stridewell.text import day_words
 
 if TYPE_CHECKING:
     from stridewell.service import RunnerServices
@@ -101,7 +102,7 @@ def log(
             raise
         hint = f"{exc} (`stridewell exercises --all` lists the names to type)"
         raise InvalidInput(hint, field=exc.field) from exc
-    when = f"{stored.entry.day:%a} {stored.entry.day.day} {stored.entry.day:%b %Y}"
+    when = day_words(stored.entry.day, weekday=True)
     if stored.revision > 1:
         # A moment of that day was already logged: the new score replaced the earlier one.
         typer.echo(

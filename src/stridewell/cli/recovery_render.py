@@ -12,6 +12,7 @@ from rich.text import Text
 from stridewell.journal.model import StoredEntry
 from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.plan.running_rule import running_rule_for_plan
+from stridewell.text import day_words
 
 if TYPE_CHECKING:
     from stridewell.journal.trend import Trend
@@ -46,7 +47,7 @@ def print_journal(entries: list[StoredEntry], trend: Trend, console: Console | N
         if e.activity_minutes:
             activity += f" {e.activity_minutes} min"
         table.add_row(
-            f"{e.day:%a} {e.day.day} {e.day:%b %Y}",
+            day_words(e.day, weekday=True),
             _score(e.pain_rest),
             _score(e.pain_morning),
             _score(e.pain_during),
@@ -78,7 +79,7 @@ def print_plan(plan: Plan, *, days_ahead: int = 7, console: Console | None = Non
     phase = words.phase(plan.phase.value)
     console.print(
         Text.assemble(
-            f"Recovery plan from {plan.start.strftime('%d %b %Y')} · today: ",
+            f"Recovery plan from {day_words(plan.start)} · today: ",
             (phase.label, PHASE_STYLE.get(plan.phase.value, "bold")),
             f" · pain: {words.trend(str(plan.trend.direction)).label}",
         )
@@ -86,7 +87,7 @@ def print_plan(plan: Plan, *, days_ahead: int = 7, console: Console | None = Non
     shown = [d for d in plan.days if plan.today <= d.day][: days_ahead + 1]
     for day in shown:
         style = PHASE_STYLE.get(day.phase.value, "bold")
-        label = "today" if day.day == plan.today else day.day.strftime("%a %d %b")
+        label = "today" if day.day == plan.today else day_words(day.day, weekday=True, year=False)
         console.rule(
             Text(f"Day {day.day_number} · {label} · {words.phase(day.phase.value).label}", style)
         )
@@ -118,8 +119,7 @@ def print_exercises(
         shown = "-" if pct is None else f"{pct} %"
         monday = date.fromisoformat(week["week"])
         console.print(
-            f"week of {monday.day} {monday:%b %Y}: "
-            f"{week['done']} of {week['prescribed']} done ({shown})"
+            f"week of {day_words(monday)}: {week['done']} of {week['prescribed']} done ({shown})"
         )
 
 

@@ -20,6 +20,7 @@ from rich.text import Text
 from stridewell.contract import Level
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.questions import load_questionnaire
+from stridewell.text import time_words
 
 if TYPE_CHECKING:
     from stridewell.contract import TriageReport
@@ -227,7 +228,7 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
         table.add_column("Id", no_wrap=True)
     for record in records:
         local = record.created_at.astimezone()
-        when = f"{local.day} {local:%b %Y %H:%M}"
+        when = time_words(local)
         try:
             level = Level(record.level)
             level_text = Text(vocabulary().level(level).label, style=LEVEL_STYLE[level])

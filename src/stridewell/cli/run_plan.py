@@ -17,6 +17,7 @@ from stridewell.cli.errors import reports_errors
 from stridewell.cli.files import write_file
 from stridewell.cli.services import local_runner
 from stridewell.errors import InvalidInput, NotFound
+from stridewell.text import day_words
 
 if TYPE_CHECKING:
     from stridewell.running import RunDay, RunningPlan, Week
@@ -111,7 +112,7 @@ def run_plan(
     if fit is not None:
         day, path = _day(fit[0], "--fit"), fit[1]
         write_file(path, running.workout_fit(day), field="fit")
-        typer.echo(f"workout for {day:%a} {day.day} {day:%b %Y} written to {path}")
+        typer.echo(f"workout for {day_words(day, weekday=True)} written to {path}")
 
 
 # The plan's mode in words (the web's running page says the same in its own sentence).
@@ -124,7 +125,7 @@ MODE_WORDS: dict[str, str] = {
 def print_running_plan(plan: RunningPlan) -> None:
     targets = plan.targets
     typer.echo(
-        f"Running plan ({MODE_WORDS[plan.mode]}), from {plan.start:%a %d %b %Y}. "
+        f"Running plan ({MODE_WORDS[plan.mode]}), from {day_words(plan.start, weekday=True)}. "
         f"Targets: {targets.runs_per_week} runs, {targets.weekly_km} km a week, "
         f"long run {targets.long_run_km} km."
     )
@@ -142,7 +143,7 @@ def print_running_plan(plan: RunningPlan) -> None:
     if plan.goal is not None:
         typer.echo(f"  goal: {plan.goal.reason.text}")
     if plan.ending is not None:
-        typer.echo(f"The plan has stopped on {plan.ending.day:%a %d %b}: {plan.ending.reason.text}")
+        typer.echo(f"The plan has stopped on {_short(plan.ending.day)}: {plan.ending.reason.text}")
         typer.echo("Next: a new assessment (`stridewell assess`).")
     current = plan.week_of(plan.today)
     weeks = plan.weeks
@@ -156,7 +157,7 @@ def print_running_plan(plan: RunningPlan) -> None:
 def _print_week(week: Week, today: date) -> None:
     typer.echo("")
     typer.echo(
-        f"Week {week.number} from {week.first_day:%a %d %b}: up to {week.budget_km} km, "
+        f"Week {week.number} from {_short(week.first_day)}: up to {week.budget_km} km, "
         f"{week.runs} runs, long run {week.long_run_km} km"
         + (", easy running only" if week.easy_only else "")
     )
@@ -169,13 +170,13 @@ def _print_day(day: RunDay, today: date) -> None:
     mark = ">" if day.day == today else " "
     if day.run is None:
         what = "; ".join(s.text for s in day.sessions) or "rest"
-        typer.echo(f"{mark} {day.day:%a %d %b}  {what}")
+        typer.echo(f"{mark} {_short(day.day):<10}  {what}")
     else:
         run = day.run
         steps = ""
         if run.run_interval is not None and run.walk_interval is not None:
             steps = f", run {run.run_interval} min / walk {run.walk_interval} min"
-        typer.echo(f"{mark} {day.day:%a %d %b}  {run.km} km, about {run.minutes} min{steps}")
+        typer.echo(f"{mark} {_short(day.day):<10}  {run.km} km, about {run.minutes} min{steps}")
         typer.echo(f"      {run.text}")
         if run.shoe is not None:
             typer.echo(f"      shoes: {run.shoe.text}")
@@ -187,3 +188,8 @@ def _print_day(day: RunDay, today: date) -> None:
         typer.echo(f"      done: {day.done_km} km")
     for reason in day.reasons:
         typer.echo(f"      why: {reason.text}")
+
+
+def _short(day: date) -> str:
+    """A day of this plan as the list shows it: "Thu 3 Dec" (the plan's year is known)."""
+    return day_words(day, weekday=True, year=False)

@@ -10,6 +10,7 @@ import typer
 
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner
+from stridewell.text import day_words
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -107,7 +108,7 @@ def activities(
     for item in rows:
         name = item.name if item.sport == "running" else f"{item.name} ({item.sport_label})"
         table.add_row(
-            f"{item.start.day} {item.start:%b %Y}",
+            day_words(item.start),
             Text(name),
             item.distance_text,
             item.duration_text,
@@ -156,7 +157,7 @@ def load(
     for week in data["weeks"]:
         change = "" if week["change_pct"] is None else f"{week['change_pct']:+.0f} %"
         monday = week_monday(week["week"])
-        shown = f"{monday.day} {monday:%b}" + ("" if monday.year == this_year else f" {monday:%Y}")
+        shown = day_words(monday, year=monday.year != this_year)
         table.add_row(shown, f"{week['km']:.1f}", f"{week['hours']:.1f}", change)
     console.print(table)
     styles = {"warning": "bold yellow", "info": "dim", "favourable": "green"}

@@ -14,6 +14,7 @@ from typing import Any
 
 from stridewell.errors import InvalidInput
 from stridewell.knowledge.vocabulary import vocabulary
+from stridewell.text import day_words
 
 FORMATS = {".png": "png", ".svg": "svg"}
 PHASE_COLOURS = {
@@ -122,7 +123,7 @@ def _label_days(ax: Any, points: Sequence[PainPoint], phases: Sequence[PhaseSpan
     last = max([p.day for p in points] + [s.last for s in phases])
     ax.set_xlim(_midnight(first) - timedelta(hours=12), _midnight(last) + timedelta(hours=12))
     ticks = day_ticks(first, last)
-    ax.set_xticks([_midnight(d) for d in ticks], labels=[d.strftime("%d %b") for d in ticks])
+    ax.set_xticks([_midnight(d) for d in ticks], labels=[day_words(d, year=False) for d in ticks])
     ax.set_xticks([], minor=True)
 
 

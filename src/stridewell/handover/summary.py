@@ -20,6 +20,7 @@ from stridewell.levels import Level
 from stridewell.plan.model import DayStatus, Plan
 from stridewell.report import TriageReport
 from stridewell.shoes import Shoe
+from stridewell.text import day_words
 from stridewell.triage.questionnaire import unasked_safety_fields
 
 from .model import (
@@ -211,7 +212,7 @@ def tried(plan: Plan | None, logs: Sequence[ExerciseLog], entries: Sequence[Jour
     if plan.referral is not None:
         # Its reasons are the report's warning signs, listed on their own.
         level = vocabulary().level(plan.referral.level).label
-        referral = f"{level} since {plan.referral.since.strftime('%d %b %Y')}"
+        referral = f"{level} since {day_words(plan.referral.since)}"
     return Tried(
         plan_start=plan.start,
         phases=spans,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from stridewell.text import time_words
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -71,7 +73,7 @@ class ActivityItem:
 
     @property
     def when_text(self) -> str:
-        return f"{self.start.day} {self.start:%b %Y, %H:%M}"
+        return time_words(self.start)
 
     @property
     def distance_text(self) -> str:
