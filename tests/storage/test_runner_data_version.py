@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, and_, event, select, text
+from sqlalchemy import Connection, Engine, and_, event, select, text
 
 from stridewell.demo import load_demo
 from stridewell.service import Stridewell
@@ -183,6 +183,40 @@ def test_a_runner_deleted_and_made_again_never_comes_back_to_an_old_version(
         connection.execute(text("INSERT INTO runners (id, name, created_at, is_demo) VALUES"
                                 " (:id, 'You', :now, false)"), {"id": LOCAL_RUNNER_ID, "now": NOW})  # fmt: skip
     assert _version(engine) not in seen
+
+
+def test_restoring_a_backup_never_brings_back_a_version_a_process_may_still_keep(
+    filled: Stridewell,
+) -> None:
+    """A backup restored (pg_restore puts back the rows, the versions table and any
+    sequence as they stood) and then written to: the new versions are none of those the
+    runner had between the backup and the restore, which processes may still keep pages
+    under. Before migration 0013, PostgreSQL counted them from the restored sequence."""
+    engine = _engine(filled)
+    backup = _version(engine)
+    with engine.connect() as connection:
+        counter = _sequence_value(connection)
+    since_backup = set()
+    for pain in range(3):
+        filled.local().journal.log_entry({"day": NOW.date().isoformat(), "pain_rest": pain})
+        since_backup.add(_version(engine))
+    with engine.begin() as connection:  # the restore, as far as versions go
+        connection.execute(text("UPDATE runner_versions SET data_version = :v"), {"v": backup})
+        if counter is not None:
+            connection.execute(text("SELECT setval('runner_data_versions', :v)"), {"v": counter})
+    for pain in range(3):
+        filled.local().journal.log_entry({"day": NOW.date().isoformat(), "pain_rest": 5 + pain})
+        assert _version(engine) not in since_backup | {backup}
+
+
+def _sequence_value(connection: Connection) -> int | None:
+    """Where the versions' sequence stands, on a database that still has one."""
+    if connection.dialect.name != "postgresql":
+        return None
+    exists = connection.execute(text("SELECT to_regclass('runner_data_versions')")).scalar()
+    if exists is None:
+        return None
+    return int(connection.execute(text("SELECT last_value FROM runner_data_versions")).scalar_one())
 
 
 def test_renaming_a_runner_gives_them_a_new_version(filled: Stridewell) -> None:

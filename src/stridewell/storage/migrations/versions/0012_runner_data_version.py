@@ -22,8 +22,8 @@ import storing runs does not hold up the runner's check-ins.
 A new version is a value the runner never had before, not a count: PostgreSQL takes the
 next value of one sequence, SQLite a random 64-bit number. A runner deleted and made
 again under the same id (the local runner, the demo runner) so cannot come back to a
-version a process still holds answers for. (Restoring a backup rewinds the sequence:
-restart the app processes after a restore.)
+version a process still holds answers for. (A restored backup rewinds the sequence:
+migration 0013 makes PostgreSQL's versions random too.)
 """
 
 from __future__ import annotations
