@@ -49,7 +49,10 @@ class AssessmentRepository(Repository):
             )
             with self._read_session() as session:
                 found = session.execute(query).one_or_none()
-                return None if found is None else _to_record(*found)
+                if found is None:
+                    return None
+                row, by_id, by_at = found
+                return _to_record(row, by_id, by_at)
 
         # The plan and the report page both ask for the plan's assessment.
         return self._once_per_request(("assessment", id, runner_id), read)
@@ -69,7 +72,7 @@ class AssessmentRepository(Repository):
             .offset(offset)
         )
         with self._read_session() as session:
-            return [_to_record(*found) for found in session.execute(query)]
+            return [_to_record(row, by_id, by_at) for row, by_id, by_at in session.execute(query)]
 
 
 def _may_correct(session: Session, corrects_id: str, runner_id: str) -> bool:
@@ -83,8 +86,9 @@ def _may_correct(session: Session, corrects_id: str, runner_id: str) -> bool:
     return own is not None and taken is None
 
 
-def _with_correction() -> Select[tuple[AssessmentRow, str | None, datetime | None]]:
-    """Assessments with the one that corrects each (at most one: a unique index)."""
+def _with_correction() -> Select[AssessmentRow, str, datetime]:
+    """Assessments with the one that corrects each (at most one: a unique index); the
+    correction's id and time are None (an outer join) where nothing corrects it."""
     later = aliased(AssessmentRow)
     return select(AssessmentRow, later.id, later.created_at).outerjoin(
         later, later.corrects_id == AssessmentRow.id
