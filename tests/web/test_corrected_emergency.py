@@ -158,9 +158,10 @@ def test_the_history_marks_the_corrected_emergency_with_the_time_of_the_correcti
 
 
 def test_the_report_of_the_corrected_emergency_names_the_answer_that_changed_and_links_on(
-    client: TestClient, service: Stridewell
+    client: TestClient, service: Stridewell, clock: Clock
 ) -> None:
     emergency_page = _emergency(client)
+    clock.now += timedelta(minutes=2)
     corrected_id = _change_and_finish(client, emergency_page)
     emergency = _records(service)[1]
 
@@ -216,7 +217,7 @@ def test_a_forged_link_to_another_runners_emergency_is_not_kept(
     corrected = service.local().assessments.get(stored)
     assert corrected.corrects_id is None
     assert bobs.get(str(bobs_emergency.id)).corrected_by_id is None
-    assert _records(service)[1].corrected_by_id is None
+    assert all(r.corrected_by_id is None for r in _records(service))
     assert "changed an answer" not in client.get("/").text
 
 
@@ -275,3 +276,24 @@ def _signed_in(app: object, email: str) -> TestClient:
     data = {"email": email, "password": PASSWORD, "csrf_token": client.cookies["sw_csrf"]}
     assert client.post("/login", data=data).status_code == 303
     return client
+
+
+def test_the_api_names_the_correction_on_both_assessments_and_none_on_others(
+    client: TestClient, service: Stridewell, clock: Clock
+) -> None:
+    calm = service.local().assessments.assess({"locations": ["heel_bottom"]})
+    clock.now += timedelta(minutes=1)
+    emergency_page = _emergency(client)
+    clock.now += timedelta(minutes=1)
+    corrected_id = _change_and_finish(client, emergency_page)
+    emergency = _records(service)[1]
+
+    listed = {a["id"]: a for a in client.get("/api/v1/assessments").json()}
+    assert (listed[corrected_id]["corrects"], listed[corrected_id]["corrected_by"]) == (
+        emergency.id,
+        None,
+    )
+    assert listed[emergency.id]["corrected_by"] == corrected_id
+    assert (listed[str(calm.id)]["corrects"], listed[str(calm.id)]["corrected_by"]) == (None, None)
+    one = client.get(f"/api/v1/assessments/{emergency.id}").json()
+    assert (one["corrected_by"], one["triage"]["level"]) == (corrected_id, "emergency")
