@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from stridewell.contract import TriageReport
 from stridewell.knowledge import load_knowledge
 from stridewell.service import Stridewell
 from stridewell.storage.records import StoredAssessment
+from stridewell.text import time_words
 
 # Several red flags at once (a clot sign, a high-risk bone, slow recovery).
 ALARMING = {
@@ -161,3 +163,22 @@ def test_the_printed_report_asks_the_open_safety_questions_in_the_questionnaires
     text = out.getvalue()
     assert "Questions that could change this" in text
     assert "pop or a snap" in text and "felt_pop" not in text
+
+
+def test_history_table_marks_an_emergency_the_runner_corrected_and_no_other() -> None:
+    at = datetime(2026, 12, 3, 14, 5, tzinfo=UTC)
+    plain = StoredAssessment(
+        id="a" * 32, runner_id="local", created_at=at, assessment={}, report={},
+        level="emergency", top_condition=None, kb_version="x", rules_fired=[],
+    )  # fmt: skip
+    corrected = replace(plain, id="b" * 32, corrected_by_id="c" * 32, corrected_at=at)
+    out = io.StringIO()
+
+    history_table([corrected, plain], Console(file=out, width=200))
+
+    text = " ".join(out.getvalue().split())
+    assert text.count("you changed an answer afterwards") == 1
+    assert (
+        f"Emergency result; you changed an answer afterwards (see the assessment of {time_words(at.astimezone())})."
+        in text
+    )

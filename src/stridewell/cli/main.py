@@ -72,6 +72,8 @@ def history(
                 "level": r.level,
                 "top_condition": r.top_condition,
                 "kb_version": r.kb_version,
+                "corrects": r.corrects_id,
+                "corrected_by": r.corrected_by_id,
             }
             for r in records
         ]
@@ -98,6 +100,16 @@ def show(
     from stridewell.contract import TriageReport
 
     print_report(TriageReport.model_validate(record.report), assessment=record.assessment)
+    correction = assessments.correction(record)
+    if correction is not None:  # an emergency the runner corrected, or its correction
+        from rich.console import Console
+
+        from stridewell.service.training import local_tz
+
+        console = Console()
+        console.print(correction.sentence(local_tz(), runner=True), style="bold")
+        for change in correction.changes:
+            console.print(f"  {change.words}")
 
 
 def _full_assessment_id(assessments: AssessmentService, prefix: str) -> str:

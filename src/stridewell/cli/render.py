@@ -235,6 +235,13 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
         except ValueError:
             level_text = Text("Level unknown")
         cause = Text(_condition_name(record.top_condition))
+        if record.corrected_by_id is not None and record.corrected_at is not None:
+            # A corrected emergency stays listed, and says so (the web's history does too).
+            from stridewell.triage.correction import mark
+
+            zone = record.corrected_at.astimezone().tzinfo
+            assert zone is not None
+            cause.append(f"\n{mark('corrected', record.corrected_at, zone, runner=True)}")
         if wide:
             table.add_row(when, level_text, cause, record.id)
         else:

@@ -127,6 +127,11 @@ def _impression(summary: HandoverSummary, uid: str, patient: str, response: str)
         {"text": f"Warning sign ({w.level.value}): {w.name}; because {'; '.join(w.because)}"}
         for w in summary.warning_signs
     ]
+    if summary.correction is not None:
+        # First among the notes: an emergency answer was given and then changed.
+        changed = [c.words for c in summary.correction.changes]
+        text = " ".join([summary.correction.text, *changed])
+        notes.insert(0, {"text": f"{text} Ref. {summary.correction.other_assessment_id}"})
     notes.append({"text": f"Stridewell knowledge base {summary.kb_version}. {summary.disclaimer}"})
     impression: JsonDict = {
         "resourceType": "ClinicalImpression",

@@ -185,6 +185,31 @@ class Tried(BaseModel):
         return round(100 * self.exercise_days_done / self.exercise_days_prescribed)
 
 
+class AnswerChanged(BaseModel):
+    """One answer of a corrected emergency: as first given, and as given afterwards."""
+
+    model_config = _FROZEN
+
+    question: str
+    before: str
+    after: str
+    words: str = Field(description="the change as one plain sentence")
+
+
+class Correction(BaseModel):
+    """The handed-over assessment has a part in an emergency the runner corrected: it is
+    the emergency ("corrected", the runner changed an answer afterwards) or the assessment
+    that corrects one ("corrects"). Both stay stored; neither is hidden."""
+
+    model_config = _FROZEN
+
+    role: Literal["corrected", "corrects"]
+    other_assessment_id: str
+    other_assessed_at: datetime
+    text: str = Field(description="the mark, in plain words, with the other's time")
+    changes: list[AnswerChanged]
+
+
 class HandoverSummary(BaseModel):
     """Everything the handover PDF and the FHIR export say, in one record."""
 
@@ -210,6 +235,7 @@ class HandoverSummary(BaseModel):
     questions: list[str]
     disclaimer: str
     kb_version: str
+    correction: Correction | None = None
 
     @property
     def other_level_reasons(self) -> list[str]:

@@ -21,10 +21,13 @@ from stridewell.plan.model import DayStatus, Plan
 from stridewell.report import TriageReport
 from stridewell.shoes import Shoe
 from stridewell.text import day_words
+from stridewell.triage.correction import Correction as Corrected
 from stridewell.triage.questionnaire import unasked_safety_fields
 
 from .model import (
+    AnswerChanged,
     Cause,
+    Correction,
     HandoverSummary,
     Journal,
     PainDay,
@@ -244,9 +247,11 @@ def build_summary(
     questions: Sequence[str] = (),
     tz: tzinfo = UTC,
     snomed: SnomedTable | None = None,
+    correction: Corrected | None = None,
 ) -> HandoverSummary:
     """The handover summary. `runs` should be all the runner's runs: shoe distances count
-    every run, the training table the six weeks; `entries` and logs may be any superset."""
+    every run, the training table the six weeks; `entries` and logs may be any superset.
+    `correction`: how this assessment stands to an emergency the runner corrected."""
     if assessed_at.tzinfo is None:
         raise ValueError("assessed_at must be timezone-aware")
     table = snomed or load_snomed()
@@ -285,6 +290,21 @@ def build_summary(
         questions=_questions(questions),
         disclaimer=report.disclaimer,
         kb_version=report.knowledge_base.version,
+        correction=None if correction is None else _correction(correction, tz),
+    )
+
+
+def _correction(correction: Corrected, tz: tzinfo) -> Correction:
+    """The corrected emergency as the clinician reads it ("the runner changed ...")."""
+    return Correction(
+        role=correction.role,
+        other_assessment_id=correction.other_id,
+        other_assessed_at=correction.other_at,
+        text=correction.sentence(tz),
+        changes=[
+            AnswerChanged(question=c.question, before=c.before, after=c.after, words=c.words)
+            for c in correction.changes
+        ],
     )
 
 

@@ -55,6 +55,19 @@ class NotKnown(_Strict):
     settle: str
 
 
+class CorrectionWords(_Strict):
+    """The words for an emergency result the runner corrected (`triage.correction`)."""
+
+    corrected_runner: str = Field(pattern=r"\{when\}")
+    corrected: str = Field(pattern=r"\{when\}")
+    corrects_runner: str = Field(pattern=r"\{when\}")
+    corrects: str = Field(pattern=r"\{when\}")
+    changed: str = Field(min_length=3)
+    change: str = Field(pattern=r"\{question\}.*\{before\}.*\{after\}")
+    not_answered: str = Field(min_length=3)
+    none_chosen: str = Field(min_length=3)
+
+
 class VocabularyFile(_Strict):
     """`vocabulary.yaml` as written."""
 
@@ -74,6 +87,7 @@ class VocabularyFile(_Strict):
     shoe_types: dict[str, Labelled]
     input_fields: dict[str, str]
     clinicians_joiner: str
+    correction: CorrectionWords
 
     @model_validator(mode="after")
     def _complete(self) -> VocabularyFile:
@@ -205,6 +219,10 @@ class Vocabulary:
     @property
     def not_known(self) -> NotKnown:
         return self.data.not_known
+
+    @property
+    def correction(self) -> CorrectionWords:
+        return self.data.correction
 
 
 def _spaced(identifier: str) -> str:

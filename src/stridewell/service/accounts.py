@@ -318,6 +318,8 @@ class AccountService:
                     "created_at": a.created_at.isoformat(),
                     "assessment": a.assessment,
                     "report": a.report,
+                    # the emergency assessment this one corrects (a changed answer), if any
+                    "corrects": a.corrects_id,
                 }
                 for a in self._assessments.history(limit=100_000)
             ],

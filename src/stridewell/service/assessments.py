@@ -9,6 +9,7 @@ to read, is written through the storage's standard-library path, so that
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from stridewell.contract import Assessment, History, TriageReport
@@ -27,7 +28,8 @@ from stridewell.triage.engine import assess as run_triage
 
 if TYPE_CHECKING:
     from stridewell.load.notes import Note
-    from stridewell.storage.records import StoredAssessment
+    from stridewell.storage.records import AssessmentToStore, StoredAssessment
+    from stridewell.triage.correction import Correction
 
 # Re-exported: callers of the service know these names from here.
 __all__ = [
@@ -38,6 +40,11 @@ __all__ = [
     "to_store",
     "triage",
 ]
+
+EMERGENCY = "emergency"
+# How long after an emergency result a changed answer still counts as correcting it: the
+# runner goes back from the emergency page and on through the questions in one sitting.
+CORRECTION_WINDOW = timedelta(hours=12)
 
 
 class AssessmentService:
@@ -52,10 +59,20 @@ class AssessmentService:
         """Validate and triage without storing anything."""
         return triage(data)
 
-    def assess(self, data: AssessmentInput, *, save: bool = True) -> AssessmentResult:
-        """Validate, triage and (by default) store an assessment with its report."""
+    def assess(
+        self, data: AssessmentInput, *, save: bool = True, corrects: str | None = None
+    ) -> AssessmentResult:
+        """Validate, triage and (by default) store an assessment with its report.
+
+        ``corrects``: the emergency assessment the runner went back from to change an
+        answer (the web's "Change my last answer"). It comes from a form, so it is only
+        kept when it holds: an emergency of this runner, their latest assessment, made
+        within `CORRECTION_WINDOW`, corrected by nothing yet, with other answers than
+        these. Otherwise the assessment is stored without it (never refused: the runner's
+        answers must not be lost over a link).
+        """
         assessment = parsed(data)
-        if save and not self._backend.store_opened:
+        if save and corrects is None and not self._backend.store_opened:
             quick = self._assess_quickly(assessment)
             if quick is not None:
                 return quick
@@ -67,10 +84,48 @@ class AssessmentService:
         if not save:
             return AssessmentResult(report=report, id=None, created_at=now)
         row, runner_id = to_store(report, assessment, now), self.runner_id
+        if corrects is not None and self._may_correct(corrects, row, now):
+            row = replace(row, corrects_id=corrects)
         stored = self._backend.run(
             lambda store: store.assessments.save_assessment(row, runner_id=runner_id)
         )
-        return AssessmentResult(report=report, id=stored.id, created_at=stored.created_at)
+        return AssessmentResult(
+            report=report, id=stored.id, created_at=stored.created_at, corrects=stored.corrects_id
+        )
+
+    def _may_correct(self, corrects: str, row: AssessmentToStore, now: datetime) -> bool:
+        # Read afresh, not from the runner's kept answers: this decides a write.
+        runner_id = self.runner_id
+        latest = self._backend.run(
+            lambda store: store.assessments.list_assessments(runner_id, limit=1)
+        )
+        if not latest or latest[0].id != corrects:  # another runner's, or not the last one
+            return False
+        emergency = latest[0]
+        return (
+            emergency.level == EMERGENCY
+            and emergency.corrected_by_id is None
+            and timedelta(0) <= now - emergency.created_at <= CORRECTION_WINDOW
+            and emergency.assessment != row.assessment
+        )
+
+    def correction(self, record: StoredAssessment) -> Correction | None:
+        """How ``record`` stands to a corrected emergency, with the answers that changed:
+        None for an assessment that neither was corrected nor corrects one."""
+        from stridewell.triage.correction import Correction, changed_answers
+
+        other_id = record.corrected_by_id or record.corrects_id
+        if other_id is None:
+            return None
+        try:
+            other = self.get(other_id)
+        except NotFound:
+            return None
+        if record.corrected_by_id is not None:
+            changes = changed_answers(record.assessment, other.assessment)
+            return Correction("corrected", other.id, other.created_at, changes)
+        changes = changed_answers(other.assessment, record.assessment)
+        return Correction("corrects", other.id, other.created_at, changes)
 
     def _assess_quickly(self, assessment: Assessment) -> AssessmentResult | None:
         return assess_quickly(

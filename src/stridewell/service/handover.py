@@ -94,6 +94,7 @@ class HandoverService:
             exercise_logs=logs,
             questions=questions,
             tz=local_tz(),
+            correction=self._assessments.correction(record),
         )
 
     def pdf(self, assessment_id: str | None = None, *, questions: Sequence[str] = ()) -> bytes:

@@ -32,6 +32,8 @@ class AssessmentResult:
     report: TriageReport
     id: str | None
     created_at: datetime
+    # The emergency assessment this one was stored as correcting (None when not linked).
+    corrects: str | None = None
 
 
 def parsed(data: AssessmentInput) -> Assessment:

@@ -35,4 +35,5 @@ def assessment_record(values: AssessmentToStore, runner_id: str) -> StoredAssess
         top_condition=values.top_condition,
         kb_version=values.kb_version,
         rules_fired=as_stored_json(list(values.rules_fired), "rules_fired"),
+        corrects_id=values.corrects_id,
     )

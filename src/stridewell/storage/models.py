@@ -119,7 +119,12 @@ class AssessmentRow(Base):
     __tablename__ = "assessments"
     # Listing is "this runner's assessments, newest first": one composite index serves
     # that query and, through its leading column, every lookup by runner_id.
-    __table_args__ = (Index("ix_assessments_runner_id_created_at", "runner_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_assessments_runner_id_created_at", "runner_id", "created_at"),
+        # An emergency is corrected at most once; the index also finds the correction of
+        # an assessment when its runner's history is read.
+        Index("ix_assessments_corrects_id", "corrects_id", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     runner_id: Mapped[str] = mapped_column(
@@ -132,6 +137,10 @@ class AssessmentRow(Base):
     top_condition: Mapped[str | None] = mapped_column(String(TOP_CONDITION_LENGTH))
     kb_version: Mapped[str] = mapped_column(String(KB_VERSION_LENGTH))
     rules_fired: Mapped[list[str]]
+    # The emergency assessment (of the same runner) that this one corrects: the runner
+    # changed an answer given by mistake (migration 0014, which says why there is no
+    # foreign key). The emergency stays stored.
+    corrects_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
 
     runner: Mapped[RunnerRow] = relationship(back_populates="assessments")
 

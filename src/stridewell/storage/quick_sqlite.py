@@ -96,7 +96,10 @@ class QuickSqlite:
         self, values: AssessmentToStore, *, runner_id: str
     ) -> StoredAssessment | None:
         """Store one assessment; the record as it reads back, or None when the ordinary
-        path must do it. The record is built (and checked) as the ORM path builds it."""
+        path must do it. The record is built (and checked) as the ORM path builds it.
+        A correction of an earlier assessment is for the ordinary path (it checks the link)."""
+        if values.corrects_id is not None:
+            return None
         record = assessment_record(values, runner_id)
         row = (
             record.id,

@@ -38,13 +38,21 @@ class AssessmentToStore:
     kb_version: str
     rules_fired: list[str]
     created_at: datetime
+    # The emergency assessment of the same runner this one corrects: set by the service
+    # only from the web's "Change my last answer" flow, after checking it (see
+    # ``service.assessments``); storage drops a link to another runner's assessment or
+    # to one already corrected.
+    corrects_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class StoredAssessment:
     """An assessment as saved: the contract input, its triage report and summary columns.
 
-    ``created_at`` is always timezone-aware (UTC).
+    ``created_at`` is always timezone-aware (UTC). ``corrects_id`` names the earlier
+    emergency assessment this one corrects (the runner changed an answer given by
+    mistake); ``corrected_by_id`` and ``corrected_at`` name the later assessment that
+    corrects this one. Both are None for an assessment nobody corrected.
     """
 
     id: str
@@ -56,6 +64,9 @@ class StoredAssessment:
     top_condition: str | None
     kb_version: str
     rules_fired: list[str]
+    corrects_id: str | None = None
+    corrected_by_id: str | None = None
+    corrected_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ def _stored_body(record: StoredAssessment) -> StoredAssessmentBody:
             "id": record.id,
             "created_at": record.created_at,
             "assessment": record.assessment,
+            "corrects": record.corrects_id,
+            "corrected_by": record.corrected_by_id,
         }
     )
 
@@ -72,6 +74,8 @@ def list_assessments(
             level=r.level,
             top_condition=r.top_condition,
             kb_version=r.kb_version,
+            corrects=r.corrects_id,
+            corrected_by=r.corrected_by_id,
         )
         for r in runner.assessments.history(limit=limit, offset=offset)
     ]

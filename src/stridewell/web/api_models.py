@@ -46,13 +46,25 @@ class StoredReportBody(ReportBody):
     created_at: datetime
 
 
-class StoredAssessmentBody(StoredReportBody):
+class Corrections(BaseModel):
+    """An emergency result the runner corrected by changing an answer: both assessments
+    stay stored, and each names the other."""
+
+    corrects: str | None = Field(
+        default=None, description="id of the emergency assessment this one corrects"
+    )
+    corrected_by: str | None = Field(
+        default=None, description="id of the later assessment that corrects this emergency"
+    )
+
+
+class StoredAssessmentBody(StoredReportBody, Corrections):
     """A stored assessment: its report, and the original input under ``assessment``."""
 
     assessment: JsonObject
 
 
-class AssessmentSummary(BaseModel):
+class AssessmentSummary(Corrections):
     id: str
     created_at: datetime
     level: str

@@ -8,7 +8,7 @@ reload never repeats a write.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -16,9 +16,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.service import RunnerServices
+from stridewell.service.assessments import AssessmentService
 from stridewell.service.clinician import condition_names
 from stridewell.service.demo import DEMO_RUNNER_ID
 from stridewell.service.records import StoredAssessment
+from stridewell.service.training import local_tz
+from stridewell.triage.correction import mark
 from stridewell.web.csrf import csrf_token
 from stridewell.web.deps import App, Runner, runner_services
 
@@ -55,6 +58,7 @@ def render(
         "trend_label": trend_label,
         "shoe_type_label": shoe_type_label,
         "cause_name": cause_name,
+        "correction_marks": correction_marks,
         # The banner on every page while the demo runner's data is shown (web.pages_demo).
         "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
     }
@@ -112,6 +116,38 @@ def cause_name(record: StoredAssessment, none: str = "no clear cause") -> str:
         if isinstance(cause, dict) and cause.get("id") == record.top_condition:
             return str(cause.get("name") or none)
     return condition_names().get(record.top_condition, none)
+
+
+def correction_marks(records: Sequence[StoredAssessment], *, runner: bool) -> dict[str, str]:
+    """The mark of each listed assessment of a corrected emergency, by id: the emergency
+    ("Emergency result; you changed an answer afterwards (see the assessment of ...)"),
+    and the assessment that corrects it when the emergency is on the same page. The
+    runner reads "you"; a coach or clinician reads "the runner"."""
+    at = {r.id: r.created_at for r in records}
+    marks: dict[str, str] = {}
+    for record in records:
+        if record.corrected_by_id is not None and record.corrected_at is not None:
+            marks[record.id] = mark("corrected", record.corrected_at, local_tz(), runner=runner)
+        elif record.corrects_id in at:
+            marks[record.id] = mark("corrects", at[record.corrects_id], local_tz(), runner=runner)
+    return marks
+
+
+def correction_context(
+    assessments: AssessmentService, record: StoredAssessment, *, runner: bool, prefix: str
+) -> dict[str, object]:
+    """What a report page says of a corrected emergency (either of its two assessments):
+    the mark, a link to the other assessment (``prefix`` + its id) and the answers that
+    changed. Nothing for an assessment that has no part in a correction."""
+    correction = assessments.correction(record)
+    if correction is None:
+        return {"correction": None}
+    return {
+        "correction": correction.sentence(local_tz(), runner=runner),
+        "correction_url": f"{prefix}{correction.other_id}",
+        "correction_title": vocabulary().correction.changed,
+        "correction_changes": [change.words for change in correction.changes],
+    }
 
 
 def see_other(url: str) -> RedirectResponse:

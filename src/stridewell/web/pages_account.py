@@ -20,7 +20,7 @@ from stridewell.service.sharing import runner_flags
 from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner
-from stridewell.web.pages import render, see_other
+from stridewell.web.pages import correction_context, render, see_other
 from stridewell.web.security import client_address, public_base_url
 
 router = APIRouter(include_in_schema=False)
@@ -250,6 +250,13 @@ def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) 
 )
 def coach_report(runner_id: str, assessment_id: str, request: Request, coach: Runner) -> Response:
     _require_coach(request)
-    record = coach.sharing.runner_view(runner_id).assessments.get(assessment_id)
-    context = {"record": record, "report": record.report, "read_only": True}
+    shared = coach.sharing.runner_view(runner_id)
+    record = shared.assessments.get(assessment_id)
+    prefix = f"/coach/runners/{runner_id}/assessments/"
+    context = {
+        "record": record,
+        "report": record.report,
+        "read_only": True,
+        **correction_context(shared.assessments, record, runner=False, prefix=prefix),
+    }
     return render(request, "report.html", context)

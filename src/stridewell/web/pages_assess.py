@@ -4,6 +4,7 @@ the report."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -37,7 +38,7 @@ from stridewell.web.forms import (
     page_of,
     shown_values,
 )
-from stridewell.web.pages import render, see_other, service_of
+from stridewell.web.pages import correction_context, render, see_other, service_of
 from stridewell.web.report_view import leading_sign_now, tel_link
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +48,8 @@ CARE_NOW = (Level.emergency, Level.urgent)
 # The `go` of the emergency page's "Change my last answer" (the question pages' Back, from
 # the result): back to the page of the answer that made it an emergency, answers kept.
 CHANGE_LAST = "change"
+# A stored assessment's id as the emergency page's form carries it.
+ASSESSMENT_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _regions() -> list[Any]:
@@ -64,6 +67,7 @@ def _page(
     shown: dict[str, Any] | None = None,
     from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {}),
     to_check: list[Question] | None = None,
+    corrects: str = "",
     status_code: int = 200,
 ) -> Response:
     fields = [q.field for q in page.questions]
@@ -104,6 +108,8 @@ def _page(
             # after "Change my last answer" on the emergency page: the answers to look at
             "changing": to_check is not None,
             "to_check": [q.prompt for q in to_check or []],
+            # the emergency assessment the runner went back from, until the answers are stored
+            "corrects": corrects,
         },
         status_code=status_code,
     )
@@ -115,12 +121,13 @@ def _show(
     page: QuestionPage,
     answers: dict[str, Any],
     trail: list[str],
+    corrects: str = "",
 ) -> Response:
     """A page as first shown: training questions come filled in from imported runs."""
     from_runs: tuple[dict[str, str], dict[str, str]] = ({}, {})
     if any(q.field.startswith("history.") and q.field not in answers for q in page.questions):
         from_runs = _from_runs(services, page)
-    return _page(request, page, answers, trail, from_runs=from_runs)
+    return _page(request, page, answers, trail, from_runs=from_runs, corrects=corrects)
 
 
 @router.get("/assess", response_class=HTMLResponse)
@@ -138,6 +145,7 @@ async def assess_step(
     section: str = Form(""),
     trail: str = Form(""),
     go: str = Form("next"),
+    corrects: str = Form("", max_length=64),
 ) -> Response:
     form = await request.form()
     step = Step(
@@ -146,6 +154,7 @@ async def assess_step(
         section=section,
         trail=trail,
         go=go,
+        corrects=corrects if ASSESSMENT_ID.fullmatch(corrects) else "",
         values={k: v for k, v in form.items() if isinstance(v, str)},
         lists={k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form},
     )
@@ -162,19 +171,22 @@ class Step:
     section: str
     trail: str
     go: str
+    # The emergency assessment this walk went back from ("Change my last answer"): only
+    # a claim until the service checks it against the runner's own stored assessments.
+    corrects: str
     values: dict[str, str]
     lists: dict[str, list[str]]
 
 
 def _step(request: Request, services: RunnerServices, step: Step) -> Response:
-    carried = load_answers(step.answers)
+    carried, corrects = load_answers(step.answers), step.corrects
     if step.go == CHANGE_LAST:
-        return _change_last(request, carried, step.trail)
+        return _change_last(request, carried, step.trail, corrects)
     page = page_of(carried, step.section) if step.section else None
     if page is None:  # an old or tampered form: on from the first open page
         page = next_page(carried)
         if page is None:
-            return _finish(request, services, carried)
+            return _finish(request, services, carried, corrects)
     steps = clean_trail(step.trail, page.section)
     # Only the questions this page showed are read (and they must still be on it).
     asked = [q for q in page.questions if q.field in step.page_fields]
@@ -185,22 +197,32 @@ def _step(request: Request, services: RunnerServices, step: Step) -> Response:
         carried = load_answers(dump_answers({**carried, **new}))
         before = page_of(carried, steps[-1]) or next_page(carried)
         if before is not None:
-            return _page(request, before, carried, clean_trail(",".join(steps), before.section))
+            trail_before = clean_trail(",".join(steps), before.section)
+            return _page(request, before, carried, trail_before, corrects=corrects)
     if errors:
         shown = {**step.values, **lists}
-        return _page(request, page, carried, steps, errors=errors, shown=shown, status_code=422)
+        return _page(
+            request,
+            page,
+            carried,
+            steps,
+            errors=errors,
+            shown=shown,
+            corrects=corrects,
+            status_code=422,
+        )
     carried = {**carried, **new}
     level = level_so_far(carried)
     if level is Level.emergency:
         # stop at once: no more questions (the pages shown so far, for changing an answer)
-        return _emergency(request, services, carried, [*steps, page.section])
+        return _emergency(request, services, carried, [*steps, page.section], corrects)
     if step.go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
-        return _finish(request, services, carried)
+        return _finish(request, services, carried, corrects)
     following = page_after(carried, page.section) or next_page(carried)
     if following is None:
-        return _finish(request, services, carried)
+        return _finish(request, services, carried, corrects)
     trail_then = clean_trail(",".join([*steps, page.section]), following.section)
-    return _show(request, services, following, carried, trail_then)
+    return _show(request, services, following, carried, trail_then, corrects)
 
 
 def _from_runs(
@@ -252,24 +274,34 @@ def _two_weeks_km(services: RunnerServices) -> dict[str, str]:
     return {"recent_km": f"{recent:.1f}", "before_km": f"{before:.1f}"}
 
 
-def _finish(request: Request, services: RunnerServices, answers: dict[str, Any]) -> Response:
+def _finish(
+    request: Request, services: RunnerServices, answers: dict[str, Any], corrects: str = ""
+) -> Response:
     try:
         assessment = to_assessment(answers)
     except AnswerError as exc:
         page = next_page({})
         assert page is not None
         return _page(request, page, {}, [], errors={LOCATIONS: str(exc)}, status_code=422)
-    result = services.assessments.assess(assessment)
+    result = services.assessments.assess(assessment, corrects=corrects or None)
     return see_other(f"/assessments/{result.id}")
 
 
 def _emergency(
-    request: Request, services: RunnerServices, answers: dict[str, Any], trail: list[str]
+    request: Request,
+    services: RunnerServices,
+    answers: dict[str, Any],
+    trail: list[str],
+    corrects: str = "",
 ) -> Response:
     """The emergency result at once, stored, with a way on to the full report and, below
     it, a way back to change the answer that led there (the answers and the pages shown
-    travel in the page's form, as between question pages)."""
-    result = services.assessments.assess(to_assessment(answers))
+    travel in the page's form, as between question pages, and so does this assessment's
+    id: the answers stored after a change say which emergency they correct).
+
+    Reached again after a change (another answer still an emergency), it is stored as
+    correcting the emergency before it, when the answers differ (the service checks)."""
+    result = services.assessments.assess(to_assessment(answers), corrects=corrects or None)
     text = load_knowledge().meta.levels[Level.emergency]
     care = care_for()  # the number and the care links, as the full report shows them
     return render(
@@ -285,11 +317,14 @@ def _emergency(
             "tel": tel_link(care),
             "answers_json": dump_answers(answers),
             "trail": ",".join(trail),
+            "corrects": result.id or "",
         },
     )
 
 
-def _change_last(request: Request, answers: dict[str, Any], trail: str) -> Response:
+def _change_last(
+    request: Request, answers: dict[str, Any], trail: str, corrects: str = ""
+) -> Response:
     """The page whose answers made the answers an emergency (the last page the runner
     sent: the questions stop at once), shown again with every answer as given and the
     ones that made it an emergency named. Nothing is stored here.
@@ -298,13 +333,15 @@ def _change_last(request: Request, answers: dict[str, Any], trail: str) -> Respo
     and a blank must never hide an emergency the runner did not take back. The runner
     changes the answer given by mistake; sent unchanged, the page is an emergency again.
     A form whose trail names no page (old or tampered) shows the first open page.
+    ``corrects`` (the emergency assessment) rides along to the answers stored next.
     """
     shown = [section for section in trail.split(",") if section]
     page = (page_of(answers, shown[-1]) if shown else None) or next_page(answers)
     page = page or next_page({})
     assert page is not None  # the questionnaire is never empty (the schema says so)
     causes = _emergency_answers(answers, page)
-    return _page(request, page, answers, clean_trail(trail, page.section), to_check=causes)
+    trail_now = clean_trail(trail, page.section)
+    return _page(request, page, answers, trail_now, to_check=causes, corrects=corrects)
 
 
 def _emergency_answers(answers: dict[str, Any], page: QuestionPage) -> list[Question]:
@@ -333,6 +370,7 @@ def report_page(assessment_id: str, request: Request) -> Response:
             "record": record,
             "report": record.report,
             "plan_from_this": plan is not None and service.plans.assessment_id() == record.id,
+            **correction_context(service.assessments, record, runner=True, prefix="/assessments/"),
         },
     )
 
