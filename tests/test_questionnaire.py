@@ -18,8 +18,8 @@ from stridewell.knowledge.questions import (
     load_questionnaire_from,
     questions_file,
 )
-from stridewell.knowledge.rules import FIELDS, compile_rule, facts_of, fields_used
-from stridewell.triage.engine import assess
+from stridewell.knowledge.rules import FIELDS, facts_of, fields_used
+from stridewell.triage.engine import assess, compiled
 from stridewell.triage.questionnaire import (
     AnswerError,
     answers_from_assessment,
@@ -139,8 +139,10 @@ def _worst(field: str) -> Any:
 
 
 def _fired(data: dict[str, Any]) -> dict[str, Level]:
+    """The red flags the answers raise, each at the level of its most urgent presentation
+    that fired (a flag's less urgent presentations set a lower level than the flag's)."""
     facts = facts_of(Assessment.model_validate(data))
-    return {f.id: f.level for f in load_knowledge().red_flags if compile_rule(f.rule)(facts)}
+    return {hit.flag.id: hit.level for hit in compiled(load_knowledge()).red_flag_hits(facts)}
 
 
 @pytest.mark.parametrize("region", list(Region))

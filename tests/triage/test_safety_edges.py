@@ -298,3 +298,48 @@ def test_an_emergency_report_has_no_safety_questions_left() -> None:
 def test_a_report_says_contract_1_1() -> None:
     data = _report(locations=["arch"]).to_json_dict()
     assert (data["contract"], data["contract_minor"]) == (1, 1)
+
+
+def test_rest_or_night_pain_that_keeps_getting_worse_needs_a_clinician_within_two_days() -> None:
+    # an older runner's heel: aches at night and at rest, worse week by week, no test done
+    report = _report(
+        locations=["heel_pad", "heel_bottom"], age=67, sex="female", onset="gradual",
+        duration_days=25, trend="worsening", pain_timing=["at_night", "at_rest"], pain_score=6,
+    )  # fmt: skip
+    assert {f.level for f in report.red_flags} == {Level.soon}
+    assert report.triage.level is Level.urgent
+    assert "aggregation:worsening_rest_pain" in report.knowledge_base.rules_fired
+
+
+def test_burning_night_pain_of_a_trapped_nerve_getting_worse_stays_a_booked_visit() -> None:
+    report = _report(
+        locations=["inner_ankle", "arch"], onset="gradual", duration_days=56, trend="worsening",
+        pain_timing=["at_night"], pain_quality=["burning", "shooting"], numbness_tingling=True,
+        pain_score=5,
+    )  # fmt: skip
+    assert "aggregation:worsening_rest_pain" not in report.knowledge_base.rules_fired
+    assert report.triage.level is Level.soon
+
+
+def test_both_ankles_puffy_after_a_long_flight_is_not_a_blood_clot() -> None:
+    report = _report(
+        side="both", locations=["inner_ankle", "outer_ankle"], swelling="mild",
+        recent_travel_or_immobility=True, injury_event=False, pain_score=1, trend="improving",
+        calf_pain_swelling=False,
+    )  # fmt: skip
+    assert "possible_dvt" not in _flags(report)
+    assert report.triage.level.rank < Level.urgent.rank
+
+
+def test_one_swollen_ankle_or_a_sore_calf_after_a_flight_is_still_a_possible_clot() -> None:
+    one = _report(locations=["inner_ankle"], swelling="mild", recent_travel_or_immobility=True)
+    assert one.triage.level is Level.emergency and "possible_dvt" in _flags(one)
+    unknown_side = _report(
+        locations=["outer_ankle"], swelling="mild", recent_travel_or_immobility=True
+    )
+    assert unknown_side.triage.level is Level.emergency  # a blank side is not "both"
+    calf = _report(
+        side="both", locations=["inner_ankle"], calf_pain_swelling=True,
+        recent_travel_or_immobility=True,
+    )  # fmt: skip
+    assert calf.triage.level is Level.emergency and "possible_dvt" in _flags(calf)
