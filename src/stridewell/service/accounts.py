@@ -20,7 +20,7 @@ import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from stridewell.cpu_priority import lower_this_thread
@@ -28,6 +28,7 @@ from stridewell.errors import Conflict, InvalidInput, NotFound, StorageUnavailab
 from stridewell.service.backend import Backend
 from stridewell.service.limiter import AttemptLimiter
 from stridewell.service.tokens import TokenService, runner_of_token
+from stridewell.service.zones import zone_named
 from stridewell.text import has_unstorable, normal_email
 
 if TYPE_CHECKING:
@@ -270,6 +271,24 @@ class AccountService:
     def get(self) -> StoredAccount | None:
         """The runner's account (None for the local runner of a one-person install)."""
         return Accounts(self._backend).account_of(self.runner_id)
+
+    def zone(self) -> tzinfo:
+        """The runner's time zone: their own, else the machine's (see ``service.zones``)."""
+        return self._backend.zone(self.runner_id)
+
+    def zone_name(self) -> str | None:
+        """The runner's own IANA time zone name; None when they use the machine's."""
+        runner_id = self.runner_id
+        return self._backend.run(lambda store: store.accounts.runner_time_zone(runner_id))
+
+    def set_zone(self, name: str | None) -> str | None:
+        """Set the runner's time zone by its IANA name ("Europe/London"), or None for the
+        machine's; returns the name stored. An unknown name is InvalidInput naming it,
+        and nothing changes."""
+        checked = None if name is None else zone_named(name).key
+        runner_id = self.runner_id
+        self._backend.run(lambda store: store.accounts.set_runner_time_zone(runner_id, checked))
+        return checked
 
     @property
     def tokens(self) -> TokenService:

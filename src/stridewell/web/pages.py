@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.vocabulary import vocabulary
@@ -19,6 +22,8 @@ from stridewell.service import RunnerServices
 from stridewell.service.clinician import condition_names
 from stridewell.service.demo import DEMO_RUNNER_ID
 from stridewell.service.records import StoredAssessment
+from stridewell.service.zones import MACHINE_ZONE
+from stridewell.text import day_words, time_words
 from stridewell.web.csrf import csrf_token
 from stridewell.web.deps import App, Runner, runner_services
 
@@ -37,7 +42,9 @@ NAV = (
 def render(
     request: Request, template: str, context: Mapping[str, object], status_code: int = 200
 ) -> Response:
-    """A page from its template, with what every page needs (token, navigation, version)."""
+    """A page from its template, with what every page needs (token, navigation, version).
+    Its dates and times are in ``zone``: the context's (a coach's page of a runner gives
+    the runner's), else the signed-in runner's."""
     templates = request.app.state.templates
     account = getattr(request.state, "account", None)
     nav = list(NAV)
@@ -57,12 +64,42 @@ def render(
         "cause_name": cause_name,
         # The banner on every page while the demo runner's data is shown (web.pages_demo).
         "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
+        "zone": context.get("zone") or _page_zone(request),
     }
     response: Response = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
     _give_back_connection(request)
     return response
+
+
+def _page_zone(request: Request) -> tzinfo:
+    """The signed-in runner's time zone; the machine's on a page without a runner, and on
+    an error page made on the event loop (no database read there; it shows no times)."""
+    if not isinstance(getattr(request.state, "runner_id", None), str) or _on_event_loop():
+        return MACHINE_ZONE
+    return service_of(request).zone()
+
+
+def _in_page_zone(context: Context, moment: date) -> date:
+    zone = context.get("zone")
+    if isinstance(moment, datetime) and moment.tzinfo is not None and isinstance(zone, tzinfo):
+        return moment.astimezone(zone)
+    return moment
+
+
+@pass_context
+def zoned_day_words(context: Context, moment: date, **options: bool) -> str:
+    """The ``day_words`` filter: a moment's day in the page's zone (see ``render``)."""
+    return day_words(_in_page_zone(context, moment), **options)
+
+
+@pass_context
+def zoned_time_words(context: Context, moment: datetime, *, zone: bool = False) -> str:
+    """The ``time_words`` filter: a moment on the clock of the page's zone."""
+    shown = _in_page_zone(context, moment)
+    assert isinstance(shown, datetime)
+    return time_words(shown, zone=zone)
 
 
 def _give_back_connection(request: Request) -> None:

@@ -239,6 +239,7 @@ def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) 
             "history": shared.assessments.history(limit=10),
             "chart": pain_chart_svg(points, phases),
             "shoes": shared.shoes.overview(reader="coach"),
+            "zone": shared.zone(),  # the runner's days and times
         },
     )
 
@@ -250,6 +251,8 @@ def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) 
 )
 def coach_report(runner_id: str, assessment_id: str, request: Request, coach: Runner) -> Response:
     _require_coach(request)
-    record = coach.sharing.runner_view(runner_id).assessments.get(assessment_id)
-    context = {"record": record, "report": record.report, "read_only": True}
+    shared = coach.sharing.runner_view(runner_id)
+    record = shared.assessments.get(assessment_id)
+    context = {"record": record, "report": record.report, "read_only": True,
+               "zone": shared.zone()}  # fmt: skip
     return render(request, "report.html", context)

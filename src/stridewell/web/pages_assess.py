@@ -17,7 +17,6 @@ from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import Question, load_questionnaire
 from stridewell.levels import Level
 from stridewell.service.runner import RunnerServices
-from stridewell.service.training import local_tz
 from stridewell.triage.questionnaire import AnswerError, level_so_far, report_so_far, to_assessment
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
@@ -238,7 +237,7 @@ def _two_weeks_km(services: RunnerServices) -> dict[str, str]:
     """Running km of the last two weeks and of the two weeks before (the windows the
     weekly change from imported runs compares), for the runner to check."""
     today = services.today()
-    zone = local_tz()
+    zone = services.zone()
     since = datetime.combine(today - timedelta(days=27), time.min, tzinfo=zone)
     recent = before = 0.0
     for run in services.training.activities(limit=None, sport="running", since=since):
