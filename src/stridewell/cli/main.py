@@ -63,7 +63,8 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List past assessments, newest first."""
-    records = local_runner().assessments.history(limit=limit)
+    runner = local_runner()
+    records = runner.assessments.history(limit=limit)
     if as_json:
         rows = [
             {
@@ -79,7 +80,7 @@ def history(
         return
     from stridewell.cli.render import history_table
 
-    history_table(records)
+    history_table(records, zone=runner.zone())
 
 
 @app.command()

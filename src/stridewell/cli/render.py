@@ -8,6 +8,7 @@ words carry the meaning on their own, so nothing is lost when colour is off (NO_
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -206,7 +207,9 @@ def _condition_name(condition_id: str | None) -> str:
     return vocabulary().condition(condition_id).label
 
 
-def history_table(records: Sequence[StoredAssessment], console: Console | None = None) -> None:
+def history_table(
+    records: Sequence[StoredAssessment], console: Console | None = None, *, zone: tzinfo
+) -> None:
     """Past assessments, newest first: local date and time, level, likeliest cause, id.
 
     Below 100 columns the id goes on a second line under the cause, so that the cause
@@ -226,7 +229,7 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
     if wide:
         table.add_column("Id", no_wrap=True)
     for record in records:
-        local = record.created_at.astimezone()
+        local = record.created_at.astimezone(zone)  # the runner's time zone
         when = f"{local.day} {local:%b %Y %H:%M}"
         try:
             level = Level(record.level)

@@ -128,6 +128,7 @@ class TrainingService:
         # The folder beside a SQLite file; on PostgreSQL the database, so that any process
         # on any machine can hand them back (`stridewell import` and the web alike).
         keeper = originals_keeper(backend, runner_id)
+        zone = backend.zone(runner_id)
         report = ImportReport()
         sources = list(iter_sources(paths))
         counter = ImportCounter(progress, len(sources))
@@ -136,7 +137,7 @@ class TrainingService:
                 fresh, digests, originals = new_files(chunk, known_files, report, counter)
                 activities, part = import_all(fresh, known, counter.step, mapper=mapper)
                 rows = [
-                    activity_row(a, shoe_for(a, shoes), _kept_as(a.source_name, digests))
+                    activity_row(a, shoe_for(a, shoes, zone), _kept_as(a.source_name, digests))
                     for a in activities
                 ]
                 per_file = Counter(a.source_name for a in activities)
@@ -165,7 +166,8 @@ class TrainingService:
         shoe of the day; returns how many were new."""
         runner_id = self.runner_id
         shoes = self._backend.run(lambda store: store.shoes.list_shoes(runner_id))
-        rows = [activity_row(a, shoe_for(a, shoes), None) for a in activities]
+        zone = self._backend.zone(runner_id)
+        rows = [activity_row(a, shoe_for(a, shoes, zone), None) for a in activities]
         return len(self._store_chunk(rows, []).inserted_ids)
 
     def _store_chunk(
