@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell import __version__
-from stridewell.cli import handover, recovery, run_plan, tokens, training, worker
+from stridewell.cli import handover, recovery, run_plan, settings, tokens, training, worker
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner, open_stridewell
 
@@ -256,6 +256,7 @@ recovery.register(app)
 training.register(app)
 run_plan.register(app)
 tokens.register(app)
+settings.register(app)
 handover.register(app)
 worker.register(app)
 

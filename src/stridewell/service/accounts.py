@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from stridewell.service.journal import JournalService
     from stridewell.service.shoes import ShoeService
     from stridewell.service.training import TrainingService
-    from stridewell.storage.records import StoredAccount, StoredActivity
+    from stridewell.storage.records import StoredAccount, StoredActivity, StoredRunner
     from stridewell.storage.repository import Store
 
 SESSION_DAYS = 14
@@ -272,14 +272,21 @@ class AccountService:
         """The runner's account (None for the local runner of a one-person install)."""
         return Accounts(self._backend).account_of(self.runner_id)
 
+    def runner(self) -> StoredRunner:
+        """The runner's name and time zone (the local runner's before their first record)."""
+        from stridewell.service.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, StoredRunner
+
+        runner_id = self.runner_id
+        found = self._backend.run(lambda store: store.accounts.runner(runner_id))
+        if found is not None:
+            return found
+        if runner_id == LOCAL_RUNNER_ID:
+            return StoredRunner(LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, None)
+        raise NotFound("no such runner")
+
     def zone(self) -> tzinfo:
         """The runner's time zone: their own, else the machine's (see ``service.zones``)."""
         return self._backend.zone(self.runner_id)
-
-    def zone_name(self) -> str | None:
-        """The runner's own IANA time zone name; None when they use the machine's."""
-        runner_id = self.runner_id
-        return self._backend.run(lambda store: store.accounts.runner_time_zone(runner_id))
 
     def set_zone(self, name: str | None) -> str | None:
         """Set the runner's time zone by its IANA name ("Europe/London"), or None for the

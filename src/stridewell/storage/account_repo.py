@@ -35,7 +35,13 @@ from stridewell.storage.models import (
     RunnerVersionRow,
     ShareRow,
 )
-from stridewell.storage.records import ACCOUNT_ROLES, ROLE_COACH, StoredAccount, StoredShare
+from stridewell.storage.records import (
+    ACCOUNT_ROLES,
+    ROLE_COACH,
+    StoredAccount,
+    StoredRunner,
+    StoredShare,
+)
 from stridewell.text import normal_email
 
 # Lower-case hex SHA-256 only: "AB.." and "ab.." would be two hashes of one token, and
@@ -329,6 +335,13 @@ class AccountRepository(Repository):
             return bool(session.scalar(query))
 
     # -- runners ------------------------------------------------------------------------
+
+    def runner(self, runner_id: str) -> StoredRunner | None:
+        """The runner's name and time zone; None if there is no such runner (yet)."""
+        query = select(RunnerRow.name, RunnerRow.time_zone).where(RunnerRow.id == runner_id)
+        with self._read_session() as session:
+            found = session.execute(query).one_or_none()
+        return None if found is None else StoredRunner(runner_id, found[0], found[1])
 
     def runner_time_zone(self, runner_id: str) -> str | None:
         """The runner's IANA time zone name; None when unset (or no such runner yet)."""
