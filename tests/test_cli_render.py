@@ -144,7 +144,7 @@ def test_history_table_shows_each_time_on_the_runners_clock() -> None:
     records = [_record("c" * 32, "self_care", None, datetime(2026, 3, 14, 23, 30, tzinfo=UTC))]
     out = io.StringIO()
     history_table(records, Console(file=out, width=100), zone=ZoneInfo("Pacific/Auckland"))
-    assert "15 Mar 2026 12:30" in out.getvalue()
+    assert re.search(r"15 Mar 2026,? 12:30", out.getvalue())
 
 
 def test_history_table_of_stored_assessments_and_of_none() -> None:

@@ -4,6 +4,8 @@ domain errors' mapping), and changes nothing. In process on the test's SQLite fi
 
 from __future__ import annotations
 
+import re
+
 from typer.testing import CliRunner
 
 from stridewell.cli.main import app
@@ -18,6 +20,7 @@ def test_the_time_zone_is_the_computers_until_set_and_again_after_computer() -> 
     done = runner.invoke(app, ["timezone", "Pacific/Auckland"])
     assert done.exit_code == 0, done.output
     assert done.output.startswith("time zone: Pacific/Auckland; today is ")
+    assert re.search(r"today is (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} \w{3} \d{4}", done.output)
     with Stridewell() as service:
         assert service.local().account.runner().time_zone == "Pacific/Auckland"
     assert runner.invoke(app, ["timezone"]).output.startswith("time zone: Pacific/Auckland")

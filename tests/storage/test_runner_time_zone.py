@@ -14,6 +14,14 @@ from stridewell.storage.records import LOCAL_RUNNER_ID
 from stridewell.storage.schema_version import HEAD_REVISION
 
 T0 = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)
+# The migration adding the column (found by its name, whatever its number), and the one
+# before it.
+[MIGRATION] = [
+    script
+    for script in migrate._script_directory().walk_revisions()
+    if script.path.endswith("_runner_time_zone.py")
+]
+REVISION, BEFORE = MIGRATION.revision, MIGRATION.down_revision
 
 
 def _version(engine: Engine) -> int:
@@ -36,8 +44,9 @@ def _columns(engine: Engine) -> set[str]:
     return {column["name"] for column in inspect(engine).get_columns("runners")}
 
 
-def test_0013_follows_0012_and_is_the_head() -> None:
-    assert migrate.head_revision() == HEAD_REVISION >= "0013"
+def test_the_time_zone_migration_is_known_and_the_head_is_at_or_after_it() -> None:
+    assert isinstance(BEFORE, str)
+    assert migrate.head_revision() == HEAD_REVISION >= REVISION
 
 
 def test_setting_a_time_zone_gives_the_runner_a_new_data_version(store: Store) -> None:
@@ -60,10 +69,10 @@ def test_a_time_zone_name_longer_than_the_column_is_refused(store: Store) -> Non
         store.accounts.set_runner_time_zone(LOCAL_RUNNER_ID, "x" * 65)
 
 
-def test_0013_up_keeps_runners_unset_and_down_keeps_the_name_trigger(
+def test_the_migration_up_leaves_runners_unset_and_down_keeps_the_name_trigger(
     database_url: str, direct_engine: Engine
 ) -> None:
-    migrate.upgrade_to(direct_engine, "0012")
+    migrate.upgrade_to(direct_engine, str(BEFORE))
     with direct_engine.begin() as connection:
         connection.execute(
             text("INSERT INTO runners (id, name, created_at) VALUES (:id, 'Local', :at)"),
@@ -78,10 +87,10 @@ def test_0013_up_keeps_runners_unset_and_down_keeps_the_name_trigger(
     assert _version(direct_engine) != before
 
     with direct_engine.begin() as connection:
-        command.downgrade(migrate.alembic_config(connection), "0012")
+        command.downgrade(migrate.alembic_config(connection), str(BEFORE))
     assert "time_zone" not in _columns(direct_engine)
     before = _version(direct_engine)
-    _update(direct_engine, "name = 'Ana'")  # 0012's trigger, as it was
+    _update(direct_engine, "name = 'Ana'")  # the trigger as it was before
     assert _version(direct_engine) != before
 
     with Store(database_url) as store:

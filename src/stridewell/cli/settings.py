@@ -50,6 +50,7 @@ def timezone(
     """Show or set the time zone of your days and times (unset: this computer's)."""
     from stridewell.errors import InvalidInput
     from stridewell.service.zones import machine_zone_name
+    from stridewell.text import day_words
 
     if zone is not None and computer:
         raise InvalidInput("give a time zone or --computer, not both", field="time_zone")
@@ -58,4 +59,4 @@ def timezone(
         runner.account.set_zone(zone)
     name = runner.account.runner().time_zone
     shown = name or f"this computer's ({machine_zone_name()})"
-    typer.echo(f"time zone: {shown}; today is {runner.today().isoformat()}")
+    typer.echo(f"time zone: {shown}; today is {day_words(runner.today(), weekday=True)}")
