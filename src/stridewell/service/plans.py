@@ -52,10 +52,11 @@ class PlanService:
         """Start a recovery plan from an assessment (the latest one by default)."""
         # The date first: a bad one is the same answer with or without an assessment.
         backend, runner_id = self._backend, self.runner_id
-        first_day = start or backend.today(self.runner_id)
-        if first_day > backend.today(self.runner_id):
+        today = backend.today(runner_id)
+        first_day = start or today
+        if first_day > today:
             raise InvalidInput("the plan cannot start in the future", field="start")
-        if first_day < backend.today(self.runner_id) - timedelta(days=MAX_PLAN_AGE_DAYS):
+        if first_day < today - timedelta(days=MAX_PLAN_AGE_DAYS):
             # Every view walks the plan's days from its start: bounded, so is that walk.
             raise InvalidInput("the plan cannot start more than a year ago", field="start")
         if assessment_id is None:

@@ -183,11 +183,9 @@ class RunningService:
     def current(self, *, today: date | None = None) -> RunningPlan | None:
         """The plan as of today, rebuilt from the journal, imported runs and shoes."""
         stored = self._stored()
-        return (
-            None
-            if stored is None
-            else self._build(stored, today or self._backend.today(self.runner_id))
-        )
+        if stored is None:
+            return None
+        return self._build(stored, today or self._backend.today(self.runner_id))
 
     def require(self, *, today: date | None = None) -> RunningPlan:
         plan = self.current(today=today)
