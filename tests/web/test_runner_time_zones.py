@@ -179,3 +179,22 @@ def test_a_run_on_the_training_page_is_on_the_runners_day(
     page = client.get("/training").text
     [shown] = re.findall(r'<td data-label="Date">([^<]*)</td>', page)
     assert "29 Nov" in shown and "23:30" in shown
+
+
+def test_a_coach_sees_a_runners_assessment_time_in_the_runners_zone(
+    service: Stridewell, now: Clock
+) -> None:
+    now.now = datetime(2026, 12, 3, 9, 5, tzinfo=UTC)
+    ana = _runner(service, "ana@club.test", "Pacific/Auckland")
+    stored = ana.assessments.assess(HEEL)
+    service.accounts.register("cy@club.test", PASSWORD, "Cy", role="coach")
+    coach = TestClient(create_app(service, multi_user=True), follow_redirects=False)
+    coach.get("/login")
+    signed_in = coach.post("/login", data={"email": "cy@club.test", "password": PASSWORD,
+                                           "csrf_token": coach.cookies["sw_csrf"]})  # fmt: skip
+    assert signed_in.status_code == 303
+    cy = service.for_runner(service.accounts.account_by_email("cy@club.test").runner_id)  # type: ignore[union-attr]
+    cy.account.set_zone("America/Los_Angeles")
+    cy.sharing.accept_invite(ana.sharing.invite_coach())
+    page = coach.get(f"/coach/runners/{ana.runner_id}/assessments/{stored.id}").text
+    assert "assessed 3 Dec 2026, 22:05 NZDT." in page
