@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
@@ -15,6 +16,7 @@ from stridewell.cli.render import LEVEL_WORD, history_table, likelihood_bar, pri
 from stridewell.contract import TriageReport
 from stridewell.knowledge import load_knowledge
 from stridewell.service import Stridewell
+from stridewell.service.zones import MACHINE_ZONE
 from stridewell.storage.records import StoredAssessment
 from stridewell.text import time_words
 
@@ -126,7 +128,7 @@ def test_history_table_lists_each_record_with_local_time_level_and_cause() -> No
         _record("b" * 32, "self_care", None, when),
     ]
     out = io.StringIO()
-    history_table(records, Console(file=out, width=80))
+    history_table(records, Console(file=out, width=80), zone=MACHINE_ZONE)
     text = out.getvalue()
     assert "a" * 32 in text and "b" * 32 in text
     local = when.astimezone()
@@ -139,15 +141,24 @@ def test_history_table_lists_each_record_with_local_time_level_and_cause() -> No
     assert max(len(line.rstrip()) for line in text.splitlines()) <= 80
 
 
+def test_history_table_shows_each_time_on_the_runners_clock() -> None:
+    # 23:30 UTC is already the next morning in Auckland (NZDT, UTC+13 in March).
+    records = [_record("c" * 32, "self_care", None, datetime(2026, 3, 14, 23, 30, tzinfo=UTC))]
+    out = io.StringIO()
+    history_table(records, Console(file=out, width=100), zone=ZoneInfo("Pacific/Auckland"))
+    assert re.search(r"15 Mar 2026,? 12:30", out.getvalue())
+
+
 def test_history_table_of_stored_assessments_and_of_none() -> None:
     with Stridewell() as service:
         saved = service.assess(MILD)
         out = io.StringIO()
-        history_table(service.local().assessments.history(), Console(file=out, width=80))
+        local = service.local()
+        history_table(local.assessments.history(), Console(file=out, width=80), zone=local.zone())
     assert saved.id is not None and saved.id in out.getvalue()
     assert "Plantar fasciitis" in out.getvalue()
     empty = io.StringIO()
-    history_table([], Console(file=empty, width=80))
+    history_table([], Console(file=empty, width=80), zone=MACHINE_ZONE)
     assert "No assessments yet" in empty.getvalue()
 
 

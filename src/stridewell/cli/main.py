@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from stridewell import __version__
-from stridewell.cli import handover, recovery, run_plan, tokens, training, worker
+from stridewell.cli import handover, recovery, run_plan, settings, tokens, training, worker
 from stridewell.cli.errors import reports_errors
 from stridewell.cli.services import local_runner, open_stridewell
 
@@ -63,7 +63,8 @@ def history(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List past assessments, newest first."""
-    records = local_runner().assessments.history(limit=limit)
+    runner = local_runner()
+    records = runner.assessments.history(limit=limit)
     if as_json:
         rows = [
             {
@@ -81,7 +82,7 @@ def history(
         return
     from stridewell.cli.render import history_table
 
-    history_table(records)
+    history_table(records, zone=runner.zone())
 
 
 @app.command()
@@ -91,7 +92,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Show a stored assessment's triage report (a unique start of the id will do)."""
-    assessments = local_runner().assessments
+    runner = local_runner()
+    assessments = runner.assessments
     record = assessments.get(_full_assessment_id(assessments, assessment_id))
     if as_json:
         sys.stdout.write(json.dumps(record.report, indent=2, ensure_ascii=False) + "\n")
@@ -104,10 +106,8 @@ def show(
     if correction is not None:  # an emergency the runner corrected, or its correction
         from rich.console import Console
 
-        from stridewell.service.training import local_tz
-
         console = Console()
-        console.print(correction.sentence(local_tz(), runner=True), style="bold")
+        console.print(correction.sentence(runner.zone(), runner=True), style="bold")
         for change in correction.changes:
             console.print(f"  {change.words}")
 
@@ -267,6 +267,7 @@ recovery.register(app)
 training.register(app)
 run_plan.register(app)
 tokens.register(app)
+settings.register(app)
 handover.register(app)
 worker.register(app)
 

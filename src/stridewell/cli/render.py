@@ -8,6 +8,7 @@ words carry the meaning on their own, so nothing is lost when colour is off (NO_
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -207,7 +208,9 @@ def _condition_name(condition_id: str | None) -> str:
     return vocabulary().condition(condition_id).label
 
 
-def history_table(records: Sequence[StoredAssessment], console: Console | None = None) -> None:
+def history_table(
+    records: Sequence[StoredAssessment], console: Console | None = None, *, zone: tzinfo
+) -> None:
     """Past assessments, newest first: local date and time, level, likeliest cause, id.
 
     Below 100 columns the id goes on a second line under the cause, so that the cause
@@ -227,7 +230,7 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
     if wide:
         table.add_column("Id", no_wrap=True)
     for record in records:
-        local = record.created_at.astimezone()
+        local = record.created_at.astimezone(zone)  # the runner's time zone
         when = time_words(local)
         try:
             level = Level(record.level)
@@ -239,8 +242,6 @@ def history_table(records: Sequence[StoredAssessment], console: Console | None =
             # A corrected emergency stays listed, and says so (the web's history does too).
             from stridewell.triage.correction import mark
 
-            zone = record.corrected_at.astimezone().tzinfo
-            assert zone is not None
             cause.append(f"\n{mark('corrected', record.corrected_at, zone, runner=True)}")
         if wide:
             table.add_row(when, level_text, cause, record.id)

@@ -261,7 +261,7 @@ def build_summary(
     open_fields = unasked_safety_fields(report, assessment.to_json_dict())
     return HandoverSummary(
         assessment_id=assessment_id,
-        assessed_at=assessed_at,
+        assessed_at=assessed_at.astimezone(tz),  # the day the runner was assessed on
         prepared_on=today,
         window_start=start,
         assessment=assessment,

@@ -82,6 +82,7 @@ def import_files(
     known = backend.run(lambda store: store.activities.known_fingerprints(runner_id))
     known_files = backend.run(lambda store: store.files.known_file_digests(runner_id))
     shoes = backend.run(lambda store: store.shoes.list_shoes(runner_id))
+    zone = backend.zone(runner_id)  # a run's default shoe is that of its local day
     sources = list(iter_sources(paths))
     ordinal = {_source_name(item): index for index, item in enumerate(sources)}
     todo = [item for index, item in enumerate(sources) if index not in done]
@@ -104,7 +105,7 @@ def import_files(
             rows = [
                 activity_row(
                     a,
-                    shoe_for(a, shoes),
+                    shoe_for(a, shoes, zone),
                     _kept_as(a.source_name, digests),
                     source_name=shown(a.source_name or ""),
                 )

@@ -20,7 +20,7 @@ import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from stridewell.cpu_priority import lower_this_thread
@@ -28,6 +28,7 @@ from stridewell.errors import Conflict, InvalidInput, NotFound, StorageUnavailab
 from stridewell.service.backend import Backend
 from stridewell.service.limiter import AttemptLimiter
 from stridewell.service.tokens import TokenService, runner_of_token
+from stridewell.service.zones import zone_named
 from stridewell.text import has_unstorable, normal_email
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from stridewell.service.journal import JournalService
     from stridewell.service.shoes import ShoeService
     from stridewell.service.training import TrainingService
-    from stridewell.storage.records import StoredAccount, StoredActivity
+    from stridewell.storage.records import StoredAccount, StoredActivity, StoredRunner
     from stridewell.storage.repository import Store
 
 SESSION_DAYS = 14
@@ -270,6 +271,31 @@ class AccountService:
     def get(self) -> StoredAccount | None:
         """The runner's account (None for the local runner of a one-person install)."""
         return Accounts(self._backend).account_of(self.runner_id)
+
+    def runner(self) -> StoredRunner:
+        """The runner's name and time zone (the local runner's before their first record)."""
+        from stridewell.service.records import LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, StoredRunner
+
+        runner_id = self.runner_id
+        found = self._backend.run(lambda store: store.accounts.runner(runner_id))
+        if found is not None:
+            return found
+        if runner_id == LOCAL_RUNNER_ID:
+            return StoredRunner(LOCAL_RUNNER_ID, LOCAL_RUNNER_NAME, None)
+        raise NotFound("no such runner")
+
+    def zone(self) -> tzinfo:
+        """The runner's time zone: their own, else the machine's (see ``service.zones``)."""
+        return self._backend.zone(self.runner_id)
+
+    def set_zone(self, name: str | None) -> str | None:
+        """Set the runner's time zone by its IANA name ("Europe/London"), or None for the
+        machine's; returns the name stored. An unknown name is InvalidInput naming it,
+        and nothing changes."""
+        checked = None if name is None else zone_named(name).key
+        runner_id = self.runner_id
+        self._backend.run(lambda store: store.accounts.set_runner_time_zone(runner_id, checked))
+        return checked
 
     @property
     def tokens(self) -> TokenService:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, TypeVar, cast
 
+from stridewell.service.zones import MACHINE_ZONE, stored_zone
 from stridewell.storage.errors import DatabaseNotInitialised
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ def utc_now() -> datetime:
 
 
 def local_day(clock: Clock) -> date:
-    """Today's date by ``clock`` where the runner is (the machine's local time zone)."""
-    return clock().astimezone().date()
+    """Today's date by ``clock`` in the machine's time zone (work bound to no runner)."""
+    return clock().astimezone(MACHINE_ZONE).date()
 
 
 class ReadScope(Protocol):
@@ -65,9 +66,18 @@ class Backend:
             self._store.close()
             self._store = None
 
-    def today(self) -> date:
-        """Today's date where the runner is (the machine's local time zone)."""
-        return local_day(self.clock)
+    def zone(self, runner_id: str) -> tzinfo:
+        """The runner's time zone: their own, else the machine's. Kept with the runner's
+        data within a web request: a new zone moves their data version (migration 0015)."""
+
+        def read() -> str | None:
+            return self.run(lambda store: store.accounts.runner_time_zone(runner_id))
+
+        return stored_zone(self.cached(runner_id, "time zone", read))
+
+    def today(self, runner_id: str) -> date:
+        """Today's date where the runner is (in their time zone)."""
+        return self.clock().astimezone(self.zone(runner_id)).date()
 
     def shared_reads(self) -> AbstractContextManager[ReadScope]:
         """Within it, reads share one session: one connection checkout and one

@@ -78,7 +78,7 @@ def latest_decision(
     note = backend.run(lambda store: store.clinician.latest_note(runner_id, since=since))
     if note is None:
         return None
-    return decision_of(note, note.recorded_at.astimezone().date())
+    return decision_of(note, note.recorded_at.astimezone(backend.zone(runner_id)).date())
 
 
 class ClinicianService:
@@ -139,7 +139,8 @@ class ClinicianService:
                     "the text must not contain NUL or unpaired surrogate characters", field
                 )
         condition_id, text = _checked_condition(condition, other_text)
-        kind = _checked_restriction(restriction, until, self._backend.today())
+        # Until a day of the runner's plan: their today, in their time zone.
+        kind = _checked_restriction(restriction, until, shared.today())
         words = " ".join(note.split())
         if len(words) > MAX_NOTE_CHARS:
             raise InvalidInput(f"the note is longer than {MAX_NOTE_CHARS} characters", "note")

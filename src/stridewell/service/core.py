@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from stridewell.contract import TriageReport
 from stridewell.service.accounts import Accounts
 from stridewell.service.assessments import AssessmentInput, AssessmentResult, triage
-from stridewell.service.backend import Backend, Clock, ReadScope, utc_now
+from stridewell.service.backend import Backend, Clock, ReadScope, local_day, utc_now
 from stridewell.service.demo import DemoRunner
 from stridewell.service.runner import RunnerServices
 from stridewell.storage.config import resolve_database_url
@@ -53,8 +53,9 @@ class Stridewell:
         return self._backend.clock
 
     def today(self) -> date:
-        """Today's date where the runner is (the machine's local time zone)."""
-        return self._backend.today()
+        """Today's date in the machine's time zone, for work bound to no runner (a
+        runner's own is ``for_runner(runner_id).today()``, in their zone)."""
+        return local_day(self._backend.clock)
 
     def shared_reads(self) -> AbstractContextManager[ReadScope]:
         """Reads made within share one database session (one per web request)."""

@@ -61,10 +61,10 @@ class HandoverService:
         from stridewell.handover import WINDOW_WEEKS, build_summary
         from stridewell.journal.model import ExerciseLog
         from stridewell.report import TriageReport
-        from stridewell.service.training import local_tz, shoe_model
+        from stridewell.service.training import shoe_model
 
         record = self.record(assessment_id)
-        today, runner_id = self._backend.today(), self.runner_id
+        today, runner_id = self._backend.today(self.runner_id), self.runner_id
         # A week more than the window: the window starts on a Monday up to six days back.
         since = today - timedelta(weeks=WINDOW_WEEKS + 1)
         runs = self._backend.run(lambda store: store.activities.activity_summaries(runner_id))
@@ -93,7 +93,7 @@ class HandoverService:
             plan=self._plans.current(today=today),
             exercise_logs=logs,
             questions=questions,
-            tz=local_tz(),
+            tz=self._backend.zone(runner_id),
             correction=self._assessments.correction(record),
         )
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -258,11 +259,12 @@ def _gear_key(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def shoe_for(activity: Activity, shoes: list[StoredShoe]) -> str | None:
-    """The shoe an imported run was in: its gear name, else the default shoe then."""
+def shoe_for(activity: Activity, shoes: list[StoredShoe], tz: tzinfo) -> str | None:
+    """The shoe an imported run was in: its gear name, else the default shoe then (on the
+    run's day in the runner's time zone ``tz``, as the shoes' mileage counts it)."""
     if activity.sport != "running":
         return None
-    day = activity.start_time.date()
+    day = activity.start_time.astimezone(tz).date()
     usable = [
         s
         for s in shoes

@@ -71,7 +71,7 @@ class JournalService:
         so the journal and the plan see the newest score and the history keeps the old.
         """
         backend, runner_id = self._backend, self.runner_id
-        entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
+        entry = parse_entry(data, today=backend.today(runner_id), exercises=_exercise_ids())
 
         def decide(day_entries: list[StoredJournalEntry]) -> DayChanges:
             current = [DayEntry(s.id, JournalEntry.model_validate(s.data)) for s in day_entries]
@@ -93,7 +93,7 @@ class JournalService:
     def edit_entry(self, entry_id: str, data: RawInput | JournalEntry) -> StoredEntry:
         """Store a new revision of a check-in; earlier revisions stay in its history."""
         backend, runner_id = self._backend, self.runner_id
-        entry = parse_entry(data, today=backend.today(), exercises=_exercise_ids())
+        entry = parse_entry(data, today=backend.today(runner_id), exercises=_exercise_ids())
         stored = backend.run(
             lambda store: store.journal.edit_journal_entry(
                 entry_id,
@@ -142,7 +142,7 @@ class JournalService:
         """Whether pain is getting better, over the trend's window (the last 7 days)."""
         from stridewell.journal.trend import DEFAULT_WINDOW_DAYS, pain_trend
 
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         entries = self.entries(since=today - timedelta(days=DEFAULT_WINDOW_DAYS - 1))
         return pain_trend([s.entry for s in entries], today)
 
@@ -150,7 +150,7 @@ class JournalService:
 
     def log_exercise(self, data: RawInput | ExerciseLog) -> StoredExerciseLog:
         backend, runner_id = self._backend, self.runner_id
-        log = parse_exercise_log(data, today=backend.today(), exercises=_exercise_ids())
+        log = parse_exercise_log(data, today=backend.today(runner_id), exercises=_exercise_ids())
         return backend.run(
             lambda store: store.exercises.add_exercise_log(
                 runner_id=runner_id,

@@ -3,7 +3,7 @@ journal, shown as days of tasks, a calendar, a pain chart and exercise adherence
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,13 +23,12 @@ MAX_PLAN_AGE_DAYS = 366
 NO_PLAN = "no recovery plan yet: start one with `stridewell plan --start`"
 
 
-def episode_start(first_day: date, assessed_at: datetime | None) -> datetime:
-    """When a plan's episode began: the start of its first day (local), or the assessment
-    it came from if that was earlier. A clinician's note counts for a plan only if it was
-    recorded from then on; a word on an earlier pain does not steer a new plan."""
-    from stridewell.service.training import local_tz
-
-    began = datetime.combine(first_day, time.min, tzinfo=local_tz())
+def episode_start(first_day: date, assessed_at: datetime | None, tz: tzinfo) -> datetime:
+    """When a plan's episode began: the start of its first day (in the runner's zone
+    ``tz``), or the assessment it came from if that was earlier. A clinician's note counts
+    for a plan only if it was recorded from then on; a word on an earlier pain does not
+    steer a new plan."""
+    began = datetime.combine(first_day, time.min, tzinfo=tz)
     return began if assessed_at is None else min(began, assessed_at)
 
 
@@ -53,10 +52,11 @@ class PlanService:
         """Start a recovery plan from an assessment (the latest one by default)."""
         # The date first: a bad one is the same answer with or without an assessment.
         backend, runner_id = self._backend, self.runner_id
-        first_day = start or backend.today()
-        if first_day > backend.today():
+        today = backend.today(runner_id)
+        first_day = start or today
+        if first_day > today:
             raise InvalidInput("the plan cannot start in the future", field="start")
-        if first_day < backend.today() - timedelta(days=MAX_PLAN_AGE_DAYS):
+        if first_day < today - timedelta(days=MAX_PLAN_AGE_DAYS):
             # Every view walks the plan's days from its start: bounded, so is that walk.
             raise InvalidInput("the plan cannot start more than a year ago", field="start")
         if assessment_id is None:
@@ -93,13 +93,11 @@ class PlanService:
         stored = self._active()
         if stored is None:
             return None
-        day = today or self._backend.today()
+        day = today or self._backend.today(self.runner_id)
         # Built from the report, the journal and the clinician's word: kept until any of
         # them changes, or the day or the time zone does (the days of check-ins and of
         # the episode's start are local days).
-        from stridewell.service.training import local_tz
-
-        key = ("plan", stored.id, day, local_tz())
+        key = ("plan", stored.id, day, self._backend.zone(self.runner_id))
         return self._backend.cached(self.runner_id, key, lambda: self._build(stored, day))
 
     def assessment_id(self) -> str | None:
@@ -119,7 +117,7 @@ class PlanService:
                 lambda store: store.assessments.get_assessment(assessment_id, runner_id)
             )
             assessed_at = None if record is None else record.created_at
-        return episode_start(stored.start_date, assessed_at)
+        return episode_start(stored.start_date, assessed_at, self._backend.zone(self.runner_id))
 
     def require(self, *, today: date | None = None) -> Plan:
         plan = self.current(today=today)
@@ -149,7 +147,7 @@ class PlanService:
                 duration = record.assessment.get("duration_days")
         from stridewell.service.clinician import latest_decision
 
-        since = episode_start(stored.start_date, assessed_at)
+        since = episode_start(stored.start_date, assessed_at, self._backend.zone(self.runner_id))
         clinician = latest_decision(self._backend, self.runner_id, since=since)
         return build_plan(
             report, stored.start_date, entries, today, locations=locations, clinician=clinician,
@@ -186,13 +184,13 @@ class PlanService:
         stored = self._active()
         if stored is None:
             raise NotFound(NO_PLAN)
-        plan = self._build(stored, self._backend.today())
+        plan = self._build(stored, self._backend.today(self.runner_id))
         days = recovery_days(plan)  # in the vocabulary's words, the running rule first
         return plan_calendar(stored.id, days, stamp=self._backend.clock())
 
     def pain_series(self, *, since: date | None = None) -> tuple[list[PainPoint], list[PhaseSpan]]:
         """Worst pain per logged day, and the active plan's phases up to today."""
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         points, spans = self._backend.cached(
             self.runner_id, ("pain series", since, today), lambda: self._pain_series(since, today)
         )
@@ -230,7 +228,7 @@ class PlanService:
 
     def exercises_for(self, day: date | None = None) -> list[tuple[Task, bool]]:
         """The day's prescribed exercises, each with whether it was logged as done."""
-        when = day or self._backend.today()
+        when = day or self._backend.today(self.runner_id)
         plan_day = self.require().day_of(when)
         if plan_day is None:
             return []
@@ -242,7 +240,7 @@ class PlanService:
     def adherence(self, *, weeks: int = 4) -> list[AdherenceWeek]:
         """Per ISO week: exercise sessions prescribed by the plan, done, and the share."""
         plan = self.require()
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         first = max(plan.start, week_start(today) - timedelta(weeks=weeks - 1))
         logs = self._journal.exercise_logs(since=first, until=today)
         done_days = {(log.day, log.exercise_id) for log in logs}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from stridewell.service.accounts import AccountService
 from stridewell.service.assessments import AssessmentService
-from stridewell.service.backend import Backend, Clock, local_day
+from stridewell.service.backend import Backend, Clock
 from stridewell.service.clinician import ClinicianService
 from stridewell.service.handover import HandoverService
 from stridewell.service.journal import JournalService
@@ -76,6 +76,10 @@ class RunnerServices:
             ClinicianService(backend, runner_id, open_runner=open_runner),
         )
 
+    def zone(self) -> tzinfo:
+        """The runner's time zone: their own, else the machine's (``account.set_zone``)."""
+        return self.account.zone()
+
     def today(self) -> date:
-        """Today's date where the runner is (the machine's local time zone)."""
-        return local_day(self.clock)
+        """Today's date where the runner is (in their time zone)."""
+        return self.clock().astimezone(self.zone()).date()

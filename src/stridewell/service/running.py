@@ -19,7 +19,7 @@ from stridewell.service.assessments import AssessmentService
 from stridewell.service.backend import Backend
 from stridewell.service.journal import JournalService
 from stridewell.service.plans import PlanService
-from stridewell.service.training import local_tz, run_log
+from stridewell.service.training import run_log
 from stridewell.text import day_words
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class RunningService:
         from their imported history."""
         from stridewell.running import Mode, start_after_recovery
 
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         recovery = self._plans.current()
         if recovery is not None:
             finished = start_after_recovery(recovery)
@@ -183,7 +183,9 @@ class RunningService:
     def current(self, *, today: date | None = None) -> RunningPlan | None:
         """The plan as of today, rebuilt from the journal, imported runs and shoes."""
         stored = self._stored()
-        return None if stored is None else self._build(stored, today or self._backend.today())
+        if stored is None:
+            return None
+        return self._build(stored, today or self._backend.today(self.runner_id))
 
     def require(self, *, today: date | None = None) -> RunningPlan:
         plan = self.current(today=today)
@@ -232,7 +234,9 @@ class RunningService:
         from stridewell.running import Mode
         from stridewell.service.plans import episode_start
 
-        own = episode_start(stored.start_date, stored.created_at)
+        own = episode_start(
+            stored.start_date, stored.created_at, self._backend.zone(self.runner_id)
+        )
         if stored.mode != Mode.back_to_running.value:
             return own
         recovery = self._plans.episode_start()
@@ -317,7 +321,7 @@ class RunningService:
 
         from stridewell.running import DoneRun
 
-        tz = local_tz()
+        tz = self._backend.zone(self.runner_id)
         first = None if since is None else datetime.combine(since, time.min, tzinfo=tz)
         backend, runner_id = self._backend, self.runner_id
         rows = backend.run(
@@ -354,13 +358,14 @@ class RunningService:
         recovery plan's first day; today for a runner without a recovery plan."""
         recovery = self._plans.current()
         if recovery is None:
-            return self._backend.today()
+            return self._backend.today(self.runner_id)
         assessment_id = self._plans.assessment_id()
         if assessment_id is not None:
             record = self._assessments.get(assessment_id)
             days = record.assessment.get("duration_days")
             if isinstance(days, int) and days >= 0:
-                return record.created_at.astimezone().date() - timedelta(days=days)
+                created = record.created_at.astimezone(self._backend.zone(self.runner_id))
+                return created.date() - timedelta(days=days)
         return recovery.start
 
     def _assessed(self) -> tuple[list[str], list[str]]:

@@ -68,7 +68,7 @@ class ShoeService:
         log, shoes = run_log(self._backend, self.runner_id)
         km = mileage(shoes, log)
         shown_unit: Unit = "mi" if unit in ("mi", "miles") else "km"
-        rotation = rotation_summary(shoes, km, self._backend.today(), unit=shown_unit)
+        rotation = rotation_summary(shoes, km, self._backend.today(self.runner_id), unit=shown_unit)
         rows = [
             cast(ShoeJson, {**s.model_dump(mode="json"), "km": round(km.km.get(s.id, 0.0), 1)})
             for s in shoes
@@ -101,7 +101,7 @@ class ShoeService:
         fields.setdefault("type", "other")
         if not str(fields.get("brand", "")).strip():
             raise InvalidInput("brand is required (the maker of the shoe)", field="brand")
-        _validate_pair({"id": "new", **fields}, self._backend.today())
+        _validate_pair({"id": "new", **fields}, self._backend.today(self.runner_id))
         runner_id, checked = self.runner_id, cast("ShoeFields", fields)
         return self._backend.run(lambda store: store.shoes.add_shoe(runner_id, **checked))
 
@@ -113,7 +113,9 @@ class ShoeService:
         if current is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")
         # The whole pair must still make sense after the change.
-        _validate_pair({**shoe_model(current).model_dump(), **fields}, self._backend.today())
+        _validate_pair(
+            {**shoe_model(current).model_dump(), **fields}, self._backend.today(self.runner_id)
+        )
         checked = cast("ShoeFields", fields)
         stored = self._backend.run(
             lambda store: store.shoes.update_shoe(shoe_id, runner_id, **checked)
@@ -123,7 +125,7 @@ class ShoeService:
         return stored
 
     def retire(self, shoe_id: str, *, on: date | None = None) -> StoredShoe:
-        runner_id, day = self.runner_id, on or self._backend.today()
+        runner_id, day = self.runner_id, on or self._backend.today(self.runner_id)
         stored = self._backend.run(lambda store: store.shoes.retire_shoe(shoe_id, runner_id, day))
         if stored is None:
             raise NotFound(f"no shoe with id '{shoe_id}'")

@@ -42,12 +42,6 @@ if TYPE_CHECKING:
 HistoryFromData = dict[str, float | bool]
 
 
-def local_tz() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
-
-
 def shoe_model(stored: StoredShoe) -> Shoe:
     from stridewell.shoes.model import Shoe, ShoeType
 
@@ -68,8 +62,9 @@ def shoe_model(stored: StoredShoe) -> Shoe:
 
 def run_log(backend: Backend, runner_id: str) -> tuple[RunLog, list[Shoe]]:
     """The runner's activities as a load log, runs assigned to their shoes (kept until
-    the runner's data changes: the log and its arrays are shared, never changed)."""
-    tz = local_tz()
+    the runner's data changes: the log and its arrays are shared, never changed); runs
+    fall on the runner's local days."""
+    tz = backend.zone(runner_id)
     log, shoes = backend.cached(
         runner_id,
         ("run log", tz),
@@ -133,6 +128,7 @@ class TrainingService:
         # The folder beside a SQLite file; on PostgreSQL the database, so that any process
         # on any machine can hand them back (`stridewell import` and the web alike).
         keeper = originals_keeper(backend, runner_id)
+        zone = backend.zone(runner_id)
         report = ImportReport()
         sources = list(iter_sources(paths))
         counter = ImportCounter(progress, len(sources))
@@ -141,7 +137,7 @@ class TrainingService:
                 fresh, digests, originals = new_files(chunk, known_files, report, counter)
                 activities, part = import_all(fresh, known, counter.step, mapper=mapper)
                 rows = [
-                    activity_row(a, shoe_for(a, shoes), _kept_as(a.source_name, digests))
+                    activity_row(a, shoe_for(a, shoes, zone), _kept_as(a.source_name, digests))
                     for a in activities
                 ]
                 per_file = Counter(a.source_name for a in activities)
@@ -170,7 +166,8 @@ class TrainingService:
         shoe of the day; returns how many were new."""
         runner_id = self.runner_id
         shoes = self._backend.run(lambda store: store.shoes.list_shoes(runner_id))
-        rows = [activity_row(a, shoe_for(a, shoes), None) for a in activities]
+        zone = self._backend.zone(runner_id)
+        rows = [activity_row(a, shoe_for(a, shoes, zone), None) for a in activities]
         return len(self._store_chunk(rows, []).inserted_ids)
 
     def _store_chunk(
@@ -240,7 +237,7 @@ class TrainingService:
         newest first (only ``sport``'s when given)."""
         from stridewell.service.activity_view import activity_item
 
-        tz = local_tz()
+        tz = self._backend.zone(self.runner_id)
 
         def items() -> tuple[ActivityItem, ...]:
             shoes = self._shoes()
@@ -257,7 +254,7 @@ class TrainingService:
 
         stored = self.activity(activity_id)
         samples = None if stored.samples is None else decode_samples(stored.samples)
-        return activity_detail(stored, samples, self._shoes(), local_tz())
+        return activity_detail(stored, samples, self._shoes(), self._backend.zone(self.runner_id))
 
     def set_activity_shoe(self, activity_id: str, shoe_id: str | None) -> ActivityItem:
         """Say which pair a run was in (None: the default pair of its day); the shoes'
@@ -271,7 +268,8 @@ class TrainingService:
         self._backend.run(
             lambda store: store.activities.assign_shoe([activity_id], shoe_id, runner_id)
         )
-        return activity_item(self.activity(activity_id), self._shoes(), local_tz())
+        zone = self._backend.zone(runner_id)
+        return activity_item(self.activity(activity_id), self._shoes(), zone)
 
     # -- load -----------------------------------------------------------------------------
 
@@ -286,7 +284,7 @@ class TrainingService:
         log, shoes = run_log(self._backend, runner_id)
         if log.is_empty:
             return {}, []
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         return dict(triage_history(log, today, shoes)), warnings(log, today)
 
     def load(self, *, weeks: int = 12, reader: Reader = "runner") -> TrainingLoad:
@@ -294,10 +292,10 @@ class TrainingService:
         (worded for the runner, or for a coach reading them)."""
         if not 1 <= weeks <= 520:
             raise InvalidInput("weeks must be between 1 and 520", field="weeks")
-        today = self._backend.today()
+        today = self._backend.today(self.runner_id)
         load = self._backend.cached(
             self.runner_id,
-            ("load", weeks, reader, today, local_tz()),  # runs fall on local days
+            ("load", weeks, reader, today, self._backend.zone(self.runner_id)),  # local days
             lambda: self._load(weeks, reader, today),
             training_only=True,
         )

@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from stridewell.storage.checks import require_aware, require_filled, require_text
-from stridewell.storage.core import Repository
+from stridewell.storage.core import Repository, ensure_runner_exists
 from stridewell.storage.errors import EmailTaken, UnknownRunner
 from stridewell.storage.limits import (
     EMAIL_LENGTH,
     RUNNER_NAME_LENGTH,
+    TIME_ZONE_LENGTH,
 )
 from stridewell.storage.models import (
     AccountRow,
@@ -34,7 +35,13 @@ from stridewell.storage.models import (
     RunnerVersionRow,
     ShareRow,
 )
-from stridewell.storage.records import ACCOUNT_ROLES, ROLE_COACH, StoredAccount, StoredShare
+from stridewell.storage.records import (
+    ACCOUNT_ROLES,
+    ROLE_COACH,
+    StoredAccount,
+    StoredRunner,
+    StoredShare,
+)
 from stridewell.text import normal_email
 
 # Lower-case hex SHA-256 only: "AB.." and "ab.." would be two hashes of one token, and
@@ -328,6 +335,31 @@ class AccountRepository(Repository):
             return bool(session.scalar(query))
 
     # -- runners ------------------------------------------------------------------------
+
+    def runner(self, runner_id: str) -> StoredRunner | None:
+        """The runner's name and time zone; None if there is no such runner (yet)."""
+        query = select(RunnerRow.name, RunnerRow.time_zone).where(RunnerRow.id == runner_id)
+        with self._read_session() as session:
+            found = session.execute(query).one_or_none()
+        return None if found is None else StoredRunner(runner_id, found[0], found[1])
+
+    def runner_time_zone(self, runner_id: str) -> str | None:
+        """The runner's IANA time zone name; None when unset (or no such runner yet)."""
+        query = select(RunnerRow.time_zone).where(RunnerRow.id == runner_id)
+        with self._read_session() as session:
+            return session.scalar(query)
+
+    def set_runner_time_zone(self, runner_id: str, time_zone: str | None) -> None:
+        """Store the runner's time zone name (None: the machine's own). The local runner is
+        made on first use; raises ``UnknownRunner`` for another unknown runner. The name is
+        the caller's to check against the zone database."""
+        if time_zone is not None:
+            require_filled(time_zone, TIME_ZONE_LENGTH, "time_zone")
+        with self._write_session() as session:
+            ensure_runner_exists(session, runner_id)
+            session.execute(
+                update(RunnerRow).where(RunnerRow.id == runner_id).values(time_zone=time_zone)
+            )
 
     def delete_runner(self, runner_id: str) -> bool:
         """Delete the runner and everything of theirs: assessments, journal, plans,

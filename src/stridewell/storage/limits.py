@@ -3,6 +3,7 @@ before any write (on both write paths) read them from here."""
 
 ID_LENGTH = 32  # uuid4().hex
 RUNNER_NAME_LENGTH = 120
+TIME_ZONE_LENGTH = 64  # IANA names are at most 32 characters today
 LEVEL_LENGTH = 16
 TOP_CONDITION_LENGTH = 64
 KB_VERSION_LENGTH = 32

@@ -54,6 +54,7 @@ from stridewell.storage.limits import (
     SHOE_TYPE_LENGTH,
     SOURCE_FORMAT_LENGTH,
     SPORT_LENGTH,
+    TIME_ZONE_LENGTH,
     TOKEN_NAME_LENGTH,
     TOP_CONDITION_LENGTH,
 )
@@ -92,6 +93,9 @@ class RunnerRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     # The demo runner (`make run`, `stridewell demo`): made-up data, kept apart, removable.
     is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The runner's IANA time zone ("Europe/London"): their days and shown times. None:
+    # the machine's own zone, as on a one-person install (migration 0015).
+    time_zone: Mapped[str | None] = mapped_column(String(TIME_ZONE_LENGTH), default=None)
 
     # passive_deletes: the database cascades (ON DELETE CASCADE), so the ORM must not
     # load every assessment just to delete it.

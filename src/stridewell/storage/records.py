@@ -304,6 +304,16 @@ class StoredAccount:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredRunner:
+    """A runner as their settings show them: their name, and their IANA time zone (None:
+    the machine's)."""
+
+    id: str
+    name: str
+    time_zone: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredShare:
     """A runner's invitation for a coach to view their data.
 

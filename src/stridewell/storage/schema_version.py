@@ -5,4 +5,4 @@ path: `stridewell assess --json` should not pay for migration machinery. A test 
 this constant equal to the head of the migration scripts.
 """
 
-HEAD_REVISION = "0014"
+HEAD_REVISION = "0015"

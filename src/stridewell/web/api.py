@@ -1,4 +1,5 @@
-"""REST API, version 1: assessments, triage, the knowledge base and health.
+"""REST API, version 1: assessments, triage, the runner's settings, the knowledge base
+and health.
 
 Every route is a plain ``def``: FastAPI runs it in its thread pool, so database work
 never holds up the event loop. Each route gets the signed-in runner's services through
@@ -17,6 +18,8 @@ from stridewell.web.api_models import (
     HealthBody,
     KnowledgeBody,
     ReportBody,
+    RunnerBody,
+    RunnerChange,
     StoredAssessmentBody,
     StoredReportBody,
 )
@@ -85,6 +88,26 @@ def list_assessments(
 def triage_only(assessment: Assessment, runner: Runner) -> ReportBody:
     """Triage without storing anything."""
     return ReportBody.model_validate(runner.assessments.triage(assessment).to_json_dict())
+
+
+def _runner_body(runner: Runner) -> RunnerBody:
+    found = runner.account.runner()
+    return RunnerBody(name=found.name, time_zone=found.time_zone)
+
+
+@router.get("/runner", response_model=RunnerBody)
+def get_runner(runner: Runner) -> RunnerBody:
+    """The runner's name and time zone."""
+    return _runner_body(runner)
+
+
+@router.patch("/runner", response_model=RunnerBody)
+def change_runner(change: RunnerChange, runner: Runner) -> RunnerBody:
+    """Change the runner's time zone (`null`: the server's). An unknown zone name is a
+    422 naming it, and nothing changes."""
+    if "time_zone" in change.model_fields_set:
+        runner.account.set_zone(change.time_zone)
+    return _runner_body(runner)
 
 
 @router.get("/knowledge", response_model=KnowledgeBody)

@@ -169,3 +169,25 @@ class ShoeSaved(BaseModel):
 class ShoeRetired(BaseModel):
     id: str
     retired: date | None
+
+
+class RunnerBody(BaseModel):
+    """The runner the request is for: their name and settings."""
+
+    name: str
+    time_zone: str | None = Field(
+        description="IANA time zone name (Europe/London): the runner's today, the day each "
+        "run and journal entry falls on, the times their pages show. null: the server's zone."
+    )
+
+
+class RunnerChange(BaseModel):
+    """The settings to change; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA time zone name; null for the server's zone.",
+    )

@@ -25,7 +25,6 @@ from stridewell.errors import (
 )
 from stridewell.knowledge.questions import load_questionnaire
 from stridewell.service import Stridewell
-from stridewell.text import day_words, time_words
 from stridewell.web.api import router as api_router
 from stridewell.web.api_handover import router as handover_router
 from stridewell.web.api_imports import router as imports_router
@@ -34,6 +33,7 @@ from stridewell.web.api_running import router as running_router
 from stridewell.web.api_training import router as training_router
 from stridewell.web.auth import AuthMiddleware
 from stridewell.web.csrf import CsrfCookieMiddleware
+from stridewell.web.pages import zoned_day_words, zoned_time_words
 from stridewell.web.report_view import report_view
 from stridewell.web.security import SecurityConfig, SecurityMiddleware
 from stridewell.web.static_files import PreloadedStaticFiles
@@ -73,8 +73,9 @@ def create_app(
     app.state.templates.env.filters["plain"] = load_questionnaire().plain_finding
     app.state.templates.env.filters["question"] = load_questionnaire().prompt_for
     # Dates and times in words ("3 Dec 2026", "3 Dec 2026, 14:05"), whatever the locale.
-    app.state.templates.env.filters["day_words"] = day_words
-    app.state.templates.env.filters["time_words"] = time_words
+    # Moments in the page's time zone: the runner's (web.pages.render).
+    app.state.templates.env.filters["day_words"] = zoned_day_words
+    app.state.templates.env.filters["time_words"] = zoned_time_words
     app.state.templates.env.globals["report_view"] = report_view  # the report's summary card
     app.mount("/static", PreloadedStaticFiles(WEB_DIR / "static"), name="static")
     _include_routers(app)

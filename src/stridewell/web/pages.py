@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime, tzinfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from stridewell.knowledge import load_knowledge
 from stridewell.knowledge.vocabulary import vocabulary
@@ -20,7 +23,8 @@ from stridewell.service.assessments import AssessmentService
 from stridewell.service.clinician import condition_names
 from stridewell.service.demo import DEMO_RUNNER_ID
 from stridewell.service.records import StoredAssessment
-from stridewell.service.training import local_tz
+from stridewell.service.zones import MACHINE_ZONE
+from stridewell.text import day_words, time_words
 from stridewell.triage.correction import mark
 from stridewell.web.csrf import csrf_token
 from stridewell.web.deps import App, Runner, runner_services
@@ -40,7 +44,9 @@ NAV = (
 def render(
     request: Request, template: str, context: Mapping[str, object], status_code: int = 200
 ) -> Response:
-    """A page from its template, with what every page needs (token, navigation, version)."""
+    """A page from its template, with what every page needs (token, navigation, version).
+    Its dates and times are in ``zone``: the context's (a coach's page of a runner gives
+    the runner's), else the signed-in runner's."""
     templates = request.app.state.templates
     account = getattr(request.state, "account", None)
     nav = list(NAV)
@@ -61,12 +67,42 @@ def render(
         "correction_marks": correction_marks,
         # The banner on every page while the demo runner's data is shown (web.pages_demo).
         "viewing_demo": getattr(request.state, "runner_id", None) == DEMO_RUNNER_ID,
+        "zone": context.get("zone") or _page_zone(request),
     }
     response: Response = templates.TemplateResponse(
         request, template, {**base, **context}, status_code=status_code
     )
     _give_back_connection(request)
     return response
+
+
+def _page_zone(request: Request) -> tzinfo:
+    """The signed-in runner's time zone; the machine's on a page without a runner, and on
+    an error page made on the event loop (no database read there; it shows no times)."""
+    if not isinstance(getattr(request.state, "runner_id", None), str) or _on_event_loop():
+        return MACHINE_ZONE
+    return service_of(request).zone()
+
+
+def _in_page_zone(context: Context, moment: date) -> date:
+    zone = context.get("zone")
+    if isinstance(moment, datetime) and moment.tzinfo is not None and isinstance(zone, tzinfo):
+        return moment.astimezone(zone)
+    return moment
+
+
+@pass_context
+def zoned_day_words(context: Context, moment: date, **options: bool) -> str:
+    """The ``day_words`` filter: a moment's day in the page's zone (see ``render``)."""
+    return day_words(_in_page_zone(context, moment), **options)
+
+
+@pass_context
+def zoned_time_words(context: Context, moment: datetime, *, zone: bool = False) -> str:
+    """The ``time_words`` filter: a moment on the clock of the page's zone."""
+    shown = _in_page_zone(context, moment)
+    assert isinstance(shown, datetime)
+    return time_words(shown, zone=zone)
 
 
 def _give_back_connection(request: Request) -> None:
@@ -118,23 +154,31 @@ def cause_name(record: StoredAssessment, none: str = "no clear cause") -> str:
     return condition_names().get(record.top_condition, none)
 
 
-def correction_marks(records: Sequence[StoredAssessment], *, runner: bool) -> dict[str, str]:
+def correction_marks(
+    records: Sequence[StoredAssessment], *, runner: bool, zone: tzinfo
+) -> dict[str, str]:
     """The mark of each listed assessment of a corrected emergency, by id: the emergency
     ("Emergency result; you changed an answer afterwards (see the assessment of ...)"),
     and the assessment that corrects it when the emergency is on the same page. The
-    runner reads "you"; a coach or clinician reads "the runner"."""
+    runner reads "you"; a coach or clinician reads "the runner". Times are in ``zone``,
+    the page's (the runner's)."""
     at = {r.id: r.created_at for r in records}
     marks: dict[str, str] = {}
     for record in records:
         if record.corrected_by_id is not None and record.corrected_at is not None:
-            marks[record.id] = mark("corrected", record.corrected_at, local_tz(), runner=runner)
+            marks[record.id] = mark("corrected", record.corrected_at, zone, runner=runner)
         elif record.corrects_id in at:
-            marks[record.id] = mark("corrects", at[record.corrects_id], local_tz(), runner=runner)
+            marks[record.id] = mark("corrects", at[record.corrects_id], zone, runner=runner)
     return marks
 
 
 def correction_context(
-    assessments: AssessmentService, record: StoredAssessment, *, runner: bool, prefix: str
+    assessments: AssessmentService,
+    record: StoredAssessment,
+    *,
+    runner: bool,
+    prefix: str,
+    zone: tzinfo,
 ) -> dict[str, object]:
     """What a report page says of a corrected emergency (either of its two assessments):
     the mark, a link to the other assessment (``prefix`` + its id) and the answers that
@@ -143,7 +187,7 @@ def correction_context(
     if correction is None:
         return {"correction": None}
     return {
-        "correction": correction.sentence(local_tz(), runner=runner),
+        "correction": correction.sentence(zone, runner=runner),
         "correction_url": f"{prefix}{correction.other_id}",
         "correction_title": vocabulary().correction.changed,
         "correction_changes": [change.words for change in correction.changes],

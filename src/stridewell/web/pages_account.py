@@ -17,6 +17,7 @@ from stridewell.errors import (
 )
 from stridewell.service import RunnerServices
 from stridewell.service.sharing import runner_flags
+from stridewell.service.zones import machine_zone_name, zone_names
 from stridewell.web.auth import SESSION_COOKIE, set_session_cookie
 from stridewell.web.csrf import require_csrf
 from stridewell.web.deps import App, Runner
@@ -142,7 +143,12 @@ def account_context(request: Request, runner: RunnerServices, **extra: object) -
         "account": runner.account.get(),
         "message": None,
         "api_tokens": runner.account.tokens.list(),
-    }
+        "time_zone": runner.account.runner().time_zone,
+        "time_zones": zone_names(),
+        # Unset, the runner has the machine's zone: the server's, on a club server.
+        "machine_zone": ("The server's time zone" if request.app.state.multi_user
+                         else "This computer's time zone") + f" ({machine_zone_name()})",
+    }  # fmt: skip
     if request.app.state.multi_user:
         context["shares"] = runner.sharing.shares()
     return context | extra
@@ -164,6 +170,19 @@ def change_password(
     response = see_other("/account?message=Password+changed")
     set_session_cookie(response, request, token)
     return response
+
+
+@router.post("/account/time-zone", dependencies=[Depends(require_csrf)])
+def set_time_zone(
+    request: Request, runner: Runner, time_zone: str = Form("", max_length=64)
+) -> Response:
+    """The runner's time zone by its IANA name; empty: the machine's."""
+    try:
+        runner.account.set_zone(time_zone or None)
+    except InvalidInput as exc:
+        context = account_context(request, runner, zone_error=str(exc))
+        return render(request, "account.html", context, status_code=422)
+    return see_other("/account?message=Time+zone+saved")
 
 
 @router.get("/account/export")
@@ -239,6 +258,7 @@ def coach_runner(runner_id: str, request: Request, coach: Runner, service: App) 
             "history": shared.assessments.history(limit=10),
             "chart": pain_chart_svg(points, phases),
             "shoes": shared.shoes.overview(reader="coach"),
+            "zone": shared.zone(),  # the runner's days and times
         },
     )
 
@@ -257,6 +277,9 @@ def coach_report(runner_id: str, assessment_id: str, request: Request, coach: Ru
         "record": record,
         "report": record.report,
         "read_only": True,
-        **correction_context(shared.assessments, record, runner=False, prefix=prefix),
+        "zone": shared.zone(),
+        **correction_context(
+            shared.assessments, record, runner=False, prefix=prefix, zone=shared.zone()
+        ),
     }
     return render(request, "report.html", context)

@@ -18,7 +18,6 @@ from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import Question, load_questionnaire
 from stridewell.levels import Level
 from stridewell.service.runner import RunnerServices
-from stridewell.service.training import local_tz
 from stridewell.triage.questionnaire import AnswerError, level_so_far, report_so_far, to_assessment
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
@@ -260,7 +259,7 @@ def _two_weeks_km(services: RunnerServices) -> dict[str, str]:
     """Running km of the last two weeks and of the two weeks before (the windows the
     weekly change from imported runs compares), for the runner to check."""
     today = services.today()
-    zone = local_tz()
+    zone = services.zone()
     since = datetime.combine(today - timedelta(days=27), time.min, tzinfo=zone)
     recent = before = 0.0
     for run in services.training.activities(limit=None, sport="running", since=since):
@@ -370,7 +369,13 @@ def report_page(assessment_id: str, request: Request) -> Response:
             "record": record,
             "report": record.report,
             "plan_from_this": plan is not None and service.plans.assessment_id() == record.id,
-            **correction_context(service.assessments, record, runner=True, prefix="/assessments/"),
+            **correction_context(
+                service.assessments,
+                record,
+                runner=True,
+                prefix="/assessments/",
+                zone=service.zone(),
+            ),
         },
     )
 

@@ -7,7 +7,7 @@ clinician note without their routes knowing about it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -44,9 +44,9 @@ def _require_coach(request: Request) -> None:
 class ClinicianWord:
     """A clinician note as pages show it."""
 
-    def __init__(self, note: StoredClinicianNote) -> None:
+    def __init__(self, note: StoredClinicianNote, zone: tzinfo) -> None:
         self.note = note
-        self.on = note.recorded_at.astimezone().date()
+        self.on = note.recorded_at.astimezone(zone).date()  # the runner's day
         self.diagnosis = diagnosis_words(note)
         self.restriction = restriction_words(note)
         self.author = note.author_name
@@ -59,8 +59,9 @@ def clinician_word(request: Request) -> ClinicianWord | None:
     runner = getattr(request.state, "runner_id", None)
     if not isinstance(runner, str):
         return None
-    note = app_service(request).for_runner(runner).clinician.latest()
-    return None if note is None else ClinicianWord(note)
+    services = app_service(request).for_runner(runner)
+    note = services.clinician.latest()
+    return None if note is None else ClinicianWord(note, services.zone())
 
 
 @router.get("/assessments/{assessment_id}/handover", response_class=HTMLResponse)
@@ -108,8 +109,9 @@ def clinician_page(runner_id: str, request: Request, coach: Runner, service: App
             "conditions": sorted(condition_names().items(), key=lambda c: c[1]),
             "other": OTHER,
             "restrictions": RESTRICTION_WORDS,
-            "notes": [ClinicianWord(n) for n in shared.clinician.notes()],
-            "today": service.today(),
+            "notes": [ClinicianWord(n, shared.zone()) for n in shared.clinician.notes()],
+            "today": shared.today(),
+            "zone": shared.zone(),
         },
     )
 

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from stridewell.errors import InvalidInput, field_message
 from stridewell.knowledge.vocabulary import vocabulary
 from stridewell.plan.running_rule import running_rule_for_plan
-from stridewell.service.training import TrainingService
+from stridewell.service import RunnerServices
 from stridewell.web.csrf import require_csrf
-from stridewell.web.deps import Runner, app_service
+from stridewell.web.deps import Runner
 from stridewell.web.pages import render, see_other
 from stridewell.web.pages_running import running_summary
 from stridewell.web.svg_charts import pain_chart_svg
@@ -31,7 +31,7 @@ JOURNAL_DAYS = 60
 
 @router.get("/today", response_class=HTMLResponse)
 def today_page(request: Request, runner: Runner, day: date | None = None) -> Response:
-    today = _today(request)
+    today = runner.today()
     plan = runner.plans.current()
     shown_day = day if day is not None and day <= today else today
     plan_day = plan.day_of(shown_day) if plan else None
@@ -74,7 +74,7 @@ def check_in(
     if moment not in MOMENTS:
         problem = "choose one of the moments listed"
         raise InvalidInput(field_message("moment", problem), field="moment")
-    when = day or _today(request)
+    when = day or runner.today()
     entry: dict[str, object] = {"day": when.isoformat(), moment: pain}
     if minutes_run is not None:
         entry |= {"activity": "run", "activity_minutes": minutes_run}
@@ -90,7 +90,7 @@ def exercise_done(
     sets_done: int = Form(1, ge=0, le=50),
     day: date | None = Form(None),
 ) -> Response:
-    when = day or _today(request)
+    when = day or runner.today()
     runner.journal.log_exercise(
         {"day": when.isoformat(), "exercise_id": exercise_id, "sets_done": sets_done}
     )
@@ -99,14 +99,14 @@ def exercise_done(
 
 @router.get("/journal", response_class=HTMLResponse)
 def journal_page(request: Request, runner: Runner) -> Response:
-    since = _today(request) - timedelta(days=JOURNAL_DAYS)
+    since = runner.today() - timedelta(days=JOURNAL_DAYS)
     points, phases = runner.plans.pain_series(since=since)
     entries = list(reversed(runner.journal.entries(since=since)))
     return render(
         request,
         "journal.html",
         {
-            "chart": pain_chart_svg(points, phases, _daily_km(runner.training, since)),
+            "chart": pain_chart_svg(points, phases, _daily_km(runner, since)),
             "entries": entries,
             "trend": runner.journal.pain_trend() if points else None,
             "words": vocabulary(),
@@ -114,16 +114,13 @@ def journal_page(request: Request, runner: Runner) -> Response:
     )
 
 
-def _today(request: Request) -> date:
-    return app_service(request).today()
-
-
-def _daily_km(training: TrainingService, since: date) -> list[tuple[date, float]]:
+def _daily_km(runner: RunnerServices, since: date) -> list[tuple[date, float]]:
     km: dict[date, float] = {}
     # A day early in UTC: the local day of a run may start before UTC midnight.
     first = datetime.combine(since - timedelta(days=1), time.min, tzinfo=UTC)
-    for activity in training.activities(limit=None, sport="running", since=first):
-        day = activity.start_time.astimezone().date()
+    zone = runner.zone()
+    for activity in runner.training.activities(limit=None, sport="running", since=first):
+        day = activity.start_time.astimezone(zone).date()
         if day >= since and activity.distance_m:
             km[day] = km.get(day, 0.0) + activity.distance_m / 1000
     return sorted(km.items())
