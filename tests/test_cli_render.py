@@ -18,7 +18,6 @@ from stridewell.knowledge import load_knowledge
 from stridewell.service import Stridewell
 from stridewell.service.zones import MACHINE_ZONE
 from stridewell.storage.records import StoredAssessment
-from stridewell.text import time_words
 
 # Several red flags at once (a clot sign, a high-risk bone, slow recovery).
 ALARMING = {
@@ -185,11 +184,11 @@ def test_history_table_marks_an_emergency_the_runner_corrected_and_no_other() ->
     corrected = replace(plain, id="b" * 32, corrected_by_id="c" * 32, corrected_at=at)
     out = io.StringIO()
 
-    history_table([corrected, plain], Console(file=out, width=200))
+    history_table([corrected, plain], Console(file=out, width=200), zone=ZoneInfo("Asia/Tokyo"))
 
     text = " ".join(out.getvalue().split())
     assert text.count("you changed an answer afterwards") == 1
     assert (
-        f"Emergency result; you changed an answer afterwards (see the assessment of {time_words(at.astimezone())})."
-        in text
+        "Emergency result; you changed an answer afterwards (see the assessment of 3 Dec 2026, 23:05)."
+        in text  # in the runner's zone
     )

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from stridewell.service import Stridewell
-from stridewell.service.training import local_tz
+from stridewell.service.zones import MACHINE_ZONE
 from stridewell.text import time_words
 from stridewell.triage.correction import changed_answers
 
@@ -83,7 +83,7 @@ def _impression_notes(bundle: str) -> list[str]:
 
 
 def _when(moment: datetime) -> str:
-    return time_words(moment.astimezone(local_tz()))
+    return time_words(moment.astimezone(MACHINE_ZONE))
 
 
 def test_the_summary_of_the_corrected_emergency_marks_it_and_names_the_changed_answer(

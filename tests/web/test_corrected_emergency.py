@@ -17,7 +17,7 @@ from web_helpers import hidden_fields
 
 from stridewell.service import Stridewell
 from stridewell.service.records import StoredAssessment
-from stridewell.service.training import local_tz
+from stridewell.service.zones import MACHINE_ZONE
 from stridewell.text import time_words
 from stridewell.web.app import create_app
 
@@ -115,7 +115,7 @@ def _records(service: Stridewell) -> list[StoredAssessment]:
 
 
 def _when(moment: datetime) -> str:
-    return time_words(moment.astimezone(local_tz()))
+    return time_words(moment.astimezone(MACHINE_ZONE))
 
 
 def _text(page: str) -> str:
