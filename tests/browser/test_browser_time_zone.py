@@ -30,3 +30,15 @@ def test_an_unset_time_zone_offers_the_browsers_own(
             assert not hint.is_visible()
     finally:
         context.close()
+
+
+def test_registering_sends_the_browsers_zone_with_the_form(
+    browser: Any, seeded_club: Seeded
+) -> None:
+    context = browser.new_context(timezone_id="America/Los_Angeles")
+    try:
+        page = context.new_page()
+        page.goto(seeded_club.base + "/register")
+        assert page.locator("#browser-time-zone").input_value() == "America/Los_Angeles"
+    finally:
+        context.close()

@@ -198,3 +198,24 @@ def test_a_coach_sees_a_runners_assessment_time_in_the_runners_zone(
     cy.sharing.accept_invite(ana.sharing.invite_coach())
     page = coach.get(f"/coach/runners/{ana.runner_id}/assessments/{stored.id}").text
     assert "assessed 3 Dec 2026, 22:05 NZDT." in page
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [("Pacific/Auckland", "Pacific/Auckland"), ("Mars/Olympus_Mons", None), ("", None)],
+)
+def test_registering_keeps_the_zone_the_browser_sent_and_skips_one_it_cannot_read(
+    service: Stridewell, sent: str, kept: str | None
+) -> None:
+    client = TestClient(create_app(service, multi_user=True), follow_redirects=False)
+    page = client.get("/register").text
+    assert '<input type="hidden" name="time_zone" id="browser-time-zone" value="">' in page
+    assert '<script src="/static/timezone.js" defer></script>' in page
+    done = client.post("/register", data={
+        "email": "ana@club.test", "name": "Ana", "password": PASSWORD, "role": "runner",
+        "time_zone": sent, "csrf_token": client.cookies["sw_csrf"],
+    })  # fmt: skip
+    assert done.status_code == 303  # an unreadable zone never stops a registration
+    account = service.accounts.account_by_email("ana@club.test")
+    assert account is not None
+    assert service.for_runner(account.runner_id).account.runner().time_zone == kept

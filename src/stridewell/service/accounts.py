@@ -141,19 +141,38 @@ class Accounts:
             )
         )
 
-    def sign_up(self, email: str, password: str, name: str, role: str, address: str) -> None:
+    def sign_up(
+        self,
+        email: str,
+        password: str,
+        name: str,
+        role: str,
+        address: str,
+        browser_zone: str = "",
+    ) -> None:
         """Registration from the web: limited per address and overall, and the same
         answer and the same work whether or not the email already has an account (the
         password is hashed either way; nobody is signed in). InvalidInput for bad fields,
-        TooManyRequests past a limit."""
+        TooManyRequests past a limit.
+
+        ``browser_zone`` is the zone the registering browser reports: the new runner's
+        days are theirs from the first page. The runner never typed it, so a name the
+        zone database does not know is left out (the machine's zone, changeable on the
+        account page) rather than refused."""
         email, name = _checked_registration(email, password, name, role)
+        zone = _zone_or_none(browser_zone)
         self.limiter.registration(address)
         hashed, now = _hash(password), self._backend.clock()
         # A taken email gives the same answer as a new account: nothing tells them apart.
         with contextlib.suppress(Conflict):
             self._backend.run(
                 lambda store: store.accounts.create_account(
-                    email=email, name=name, role=role, password_hash=hashed, created_at=now
+                    email=email,
+                    name=name,
+                    role=role,
+                    password_hash=hashed,
+                    created_at=now,
+                    time_zone=zone,
                 )
             )
 
@@ -401,3 +420,13 @@ def _activity_json(a: StoredActivity) -> dict[str, object]:
         "source_name": a.source_name,
         "shoe_id": a.shoe_id,
     }
+
+
+def _zone_or_none(name: str) -> str | None:
+    """The zone database's name for ``name``; None for a blank or unknown one."""
+    if not name.strip():
+        return None
+    try:
+        return zone_named(name.strip()).key
+    except InvalidInput:
+        return None

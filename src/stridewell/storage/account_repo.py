@@ -76,19 +76,29 @@ class AccountRepository(Repository):
     # -- accounts -----------------------------------------------------------------------
 
     def create_account(
-        self, *, email: str, name: str, role: str, password_hash: str, created_at: datetime
+        self,
+        *,
+        email: str,
+        name: str,
+        role: str,
+        password_hash: str,
+        created_at: datetime,
+        time_zone: str | None = None,
     ) -> StoredAccount:
         """A new runner called ``name`` with a login, in one transaction.
 
         ``email`` is stored in ``text.normal_email``'s form; ``role`` is one of
         ``ACCOUNT_ROLES``. Raises ``EmailTaken`` if an account has that email (in any
         case, also when two sign-ups race), TypeError/ValueError for unstorable values.
-        """
+        ``time_zone`` is the runner's zone name, already checked against the zone database
+        (None: the machine's)."""
         email = _normal_email(email)
         require_filled(name, RUNNER_NAME_LENGTH, "name")
         _check_role(role)
         _check_password_hash(password_hash)
         created_at = require_aware(created_at, "created_at")
+        if time_zone is not None:
+            require_filled(time_zone, TIME_ZONE_LENGTH, "time_zone")
         record = StoredAccount(
             runner_id=uuid4().hex,
             email=email,
@@ -101,7 +111,11 @@ class AccountRepository(Repository):
         with self._write_session() as session:
             if session.scalar(select(exists().where(AccountRow.email == email))):
                 raise EmailTaken()
-            session.add(RunnerRow(id=record.runner_id, name=name, created_at=created_at))
+            session.add(
+                RunnerRow(
+                    id=record.runner_id, name=name, created_at=created_at, time_zone=time_zone
+                )
+            )
             # Flushed first: with no ORM relationship between them, nothing else would
             # order the runner's insert before its account's.
             session.flush()

@@ -107,12 +107,15 @@ def register(
     password: str = Form(..., max_length=1024),
     role: str = Form("runner", max_length=16),
     next: str = Form("/", max_length=2000),
+    time_zone: str = Form("", max_length=64),  # the browser's, filled in by timezone.js
 ) -> Response:
     form = {"email": email, "name": name, "role": role}
     try:
         # The same answer whether or not the email already has an account: nobody is
         # signed in here, and the runner signs in next.
-        service.accounts.sign_up(email, password, name, role, client_address(request))
+        service.accounts.sign_up(
+            email, password, name, role, client_address(request), browser_zone=time_zone
+        )
     except InvalidInput as exc:
         return render(request, "register.html", _register_context(next, str(exc), form), 422)
     except TooManyRequests as exc:
