@@ -311,6 +311,17 @@ def test_rest_or_night_pain_that_keeps_getting_worse_needs_a_clinician_within_tw
     assert "aggregation:worsening_rest_pain" in report.knowledge_base.rules_fired
 
 
+def test_shooting_night_pain_getting_worse_without_a_nerve_sign_still_needs_a_clinician_soon() -> (
+    None
+):
+    report = _report(
+        locations=["heel_bottom"], onset="gradual", duration_days=20, trend="worsening",
+        pain_timing=["at_night"], pain_quality=["dull_ache", "shooting"], pain_score=5,
+    )  # fmt: skip
+    assert "aggregation:worsening_rest_pain" in report.knowledge_base.rules_fired
+    assert report.triage.level is Level.urgent
+
+
 def test_burning_night_pain_of_a_trapped_nerve_getting_worse_stays_a_booked_visit() -> None:
     report = _report(
         locations=["inner_ankle", "arch"], onset="gradual", duration_days=56, trend="worsening",
@@ -343,3 +354,9 @@ def test_one_swollen_ankle_or_a_sore_calf_after_a_flight_is_still_a_possible_clo
         recent_travel_or_immobility=True,
     )  # fmt: skip
     assert calf.triage.level is Level.emergency and "possible_dvt" in _flags(calf)
+    # "Clearly swollen" is swollen compared with the other foot, whichever foot hurts
+    clearly = _report(
+        side="both", locations=["inner_ankle"], swelling="marked", calf_pain_swelling=False,
+        recent_travel_or_immobility=True,
+    )  # fmt: skip
+    assert clearly.triage.level is Level.emergency and "possible_dvt" in _flags(clearly)

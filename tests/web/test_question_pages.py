@@ -227,6 +227,30 @@ def test_an_urgent_answer_puts_what_to_do_and_a_way_to_it_on_the_next_page(
     assert done.status_code == 303 and done.headers["location"].startswith("/assessments/")
 
 
+def test_an_urgent_answer_never_ends_the_questions_before_one_that_could_make_it_an_emergency(
+    client: TestClient,
+) -> None:
+    # A sudden Achilles pain is "within one to two days" from the first page, but weak
+    # push-off (asked later) would make it a rupture to be seen today.
+    achilles = {**HEEL, "locations": ["achilles"], "onset": "sudden", "injury_event": "no"}
+    start = walk(client, achilles, until="start")[-1]
+    page = shown(post(client, start, achilles).text)
+    assert "See a clinician within one to two days" in page.text
+    if "push_off_weak" not in page.fields:
+        assert 'id="care-action"' not in page.text and 'id="care-wait"' in page.text
+        refused = post(client, page, {}, go="finish")  # a hand-made finish goes on instead
+        assert refused.status_code == 200
+        page = shown(refused.text)
+        for _ in range(10):
+            if "push_off_weak" in page.fields:
+                break
+            page = shown(post(client, page, {}).text)
+    assert "push_off_weak" in page.fields
+    assert 'id="care-action"' in page.text  # shown with the question, it may end here
+    rupture = post(client, page, {"push_off_weak": "yes"}, go="finish")
+    assert rupture.status_code == 200 and "emergency" in rupture.text.lower()
+
+
 def test_without_imported_runs_a_change_is_asked_as_two_distances() -> None:
     weekly = next(q for q in load_questionnaire().questions if q.id == "weekly_km_change_pct")
     field = weekly.field

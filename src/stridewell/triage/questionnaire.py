@@ -17,10 +17,12 @@ from pydantic import ValidationError
 
 from stridewell.contract import Assessment, Level
 from stridewell.errors import InvalidInput
+from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import Question, Questionnaire, load_questionnaire
-from stridewell.knowledge.rules import compile_rule
+from stridewell.knowledge.rules import compile_rule, facts_of
 from stridewell.report import TriageReport
-from stridewell.triage.engine import assess
+from stridewell.triage.engine import assess, compiled
+from stridewell.triage.safety import safety_questions
 
 Answers = Mapping[str, Any]
 
@@ -84,6 +86,22 @@ def safety_fields(assessment: Assessment | None) -> frozenset[str]:
         return frozenset()
     report = assess(assessment)
     return frozenset(q.field for q in report.unanswered_safety_questions)
+
+
+def emergency_questions_open(
+    answers: Answers, questionnaire: Questionnaire | None = None
+) -> frozenset[str]:
+    """The unanswered fields whose answer could make these answers an emergency (a
+    presentation of an emergency warning sign already partly reported, nothing known
+    ruling it out). The web questionnaire lets no one skip to the report past them."""
+    questionnaire = questionnaire or load_questionnaire()
+    assessment = _assessment(answers, questions_for(answers, questionnaire))
+    if assessment is None:
+        return frozenset()
+    engine = compiled(load_knowledge())
+    # The questions that could raise "urgent" are those of emergency presentations.
+    open_now = safety_questions(engine).questions(facts_of(assessment), Level.urgent)
+    return frozenset(q.field for q in open_now)
 
 
 def level_so_far(answers: Answers, questionnaire: Questionnaire | None = None) -> Level | None:

@@ -17,8 +17,15 @@ from stridewell.knowledge.care import care_for
 from stridewell.knowledge.loader import load_knowledge
 from stridewell.knowledge.questions import Question, load_questionnaire
 from stridewell.levels import Level
+from stridewell.report import TriageReport
 from stridewell.service.runner import RunnerServices
-from stridewell.triage.questionnaire import AnswerError, level_so_far, report_so_far, to_assessment
+from stridewell.triage.questionnaire import (
+    AnswerError,
+    emergency_questions_open,
+    level_so_far,
+    report_so_far,
+    to_assessment,
+)
 from stridewell.web.csrf import require_csrf
 from stridewell.web.forms import (
     BEFORE,
@@ -79,7 +86,12 @@ def _page(
     if so_far is not None and level in CARE_NOW:
         text = load_knowledge().meta.levels[level]
         action = leading_sign_now(so_far) or text.action
-        care = {"level": level.value, "headline": text.headline, "action": action}
+        care = {
+            "level": level.value,
+            "headline": text.headline,
+            "action": action,
+            "finish": _may_end_here(so_far, answers, {*answers, *fields}),
+        }
     return render(
         request,
         "assess.html",
@@ -100,7 +112,11 @@ def _page(
             "before_suffix": BEFORE,
             "count": count_pages(answers, trail, page.section),
             "can_go_back": bool(trail),
-            "can_finish": care is not None or can_finish(trail, page.section),
+            "can_finish": (care is not None and care["finish"])
+            or (
+                can_finish(trail, page.section)
+                and (so_far is None or _may_end_here(so_far, answers, {*answers, *fields}))
+            ),
             # after an urgent answer, every later page says what to do, with a way out
             "care": care,
             "urgent": level is Level.urgent,
@@ -211,11 +227,14 @@ def _step(request: Request, services: RunnerServices, step: Step) -> Response:
             status_code=422,
         )
     carried = {**carried, **new}
-    level = level_so_far(carried)
+    so_far = report_so_far(carried)
+    level = None if so_far is None else so_far.triage.level
     if level is Level.emergency:
         # stop at once: no more questions (the pages shown so far, for changing an answer)
         return _emergency(request, services, carried, [*steps, page.section], corrects)
-    if step.go == "finish" and (level in CARE_NOW or can_finish(steps, page.section)):
+    may_end = so_far is None or _may_end_here(so_far, carried, set(carried))
+    early = (level in CARE_NOW or can_finish(steps, page.section)) and may_end
+    if step.go == "finish" and early:
         return _finish(request, services, carried, corrects)
     following = page_after(carried, page.section) or next_page(carried)
     if following is None:
@@ -384,3 +403,15 @@ def report_page(assessment_id: str, request: Request) -> Response:
 def start_plan(request: Request, assessment_id: str = Form(...)) -> Response:
     service_of(request).plans.start(assessment_id)
     return see_other("/today")
+
+
+def _may_end_here(so_far: TriageReport, answers: dict[str, Any], shown: set[str]) -> bool:
+    """Whether the questions may end here for the report (``shown``: the fields asked
+    on this page and before it, "Not sure" being an answer). Never before a question
+    still to come could make it an emergency: a sudden Achilles pain is "within one to
+    two days" before the push-off question, and weak push-off makes it a rupture to be
+    seen today. Unless the warning sign that sets the level already says to get care
+    today."""
+    if so_far.triage.level is Level.emergency or leading_sign_now(so_far) is not None:
+        return True
+    return emergency_questions_open(answers) <= shown
