@@ -161,3 +161,50 @@ def test_changed_answers_compare_nested_history_lists_and_unanswered_fields() ->
     assert changes["history.new_shoes"] == ("yes", "no")
     assert changes["locations"][0] != changes["locations"][1]
     assert "heel_bottom" not in changes["locations"][0]  # the questionnaire's words, no ids
+
+
+def test_a_chain_of_corrected_emergencies_hands_over_every_emergency_answer(
+    service: Stridewell, clock: Clock
+) -> None:
+    # A possible clot, corrected to an answer that was still an emergency (a cold
+    # foot), corrected again: the clinician reads both emergency answers.
+    assessments = service.local().assessments
+    clot = {
+        **HEEL,
+        "locations": ["inner_ankle"],
+        "swelling": "mild",
+        "recent_travel_or_immobility": True,
+    }
+    first = assessments.assess(clot)
+    clock.now += timedelta(minutes=2)
+    second = assessments.assess(
+        {**clot, "recent_travel_or_immobility": False, "foot_cold_pale": True}, corrects=first.id
+    )
+    clock.now += timedelta(minutes=2)
+    final = assessments.assess(
+        {**clot, "recent_travel_or_immobility": False, "foot_cold_pale": False}, corrects=second.id
+    )
+    assert first.report.triage.level.value == second.report.triage.level.value == "emergency"
+    assert (second.corrects, final.corrects) == (first.id, second.id)
+
+    summary = service.local().handover.summary()  # the final assessment
+    assert summary.correction is not None and summary.correction.role == "corrects"
+    assert summary.correction.other_assessment_id == first.id  # the first emergency
+    changes = {c.question.split("?")[0]: (c.before, c.after) for c in summary.correction.changes}
+    travel = next(q for q in changes if "journey" in q)
+    cold = next(q for q in changes if q.startswith("Is the foot cold"))
+    assert changes[travel] == ("yes", "no")
+    assert changes[cold] == ("not answered", "yes, then no")
+    opening = service.local().handover.summary(str(first.id))
+    assert opening.correction is not None and opening.correction.other_assessment_id == final.id
+
+
+def test_training_filled_in_from_runs_is_never_taken_for_a_changed_answer(
+    service: Stridewell, clock: Clock
+) -> None:
+    from stridewell.triage.correction import answers_given
+
+    stored = {**COLD, "history": {"weekly_km_change_pct": 35, "surface": "road"}}
+    report = {"history_from_data": {"weekly_km_change_pct": 35}}
+    assert answers_given(stored, report) == {**COLD, "history": {"surface": "road"}}
+    assert answers_given({**COLD, "history": {"weekly_km_change_pct": 35}}, report) == COLD

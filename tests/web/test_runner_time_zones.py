@@ -219,3 +219,26 @@ def test_registering_keeps_the_zone_the_browser_sent_and_skips_one_it_cannot_rea
     account = service.accounts.account_by_email("ana@club.test")
     assert account is not None
     assert service.for_runner(account.runner_id).account.runner().time_zone == kept
+
+
+@pytest.mark.parametrize("name", ["localtime", "Factory", "posixrules", "../etc/passwd", "x" * 150])
+def test_names_that_are_no_place_are_refused_by_name_on_the_page(
+    service: Stridewell, client: TestClient, name: str
+) -> None:
+    with pytest.raises(InvalidInput):
+        service.local().account.set_zone(name)
+    refused = _set_zone_on_the_page(client, name)
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "is not a time zone we know" in refused.text  # type: ignore[attr-defined]
+
+
+def test_the_data_export_keeps_the_runners_time_zone(service: Stridewell) -> None:
+    import io
+    import json
+    import zipfile
+
+    account = service.accounts.register("ana@club.test", PASSWORD, "Ana")
+    ana = service.for_runner(account.runner_id)
+    ana.account.set_zone("Europe/Lisbon")
+    with zipfile.ZipFile(io.BytesIO(ana.account.export_data())) as exported:
+        assert json.loads(exported.read("account.json"))["time_zone"] == "Europe/Lisbon"

@@ -356,6 +356,8 @@ class AccountService:
                 "name": account.name,
                 "role": account.role,
                 "created_at": account.created_at.isoformat(),
+                # the runner's own time zone (null: the server's)
+                "time_zone": self.runner().time_zone,
             },
             "assessments.json": [
                 {

@@ -45,6 +45,9 @@ EMERGENCY = "emergency"
 # How long after an emergency result a changed answer still counts as correcting it: the
 # runner goes back from the emergency page and on through the questions in one sitting.
 CORRECTION_WINDOW = timedelta(hours=12)
+# Emergencies corrected one after another, followed no further than this (a bound, not
+# a case: each correction is of the latest assessment, within the window).
+MAX_CHAIN = 20
 
 
 class AssessmentService:
@@ -102,30 +105,54 @@ class AssessmentService:
         if not latest or latest[0].id != corrects:  # another runner's, or not the last one
             return False
         emergency = latest[0]
+        from stridewell.triage.correction import answers_given
+
         return (
             emergency.level == EMERGENCY
             and emergency.corrected_by_id is None
             and timedelta(0) <= now - emergency.created_at <= CORRECTION_WINDOW
-            and emergency.assessment != row.assessment
+            and answers_given(emergency.assessment, emergency.report)
+            != answers_given(row.assessment, row.report)
         )
 
     def correction(self, record: StoredAssessment) -> Correction | None:
         """How ``record`` stands to a corrected emergency, with the answers that changed:
-        None for an assessment that neither was corrected nor corrects one."""
-        from stridewell.triage.correction import Correction, changed_answers
+        None for an assessment that neither was corrected nor corrects one.
 
-        other_id = record.corrected_by_id or record.corrects_id
-        if other_id is None:
+        A changed answer may still give an emergency, corrected in turn: the whole chain
+        counts, first emergency to final answers. An emergency points to the final
+        assessment, the final one to the first emergency, and the changes list every
+        value each answer took (only answers the runner gave, not training history
+        filled in from their runs)."""
+        from stridewell.triage.correction import Correction, answers_given, changed_along
+
+        if record.corrected_by_id is None and record.corrects_id is None:
             return None
+        chain = [record]
+        while chain[0].corrects_id is not None and len(chain) < MAX_CHAIN:
+            earlier = self._found(chain[0].corrects_id)
+            if earlier is None:
+                break
+            chain.insert(0, earlier)
+        while chain[-1].corrected_by_id is not None and len(chain) < MAX_CHAIN:
+            later = self._found(chain[-1].corrected_by_id)
+            if later is None:
+                break
+            chain.append(later)
+        if len(chain) < 2:
+            return None
+        changes = changed_along([answers_given(a.assessment, a.report) for a in chain])
+        if record.corrected_by_id is not None:
+            final = chain[-1]
+            return Correction("corrected", final.id, final.created_at, changes)
+        first = chain[0]
+        return Correction("corrects", first.id, first.created_at, changes)
+
+    def _found(self, assessment_id: str) -> StoredAssessment | None:
         try:
-            other = self.get(other_id)
+            return self.get(assessment_id)
         except NotFound:
             return None
-        if record.corrected_by_id is not None:
-            changes = changed_answers(record.assessment, other.assessment)
-            return Correction("corrected", other.id, other.created_at, changes)
-        changes = changed_answers(other.assessment, record.assessment)
-        return Correction("corrects", other.id, other.created_at, changes)
 
     def _assess_quickly(self, assessment: Assessment) -> AssessmentResult | None:
         return assess_quickly(

@@ -53,7 +53,7 @@ def zone_named(name: str) -> ZoneInfo:
     """The IANA zone of that name; InvalidInput naming the value for any other text."""
     cleaned = name.strip() if isinstance(name, str) else ""
     # Only names from the zone database: ZoneInfo would also read "../x" or "posixrules".
-    if cleaned not in zone_names():
+    if cleaned not in _known_zones():
         raise InvalidInput(
             f"'{name}' is not a time zone we know: choose one such as Europe/London",
             field="time_zone",
@@ -75,10 +75,19 @@ def stored_zone(name: str | None) -> tzinfo:
         return MACHINE_ZONE
 
 
+# Files of the zone database that name no place: the machine's own link and a placeholder.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @functools.cache
 def zone_names() -> tuple[str, ...]:
     """Every IANA zone name the machine knows, sorted (for the settings page's list)."""
-    return tuple(sorted(available_timezones()))
+    return tuple(sorted(available_timezones() - NOT_PLACES))
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zone_names())
 
 
 def machine_zone_name() -> str:

@@ -10,7 +10,7 @@ vocabulary (`correction` in vocabulary.yaml).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Literal
@@ -71,22 +71,51 @@ def changed_answers(
 ) -> tuple[AnswerChange, ...]:
     """The answers that differ between two answer sets (the contract's JSON), in the
     order the first set gives its fields, each in the questionnaire's words."""
-    first, then = _flat(before), _flat(after)
+    return changed_along([before, after])
+
+
+def changed_along(chain: Sequence[Mapping[str, object]]) -> tuple[AnswerChange, ...]:
+    """The answers that changed anywhere along a chain of answer sets (an emergency, the
+    emergency its changed answer still gave, then the corrected one), each with every
+    value it took: "not answered at first, then yes, then no". A clinician sees each
+    emergency answer, not only the first and the last."""
+    flats = [_flat(answers) for answers in chain]
     words = vocabulary()
     changes = []
-    for field in dict.fromkeys([*first, *then]):
-        old, new = first.get(field), then.get(field)
-        if old == new:
+    for field in dict.fromkeys(name for flat in flats for name in flat):
+        values: list[object] = []
+        for flat in flats:
+            value = flat.get(field)
+            if not values or values[-1] != value:
+                values.append(value)
+        if len(values) < 2:
             continue
         changes.append(
             AnswerChange(
                 field=field,
                 question=words.question(field),
-                before=_value_words(field, old),
-                after=_value_words(field, new),
+                before=_value_words(field, values[0]),
+                after=", then ".join(_value_words(field, v) for v in values[1:]),
             )
         )
     return tuple(changes)
+
+
+def answers_given(
+    assessment: Mapping[str, object], report: Mapping[str, object]
+) -> dict[str, object]:
+    """The answers the runner gave: the stored answers without the training history the
+    report says was filled in from imported runs (it moves with a finished import or
+    the turn of a day, and is no answer the runner changed)."""
+    filled = report.get("history_from_data")
+    from_data = set(filled) if isinstance(filled, Mapping) else set()
+    given = {k: v for k, v in assessment.items() if k != HISTORY}
+    history = assessment.get(HISTORY)
+    if isinstance(history, Mapping):
+        kept = {k: v for k, v in history.items() if k not in from_data}
+        if kept:
+            given[HISTORY] = kept
+    return given
 
 
 def _flat(answers: Mapping[str, object]) -> dict[str, object]:
@@ -115,4 +144,12 @@ def _value_words(field: str, value: object) -> str:
     return words.value(field, str(value))
 
 
-__all__ = ["AnswerChange", "Correction", "Role", "changed_answers", "mark"]
+__all__ = [
+    "AnswerChange",
+    "Correction",
+    "Role",
+    "answers_given",
+    "changed_along",
+    "changed_answers",
+    "mark",
+]

@@ -107,7 +107,7 @@ def register(
     password: str = Form(..., max_length=1024),
     role: str = Form("runner", max_length=16),
     next: str = Form("/", max_length=2000),
-    time_zone: str = Form("", max_length=64),  # the browser's, filled in by timezone.js
+    time_zone: str = Form("", max_length=200),  # the browser's, filled in by timezone.js
 ) -> Response:
     form = {"email": email, "name": name, "role": role}
     try:
@@ -177,7 +177,7 @@ def change_password(
 
 @router.post("/account/time-zone", dependencies=[Depends(require_csrf)])
 def set_time_zone(
-    request: Request, runner: Runner, time_zone: str = Form("", max_length=64)
+    request: Request, runner: Runner, time_zone: str = Form("", max_length=200)
 ) -> Response:
     """The runner's time zone by its IANA name; empty: the machine's."""
     try:

@@ -72,3 +72,8 @@ def _swap(old: str, new: str) -> None:
             f"no runner_version_ trigger function uses {old} (found: "
             f"{', '.join(name for name, _ in definitions) or 'none'})"
         )
+    # PL/pgSQL bodies are no dependencies PostgreSQL tracks: dropping the sequence with a
+    # function still naming it would break every later write of a runner's data.
+    left = [name for name, body in op.get_bind().execute(FUNCTIONS).all() if old in body]
+    if left:
+        raise RuntimeError(f"still using {old} after the change: {', '.join(left)}")
