@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,30 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("STRIDEWELL_CACHE_DIR", str(tmp_path / "stridewell-cache"))
     monkeypatch.delenv("STRIDEWELL_DATABASE_URL", raising=False)
     yield data
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def browser_unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_chromium() -> Iterator[Any]:
+    """The run's one headless Chromium (per xdist worker), for the browser tests of every
+    folder. Playwright's sync API runs one instance per thread: a second one started
+    while the first lives fails ("using Playwright Sync API inside the asyncio loop"),
+    so no test module may start its own."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser_unavailable("playwright is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        browser_unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield launched
+        launched.close()

@@ -21,11 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from repo_paths import ACTIVITY_FILES
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
@@ -71,26 +68,6 @@ class Seeded:
     assessments: dict[str, str] = field(default_factory=dict)  # name -> id
     runners: dict[str, str] = field(default_factory=dict)  # email -> runner id
     invite: str = ""
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
-    pytest.skip(reason)
-
-
-def launch_chromium() -> Iterator[Any]:
-    """One headless Chromium, closed after the generator is resumed."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
 
 
 def free_port() -> int:

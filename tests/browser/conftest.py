@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_support import Seeded, launch_chromium, seed_club, seed_single, serve
+from browser_support import Seeded, seed_club, seed_single, serve
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
-    """The one Chromium of the run: Playwright's sync API allows one instance a thread."""
-    yield from launch_chromium()
+def chromium(shared_chromium: Any) -> Any:
+    """The one Chromium of the run (tests/conftest.py): Playwright's sync API allows one
+    instance a thread."""
+    return shared_chromium
 
 
 @pytest.fixture(scope="session")

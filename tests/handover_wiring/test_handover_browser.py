@@ -21,31 +21,16 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).parents[1] / "browser" / "screenshots"
 PASSWORD = "correct horse battery"
 ACHILLES = {"locations": ["achilles"], "onset": "gradual", "pain_score": 4,
             "duration_days": 20, "pain_timing": ["eases_with_warmup"]}  # fmt: skip
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+def browser(shared_chromium: Any) -> Any:
+    """The run's one Chromium (tests/conftest.py): never a second Playwright."""
+    return shared_chromium
 
 
 def _free_port() -> int:

@@ -26,30 +26,15 @@ from running_wiring_seed import RECOVERY_DAYS, finish_recovery
 from stridewell.service import Stridewell
 from stridewell.storage.repository import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[1] / "browser" / "screenshots"
 
 pytestmark = pytest.mark.browser
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install -e '.[dev]')")
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+def browser(shared_chromium: Any) -> Any:
+    """The run's one Chromium (tests/conftest.py): never a second Playwright."""
+    return shared_chromium
 
 
 def _usual_weeks(service: Stridewell, before: date) -> None:
