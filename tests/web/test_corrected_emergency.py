@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import hidden_fields
+from web_helpers import Clock, hidden_fields
 
 from stridewell.service import Stridewell
 from stridewell.service.records import StoredAssessment
@@ -36,17 +36,11 @@ RUNNER_MARK = "Emergency result; you changed an answer afterwards (see the asses
 OTHER_MARK = "Emergency result; the runner changed an answer afterwards (see the assessment of"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    clock = Clock()
+    clock.now = NOW
+    return clock
 
 
 @pytest.fixture
