@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,3 +46,13 @@ def service(database_url: str, clock: Clock) -> Iterator[Stridewell]:
     sw.upgrade_database()
     yield sw
     sw.close()
+
+
+@pytest.fixture
+def machine_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own time zone set to UTC for the test (and put back after)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -4,7 +4,6 @@ show are theirs, whatever the server's zone (UTC here), on SQLite and PostgreSQL
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -27,13 +26,7 @@ HEEL = {"locations": ["heel_bottom"], "pain_score": 4, "duration_days": 21}
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def server_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("machine_in_utc")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ zone; UTC here)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,16 +20,7 @@ HEEL = {"locations": ["heel_bottom"], "pain_score": 4, "duration_days": 21}
 
 
 @pytest.fixture
-def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
-@pytest.fixture
-def service(tmp_path: Path, utc_zone: None) -> Iterator[Stridewell]:
+def service(tmp_path: Path, machine_in_utc: None) -> Iterator[Stridewell]:
     clock = Clock()
     clock.now = datetime(2026, 12, 3, 9, 5, tzinfo=UTC)  # a Thursday
     with Stridewell(f"sqlite:///{(tmp_path / 'web.db').as_posix()}", clock=clock) as sw:

@@ -82,6 +82,10 @@ def _page(
     selected = shown.get(LOCATIONS) or []
     so_far = report_so_far(answers)
     level = None if so_far is None else so_far.triage.level
+    # Worked out once, and only where a way out is offered: the care box's and "See my
+    # report now" both need it.
+    offered = level in CARE_NOW or can_finish(trail, page.section)
+    may_end = offered and (so_far is None or _may_end_here(so_far, answers, {*answers, *fields}))
     care = None
     if so_far is not None and level in CARE_NOW:
         text = load_knowledge().meta.levels[level]
@@ -90,7 +94,7 @@ def _page(
             "level": level.value,
             "headline": text.headline,
             "action": action,
-            "finish": _may_end_here(so_far, answers, {*answers, *fields}),
+            "finish": may_end,
         }
     return render(
         request,
@@ -112,11 +116,7 @@ def _page(
             "before_suffix": BEFORE,
             "count": count_pages(answers, trail, page.section),
             "can_go_back": bool(trail),
-            "can_finish": (care is not None and care["finish"])
-            or (
-                can_finish(trail, page.section)
-                and (so_far is None or _may_end_here(so_far, answers, {*answers, *fields}))
-            ),
+            "can_finish": may_end,
             # after an urgent answer, every later page says what to do, with a way out
             "care": care,
             "urgent": level is Level.urgent,
